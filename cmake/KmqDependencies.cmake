@@ -1,0 +1,26 @@
+# SPDX-License-Identifier: MIT
+# Finds zstd (its CMake package when present, else pkg-config) as the imported target kmq_zstd.
+find_package(zstd CONFIG QUIET)
+if(TARGET zstd::libzstd_shared)
+  add_library(kmq_zstd INTERFACE IMPORTED)
+  target_link_libraries(kmq_zstd INTERFACE zstd::libzstd_shared)
+elseif(TARGET zstd::libzstd_static)
+  add_library(kmq_zstd INTERFACE IMPORTED)
+  target_link_libraries(kmq_zstd INTERFACE zstd::libzstd_static)
+else()
+  find_package(PkgConfig REQUIRED)
+  pkg_check_modules(ZSTD REQUIRED IMPORTED_TARGET libzstd>=1.4)
+  add_library(kmq_zstd INTERFACE IMPORTED)
+  target_link_libraries(kmq_zstd INTERFACE PkgConfig::ZSTD)
+endif()
+find_package(Threads REQUIRED)
+find_package(PNG REQUIRED)
+find_package(JPEG REQUIRED)
+
+function(kmq_set_warnings target)
+  target_compile_options(${target} PRIVATE -Wall -Wextra -Wpedantic -Wshadow -Wconversion
+                         -Wno-sign-conversion)
+  if(KMQ_WERROR)
+    target_compile_options(${target} PRIVATE -Werror)
+  endif()
+endfunction()

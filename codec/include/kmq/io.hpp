@@ -1,0 +1,59 @@
+// SPDX-License-Identifier: MIT
+// kmq_io: reading and writing PNG, JPEG and PPM/PAM files (libpng, libjpeg-turbo).
+// Kept apart from the core so that programs embedding the codec do not inherit those libraries.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <kmq/kmq.hpp>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace kmq::io {
+
+enum class FileFormat { unknown, png, jpeg, ppm, pam, kmq };
+
+/// Format named by a file extension (case-insensitive): .png .jpg .jpeg .ppm .pnm .pam .kmq.
+FileFormat format_from_extension(const std::filesystem::path& path);
+
+/// Format recognised from a file's first bytes (signature).
+FileFormat sniff_format(std::span<const std::uint8_t> bytes);
+
+/// Called with a message for problems that do not stop the work (alpha dropped, say).
+using WarningHandler = std::function<void(std::string_view)>;
+
+struct ReadOptions {
+  std::uint64_t max_pixels = kDefaultMaxPixels;  ///< refused before allocating
+};
+
+/// Decodes PNG (1-16 bit gray, gray+alpha, palette, RGB, RGBA), JPEG (gray, RGB, CMYK
+/// converted naively to RGB) or binary PPM/PGM/PAM into an 8-bit RGB or RGBA image.
+/// The format is sniffed from the bytes. Images with alpha become RGBA, others RGB.
+/// Throws Error(corrupt_file) for a damaged or truncated file, Error(unsupported) for an
+/// unknown format, Error(limit_exceeded) above max_pixels.
+Image read_image(std::span<const std::uint8_t> bytes, const ReadOptions& options = {});
+
+/// PNG: indexed (PLTE + tRNS) when the palette has at most 256 entries, else RGB/RGBA.
+std::vector<std::uint8_t> write_png(const IndexedImage& indexed);
+/// PNG: RGB or RGBA, 8-bit.
+std::vector<std::uint8_t> write_png(const Image& image);
+/// JPEG at quality 1..100 (4:2:0 below 90, 4:4:4 from 90). Alpha is dropped, and `warn` is told.
+std::vector<std::uint8_t> write_jpeg(const Image& image, int quality,
+                                     const WarningHandler& warn = {});
+/// Binary PPM (P6) for RGB, PAM (P7) for RGBA.
+std::vector<std::uint8_t> write_pnm(const Image& image);
+/// PAM (P7) with TUPLTYPE RGB or RGB_ALPHA.
+std::vector<std::uint8_t> write_pam(const Image& image);
+
+/// Reads a whole file ("-" reads standard input). Throws Error(io).
+std::vector<std::uint8_t> read_file(const std::filesystem::path& path);
+
+/// Writes a whole file safely: to a temporary file in the same folder, renamed over `path`
+/// only when complete; on failure nothing is left behind. "-" writes standard output.
+/// Throws Error(io).
+void write_file_atomically(const std::filesystem::path& path, std::span<const std::uint8_t> bytes);
+
+}  // namespace kmq::io

@@ -1,0 +1,202 @@
+// SPDX-License-Identifier: MIT
+// kmq public API: images, encoding to and decoding from the .kmq palette format.
+//
+// Thread-safety: every function here is re-entrant; distinct objects may be used from distinct
+// threads at once. The library has no global state.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#define KMQ_VERSION_MAJOR 1
+#define KMQ_VERSION_MINOR 0
+#define KMQ_VERSION_PATCH 0
+
+namespace kmq {
+
+/// The library version as "MAJOR.MINOR.PATCH".
+const char* version();
+
+/// What kind of failure an Error reports.
+enum class ErrorCategory {
+  bad_input,       ///< the caller's image or options are invalid
+  corrupt_file,    ///< a file is damaged or does not follow its format
+  unsupported,     ///< valid but uses a feature this version does not implement
+  limit_exceeded,  ///< larger than a configured limit (pixel count, K)
+  io,              ///< reading or writing a file failed
+};
+
+/// Short lowercase name of a category, e.g. "corrupt file".
+const char* category_name(ErrorCategory category);
+
+/// The one exception type the library throws for failures a user can cause.
+class Error : public std::runtime_error {
+ public:
+  Error(ErrorCategory category, const std::string& message);
+  ErrorCategory category() const noexcept { return category_; }
+
+ private:
+  ErrorCategory category_;
+};
+
+/// Largest width or height, largest pixel count and largest K the format allows.
+inline constexpr std::uint32_t kMaxDimension = 1u << 24;
+inline constexpr std::uint64_t kMaxPixelCount = 1ull << 30;
+inline constexpr std::uint32_t kMaxColors = 65536;
+/// Default pixel limit of the decoders and readers (268 MP: a few GiB at most to decode).
+inline constexpr std::uint64_t kDefaultMaxPixels = 1ull << 28;
+
+/// An image of interleaved 8-bit samples, RGB (3 channels) or RGBA (4, straight alpha).
+/// Owns its pixels; copyable and movable.
+class Image {
+ public:
+  Image() = default;
+  /// Throws Error(bad_input) unless 1 <= width, height <= kMaxDimension, the pixel count is at
+  /// most kMaxPixelCount and channels is 3 or 4. Pixels start at zero.
+  Image(int width, int height, int channels);
+
+  int width() const noexcept { return width_; }
+  int height() const noexcept { return height_; }
+  int channels() const noexcept { return channels_; }
+  std::size_t pixel_count() const noexcept {
+    return static_cast<std::size_t>(width_) * static_cast<std::size_t>(height_);
+  }
+  bool empty() const noexcept { return pixels_.empty(); }
+
+  /// Pointer to the channels() samples of pixel (x, y); no bounds check.
+  std::uint8_t* pixel(int x, int y) noexcept { return pixels_.data() + offset(x, y); }
+  const std::uint8_t* pixel(int x, int y) const noexcept { return pixels_.data() + offset(x, y); }
+
+  /// The whole buffer, rows top to bottom with no padding.
+  std::span<std::uint8_t> data() noexcept { return pixels_; }
+  std::span<const std::uint8_t> data() const noexcept { return pixels_; }
+
+  friend bool operator==(const Image&, const Image&) = default;
+
+ private:
+  std::size_t offset(int x, int y) const noexcept {
+    return (static_cast<std::size_t>(y) * static_cast<std::size_t>(width_) +
+            static_cast<std::size_t>(x)) *
+           static_cast<std::size_t>(channels_);
+  }
+  int width_ = 0;
+  int height_ = 0;
+  int channels_ = 0;
+  std::vector<std::uint8_t> pixels_;
+};
+
+/// A palette image: K colours and one index per pixel, row by row.
+struct IndexedImage {
+  int width = 0;
+  int height = 0;
+  int channels = 0;                    ///< samples per palette entry: 3 or 4
+  std::vector<std::uint8_t> palette;   ///< K * channels samples
+  std::vector<std::uint16_t> indices;  ///< width * height entries, each < K
+
+  int palette_size() const noexcept {
+    return channels == 0 ? 0 : static_cast<int>(palette.size()) / channels;
+  }
+  friend bool operator==(const IndexedImage&, const IndexedImage&) = default;
+};
+
+/// How the palette is found.
+enum class Method {
+  kmeans,  ///< Lloyd's K-means with k-means++ initialisation
+};
+
+/// Options of encode() and quantize(). Every field has a usable default.
+struct EncodeOptions {
+  /// K: palette size, 1..65536. An image with at most K distinct colours keeps them exactly
+  /// (the palette then has as many entries as the image has colours).
+  int colors = 256;
+  /// Seeds the k-means++ initialisation. The same seed, pixels and options give the same file.
+  std::uint64_t seed = 1;
+  /// Lloyd iterations at most (>= 1).
+  int max_iterations = 100;
+  /// Stop when the relative decrease of inertia in one iteration is below this (>= 0).
+  double tolerance = 1e-5;
+  /// zstd compression level of the label stream, 1..22.
+  int level = 19;
+  /// Worker threads; 0 uses every core. The output does not depend on it.
+  int threads = 0;
+  Method method = Method::kmeans;
+};
+
+/// Options of decode().
+struct DecodeOptions {
+  /// Refuse images with more pixels than this, before allocating (Error: limit_exceeded).
+  std::uint64_t max_pixels = kDefaultMaxPixels;
+};
+
+/// Facts the quantizer reports about its work.
+struct QuantizeStats {
+  int iterations = 0;  ///< Lloyd iterations run
+  double inertia = 0;  ///< sum over pixels of squared distance to the palette entry
+  std::size_t distinct_colors = 0;
+};
+
+/// Validates options against an image; throws Error(bad_input) naming the bad field.
+void validate(const EncodeOptions& options);
+
+/// Finds a palette for the image and maps every pixel to its nearest entry.
+/// Throws Error(bad_input) for invalid options or an empty image.
+IndexedImage quantize(const Image& image, const EncodeOptions& options,
+                      QuantizeStats* stats = nullptr);
+
+/// Serialises a palette image as a .kmq file (format-spec/kmq.md).
+/// Throws Error(bad_input) if the indexed image is inconsistent (index >= K, wrong sizes).
+std::vector<std::uint8_t> encode_indexed(const IndexedImage& indexed, const EncodeOptions& options);
+
+/// quantize() then encode_indexed().
+std::vector<std::uint8_t> encode(const Image& image, const EncodeOptions& options,
+                                 QuantizeStats* stats = nullptr);
+
+/// Decodes a .kmq file to pixels. Throws Error (corrupt_file, unsupported, limit_exceeded) for a
+/// file it cannot decode; never reads outside `file`.
+Image decode(std::span<const std::uint8_t> file, const DecodeOptions& options = {});
+
+/// Decodes a .kmq file to its palette and index map without expanding pixels.
+IndexedImage decode_indexed(std::span<const std::uint8_t> file, const DecodeOptions& options = {});
+
+/// Expands a palette image to pixels. Throws Error(bad_input) if an index is >= K.
+Image expand(const IndexedImage& indexed);
+
+/// One chunk of a .kmq file as found by inspect().
+struct ChunkInfo {
+  std::string type;
+  std::size_t offset = 0;  ///< of the chunk's length field, from the start of the file
+  std::uint32_t length = 0;
+};
+
+/// The structure of a .kmq file, for tools such as kmqinfo.
+struct FileInfo {
+  int version = 0;
+  int width = 0;
+  int height = 0;
+  int channels = 0;
+  int palette_size = 0;
+  int label_coding = 0;
+  std::size_t file_size = 0;
+  std::size_t label_bytes = 0;  ///< payload bytes of the LABL chunk
+  std::vector<ChunkInfo> chunks;
+};
+
+/// Reads and checks the container (signature, chunk frames, CRCs, header) without decoding
+/// the labels. Throws Error like decode().
+FileInfo inspect(std::span<const std::uint8_t> file, const DecodeOptions& options = {});
+
+/// Name of a label coding method, e.g. "zstd-raw".
+const char* label_coding_name(int method);
+
+/// Peak signal-to-noise ratio over the R, G and B samples, in dB (infinity when identical).
+/// Throws Error(bad_input) if the sizes differ.
+double psnr(const Image& a, const Image& b);
+
+/// Mean squared error over the R, G and B samples.
+double mean_squared_error(const Image& a, const Image& b);
+
+}  // namespace kmq

@@ -1,0 +1,103 @@
+// SPDX-License-Identifier: MIT
+// Whole-file reading and crash-safe writing (temporary file + rename), with "-" for stdio.
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <kmq/io.hpp>
+#include <random>
+#include <string>
+
+namespace kmq::io {
+
+namespace {
+
+[[noreturn]] void io_error(const std::filesystem::path& path, const std::string& what) {
+  throw Error(ErrorCategory::io, path.string() + ": " + what);
+}
+
+// Closes a descriptor, and removes the temporary file unless committed.
+class TemporaryFile {
+ public:
+  explicit TemporaryFile(const std::filesystem::path& target) {
+    const std::filesystem::path folder =
+        target.has_parent_path() ? target.parent_path() : std::filesystem::path(".");
+    std::random_device entropy;
+    for (int attempt = 0; attempt < 100 && fd_ < 0; ++attempt) {
+      path_ = folder / ("." + target.filename().string() + ".tmp" + std::to_string(entropy()));
+      fd_ = ::open(path_.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+      if (fd_ < 0 && errno != EEXIST) io_error(target, std::strerror(errno));
+    }
+    if (fd_ < 0) io_error(target, "cannot create a temporary file");
+  }
+  ~TemporaryFile() {
+    if (fd_ >= 0) ::close(fd_);
+    if (!committed_) ::unlink(path_.c_str());
+  }
+  TemporaryFile(const TemporaryFile&) = delete;
+  TemporaryFile& operator=(const TemporaryFile&) = delete;
+
+  int fd() const { return fd_; }
+  void commit(const std::filesystem::path& target) {
+    if (::fsync(fd_) != 0) io_error(target, std::strerror(errno));
+    const int fd = fd_;
+    fd_ = -1;
+    if (::close(fd) != 0) io_error(target, std::strerror(errno));
+    if (::rename(path_.c_str(), target.c_str()) != 0) io_error(target, std::strerror(errno));
+    committed_ = true;
+  }
+
+ private:
+  std::filesystem::path path_;
+  int fd_ = -1;
+  bool committed_ = false;
+};
+
+void write_all(int fd, std::span<const std::uint8_t> bytes, const std::filesystem::path& path) {
+  std::size_t done = 0;
+  while (done < bytes.size()) {
+    const ssize_t n = ::write(fd, bytes.data() + done, bytes.size() - done);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      io_error(path, std::strerror(errno));
+    }
+    done += static_cast<std::size_t>(n);
+  }
+}
+
+}  // namespace
+
+std::vector<std::uint8_t> read_file(const std::filesystem::path& path) {
+  const bool is_stdin = path == "-";
+  const int fd = is_stdin ? STDIN_FILENO : ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) io_error(path, std::strerror(errno));
+  std::vector<std::uint8_t> bytes;
+  std::uint8_t buffer[1 << 16];
+  for (;;) {
+    const ssize_t n = ::read(fd, buffer, sizeof buffer);
+    if (n == 0) break;
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      const int saved = errno;
+      if (!is_stdin) ::close(fd);
+      io_error(path, std::strerror(saved));
+    }
+    bytes.insert(bytes.end(), buffer, buffer + n);
+  }
+  if (!is_stdin) ::close(fd);
+  return bytes;
+}
+
+void write_file_atomically(const std::filesystem::path& path, std::span<const std::uint8_t> bytes) {
+  if (path == "-") {
+    write_all(STDOUT_FILENO, bytes, "standard output");
+    return;
+  }
+  TemporaryFile temporary(path);
+  write_all(temporary.fd(), bytes, path);
+  temporary.commit(path);
+}
+
+}  // namespace kmq::io

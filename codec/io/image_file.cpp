@@ -1,0 +1,71 @@
+// SPDX-License-Identifier: MIT
+// Format detection and the read_image dispatcher.
+#include <algorithm>
+#include <cctype>
+#include <kmq/io.hpp>
+#include <string>
+
+#include "io_formats.hpp"
+
+namespace kmq::io {
+
+FileFormat format_from_extension(const std::filesystem::path& path) {
+  std::string extension = path.extension().string();
+  std::transform(extension.begin(), extension.end(), extension.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  if (extension == ".png") return FileFormat::png;
+  if (extension == ".jpg" || extension == ".jpeg") return FileFormat::jpeg;
+  if (extension == ".ppm" || extension == ".pnm" || extension == ".pgm") return FileFormat::ppm;
+  if (extension == ".pam") return FileFormat::pam;
+  if (extension == ".kmq") return FileFormat::kmq;
+  return FileFormat::unknown;
+}
+
+FileFormat sniff_format(std::span<const std::uint8_t> bytes) {
+  auto starts_with = [&](std::initializer_list<std::uint8_t> magic) {
+    return bytes.size() >= magic.size() && std::equal(magic.begin(), magic.end(), bytes.begin());
+  };
+  if (starts_with({0x89, 'P', 'N', 'G', 0x0D, 0x0A, 0x1A, 0x0A})) return FileFormat::png;
+  if (starts_with({0xFF, 0xD8})) return FileFormat::jpeg;  // SOI
+  if (starts_with({0x8B, 'K', 'M', 'Q'})) return FileFormat::kmq;
+  if (starts_with({'P', '7'})) return FileFormat::pam;
+  if (starts_with({'P', '5'}) || starts_with({'P', '6'})) return FileFormat::ppm;
+  return FileFormat::unknown;
+}
+
+Image read_image(std::span<const std::uint8_t> bytes, const ReadOptions& options) {
+  switch (sniff_format(bytes)) {
+    case FileFormat::png:
+      return read_png(bytes, options);
+    case FileFormat::jpeg:
+      return read_jpeg(bytes, options);
+    case FileFormat::ppm:
+    case FileFormat::pam:
+      return read_pnm(bytes, options);
+    case FileFormat::kmq:
+      return decode(bytes, DecodeOptions{options.max_pixels});
+    case FileFormat::unknown:
+      break;
+  }
+  throw Error(ErrorCategory::unsupported,
+              "unrecognised image format (kmq reads PNG, JPEG, PPM/PGM/PAM and .kmq)");
+}
+
+void check_indexed_image(const IndexedImage& indexed) {
+  const std::size_t channels = static_cast<std::size_t>(indexed.channels);
+  const bool sizes_ok = (channels == 3 || channels == 4) && indexed.width > 0 &&
+                        indexed.height > 0 &&
+                        indexed.indices.size() == static_cast<std::size_t>(indexed.width) *
+                                                      static_cast<std::size_t>(indexed.height) &&
+                        !indexed.palette.empty() && indexed.palette.size() % channels == 0;
+  if (!sizes_ok) throw Error(ErrorCategory::bad_input, "indexed image has inconsistent sizes");
+  const std::size_t k = indexed.palette.size() / channels;
+  for (const std::uint16_t index : indexed.indices) {
+    if (index >= k) {
+      throw Error(ErrorCategory::bad_input,
+                  "index " + std::to_string(index) + " is not below K = " + std::to_string(k));
+    }
+  }
+}
+
+}  // namespace kmq::io

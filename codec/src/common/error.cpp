@@ -1,0 +1,34 @@
+// SPDX-License-Identifier: MIT
+// kmq::Error, category names and the library version.
+#include <kmq/kmq.hpp>
+
+namespace kmq {
+
+namespace {
+std::string with_category(ErrorCategory category, const std::string& message) {
+  return std::string(category_name(category)) + ": " + message;
+}
+}  // namespace
+
+const char* version() { return "1.0.0"; }
+
+const char* category_name(ErrorCategory category) {
+  switch (category) {
+    case ErrorCategory::bad_input:
+      return "bad input";
+    case ErrorCategory::corrupt_file:
+      return "corrupt file";
+    case ErrorCategory::unsupported:
+      return "unsupported";
+    case ErrorCategory::limit_exceeded:
+      return "limit exceeded";
+    case ErrorCategory::io:
+      return "i/o error";
+  }
+  return "error";
+}
+
+Error::Error(ErrorCategory category, const std::string& message)
+    : std::runtime_error(with_category(category, message)), category_(category) {}
+
+}  // namespace kmq

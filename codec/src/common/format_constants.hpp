@@ -1,0 +1,36 @@
+// SPDX-License-Identifier: MIT
+// Constants of the .kmq container, shared by the writer and the reader (format-spec/kmq.md §2).
+#pragma once
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+
+namespace kmq::detail {
+
+inline constexpr std::array<std::uint8_t, 8> kSignature = {0x8B, 'K',  'M',  'Q',
+                                                           0x0D, 0x0A, 0x1A, 0x0A};
+inline constexpr std::uint8_t kFormatVersion = 1;
+inline constexpr std::size_t kHeaderPayloadSize = 16;
+inline constexpr std::size_t kChunkOverhead = 12;  // length + type + crc
+inline constexpr std::size_t kMaxChunks = 1024;
+
+inline constexpr std::array<char, 4> kTypeHeader = {'H', 'E', 'A', 'D'};
+inline constexpr std::array<char, 4> kTypePalette = {'P', 'A', 'L', 'T'};
+inline constexpr std::array<char, 4> kTypeLabels = {'L', 'A', 'B', 'L'};
+inline constexpr std::array<char, 4> kTypeEnd = {'E', 'N', 'D', 'F'};
+
+inline constexpr std::uint8_t kPaletteCodingRaw = 0;
+
+/// Label coding methods (§5).
+enum class LabelCoding : std::uint8_t {
+  zstd_raw = 0,
+};
+inline constexpr int kLabelCodingCount = 1;
+
+/// Bytes per index in the label stream: 1 when K <= 256, else 2 (§5).
+inline constexpr std::size_t index_width(std::uint32_t palette_size) noexcept {
+  return palette_size <= 256 ? 1 : 2;
+}
+
+}  // namespace kmq::detail

@@ -1,0 +1,23 @@
+// SPDX-License-Identifier: MIT
+// Label stream encoding: the index map as the payload of a LABL chunk (format-spec §5).
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <vector>
+
+#include "common/format_constants.hpp"
+
+namespace kmq::detail {
+
+struct LabelEncoderSettings {
+  int level = 19;  // zstd level
+  int threads = 1;
+};
+
+/// Returns the LABL payload (method byte + method data) for `indices` (each < palette_size).
+std::vector<std::uint8_t> encode_labels(std::span<const std::uint16_t> indices,
+                                        std::uint32_t palette_size, LabelCoding method,
+                                        const LabelEncoderSettings& settings);
+
+}  // namespace kmq::detail

@@ -1,0 +1,69 @@
+// SPDX-License-Identifier: MIT
+// Open-addressing hash of distinct colours; grows at half load.
+#include "quantize/color_histogram.hpp"
+
+namespace kmq::detail {
+
+ColorHistogram ColorHistogram::build(const Image& image) {
+  ColorHistogram histogram;
+  histogram.slots_.assign(1u << 12, 0);
+  histogram.mask_ = (1u << 12) - 1;
+  const std::uint8_t* sample = image.data().data();
+  const int channels = image.channels();
+  const std::size_t pixels = image.pixel_count();
+  std::uint32_t previous = 0;
+  std::uint32_t previous_position = 0;
+  bool have_previous = false;
+  for (std::size_t i = 0; i < pixels; ++i, sample += channels) {
+    const std::uint32_t packed = pack_color(sample, channels);
+    // Runs of one colour are common; counting them without hashing halves the time on flat art.
+    if (have_previous && packed == previous) {
+      ++histogram.counts_[previous_position];
+      continue;
+    }
+    histogram.insert_or_count(packed);
+    previous = packed;
+    previous_position = histogram.find(packed);
+    have_previous = true;
+  }
+  return histogram;
+}
+
+void ColorHistogram::insert_or_count(std::uint32_t packed) {
+  std::uint32_t slot = slot_of(packed, mask_);
+  for (;;) {
+    const std::uint32_t entry = slots_[slot];
+    if (entry == 0) break;
+    if (colors_[entry - 1] == packed) {
+      ++counts_[entry - 1];
+      return;
+    }
+    slot = (slot + 1) & mask_;
+  }
+  colors_.push_back(packed);
+  counts_.push_back(1);
+  slots_[slot] = static_cast<std::uint32_t>(colors_.size());
+  if (colors_.size() * 2 > slots_.size()) grow();
+}
+
+void ColorHistogram::grow() {
+  const std::size_t capacity = slots_.size() * 2;
+  slots_.assign(capacity, 0);
+  mask_ = static_cast<std::uint32_t>(capacity - 1);
+  for (std::size_t i = 0; i < colors_.size(); ++i) {
+    std::uint32_t slot = slot_of(colors_[i], mask_);
+    while (slots_[slot] != 0) slot = (slot + 1) & mask_;
+    slots_[slot] = static_cast<std::uint32_t>(i + 1);
+  }
+}
+
+std::uint32_t ColorHistogram::find(std::uint32_t packed) const noexcept {
+  std::uint32_t slot = slot_of(packed, mask_);
+  for (;;) {
+    const std::uint32_t entry = slots_[slot];
+    if (entry == 0 || colors_[entry - 1] == packed) return entry - 1;
+    slot = (slot + 1) & mask_;
+  }
+}
+
+}  // namespace kmq::detail

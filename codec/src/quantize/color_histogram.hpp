@@ -1,0 +1,52 @@
+// SPDX-License-Identifier: MIT
+// Colour statistics: the distinct colours of an image with their pixel counts.
+#pragma once
+
+#include <cstdint>
+#include <kmq/kmq.hpp>
+#include <vector>
+
+namespace kmq::detail {
+
+/// A colour packed as R | G << 8 | B << 16 | A << 24. RGB images use A = 255; every fully
+/// transparent RGBA pixel packs to 0 so that all of them count as one colour.
+inline std::uint32_t pack_color(const std::uint8_t* sample, int channels) noexcept {
+  const std::uint32_t alpha = channels == 4 ? sample[3] : 255u;
+  if (alpha == 0) return 0;
+  return static_cast<std::uint32_t>(sample[0]) | static_cast<std::uint32_t>(sample[1]) << 8 |
+         static_cast<std::uint32_t>(sample[2]) << 16 | alpha << 24;
+}
+
+inline std::uint8_t color_channel(std::uint32_t packed, int channel) noexcept {
+  return static_cast<std::uint8_t>(packed >> (8 * channel));
+}
+
+/// Distinct colours in order of first appearance (raster order), with counts, and a hash index
+/// from colour to its position. Immutable after build(), so lookups are safe from many threads.
+class ColorHistogram {
+ public:
+  static ColorHistogram build(const Image& image);
+
+  std::size_t size() const noexcept { return colors_.size(); }
+  std::uint32_t color(std::size_t i) const noexcept { return colors_[i]; }
+  std::uint32_t count(std::size_t i) const noexcept { return counts_[i]; }
+  const std::vector<std::uint32_t>& colors() const noexcept { return colors_; }
+  const std::vector<std::uint32_t>& counts() const noexcept { return counts_; }
+
+  /// Position of a colour that occurs in the image (precondition: it does).
+  std::uint32_t find(std::uint32_t packed) const noexcept;
+
+ private:
+  static std::uint32_t slot_of(std::uint32_t packed, std::uint32_t mask) noexcept {
+    return (packed * 0x9E3779B1u >> 7) & mask;
+  }
+  void insert_or_count(std::uint32_t packed);
+  void grow();
+
+  std::vector<std::uint32_t> colors_;
+  std::vector<std::uint32_t> counts_;
+  std::vector<std::uint32_t> slots_;  // 0 = empty, else position + 1
+  std::uint32_t mask_ = 0;
+};
+
+}  // namespace kmq::detail

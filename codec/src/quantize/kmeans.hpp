@@ -1,0 +1,52 @@
+// SPDX-License-Identifier: MIT
+// Weighted K-means (Lloyd's algorithm with Hamerly's bounds) seeded by greedy k-means++.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+namespace kmq::detail {
+
+/// Points with 4 coordinates each (see nearest_centre.hpp) and a positive integer weight.
+/// Coordinates times `fixed_point_scale` must be whole numbers small enough that weighted sums
+/// fit in 64 bits: sums are then exact, so the result cannot depend on the thread count.
+struct WeightedPoints {
+  std::vector<float> coords;
+  std::vector<std::uint32_t> weights;
+  float fixed_point_scale = 1.0f;
+  std::size_t size() const noexcept { return weights.size(); }
+};
+
+/// How the initial centres are chosen.
+enum class KMeansInit {
+  automatic,   // k-means++ up to kMaxClustersForPlusPlus clusters, median cut above
+  plus_plus,   // greedy k-means++, seeded: O(K * N * log K)
+  median_cut,  // deterministic variance median cut: O(N log K)
+};
+inline constexpr int kMaxClustersForPlusPlus = 256;
+
+struct KMeansParams {
+  int clusters = 16;  // 1 .. number of points
+  std::uint64_t seed = 1;
+  int max_iterations = 100;
+  double tolerance = 1e-5;  // relative decrease of inertia that counts as converged
+  int threads = 1;
+  KMeansInit init = KMeansInit::automatic;
+};
+
+struct KMeansResult {
+  std::vector<float> centres;             // 4 per cluster, each the mean of its points
+  std::vector<std::uint32_t> assignment;  // cluster of each point
+  int iterations = 0;
+  double inertia = 0;  // sum of weight * squared distance to the assigned centre
+};
+
+/// Runs K-means. Precondition: 1 <= clusters <= points.size() and all points distinct.
+KMeansResult run_kmeans(const WeightedPoints& points, const KMeansParams& params);
+
+/// Greedy k-means++ (sklearn's variant: 2 + ln K candidates per step, keep the best).
+/// Returns 4 floats per centre.
+std::vector<float> kmeans_plus_plus(const WeightedPoints& points, int clusters, std::uint64_t seed,
+                                    int threads);
+
+}  // namespace kmq::detail

@@ -1,0 +1,152 @@
+// SPDX-License-Identifier: MIT
+// Nearest-centre search: brute force for small K, a kd-tree for large K; the half-gap table
+// makes most lookups with a good guess a single distance.
+#include "quantize/nearest_centre.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <numeric>
+
+namespace kmq::detail {
+
+namespace {
+// Below this many centres a straight scan beats the tree.
+constexpr std::size_t kMinCentresForTree = 48;
+// Above this many centres the half-gap table is built through the tree, not pairwise.
+constexpr std::size_t kMaxCentresForPairwiseGaps = 1024;
+constexpr std::uint32_t kLeafSize = 8;
+
+void consider(std::uint32_t index, float d2, NearestTwo& best) {
+  if (d2 < best.best_distance2 || (d2 == best.best_distance2 && index < best.best)) {
+    best.second_distance2 = best.best_distance2;
+    best.best_distance2 = d2;
+    best.best = index;
+  } else if (d2 < best.second_distance2) {
+    best.second_distance2 = d2;
+  }
+}
+
+NearestTwo empty_result() {
+  NearestTwo result;
+  result.best = 0;
+  result.best_distance2 = std::numeric_limits<float>::infinity();
+  result.second_distance2 = std::numeric_limits<float>::infinity();
+  return result;
+}
+}  // namespace
+
+NearestCentre::NearestCentre(std::span<const float> centres)
+    : count_(centres.size() / kDims), interleaved_(centres.begin(), centres.end()) {
+  if (count_ >= kMinCentresForTree) {
+    tree_order_.resize(count_);
+    std::iota(tree_order_.begin(), tree_order_.end(), 0u);
+    nodes_.reserve(2 * count_ / kLeafSize + 2);
+    build(0, static_cast<std::uint32_t>(count_));
+  }
+  if (count_ < 2) return;
+  half_gap_.assign(count_, std::numeric_limits<float>::infinity());
+  if (count_ <= kMaxCentresForPairwiseGaps) {
+    for (std::size_t i = 0; i < count_; ++i) {
+      for (std::size_t j = i + 1; j < count_; ++j) {
+        const float d2 = squared_distance(centre(i), centre(j));
+        half_gap_[i] = std::min(half_gap_[i], d2);
+        half_gap_[j] = std::min(half_gap_[j], d2);
+      }
+    }
+  } else {
+    for (std::size_t j = 0; j < count_; ++j) {
+      const NearestTwo near = tree_search(centre(j));
+      // Its own position is at distance 0; a duplicate centre makes the gap 0 as well.
+      half_gap_[j] = near.best == j ? near.second_distance2 : near.best_distance2;
+    }
+  }
+  for (float& gap : half_gap_) gap = 0.5f * std::sqrt(gap);
+}
+
+std::uint32_t NearestCentre::build(std::uint32_t begin, std::uint32_t end) {
+  const auto node = static_cast<std::uint32_t>(nodes_.size());
+  nodes_.push_back({0.f, kLeaf, begin, end});
+  if (end - begin <= kLeafSize) return node;
+  float low[kDims], high[kDims];
+  std::fill(low, low + kDims, std::numeric_limits<float>::infinity());
+  std::fill(high, high + kDims, -std::numeric_limits<float>::infinity());
+  for (std::uint32_t i = begin; i < end; ++i) {
+    const float* c = centre(tree_order_[i]);
+    for (std::size_t d = 0; d < kDims; ++d) {
+      low[d] = std::min(low[d], c[d]);
+      high[d] = std::max(high[d], c[d]);
+    }
+  }
+  std::size_t axis = 0;
+  for (std::size_t d = 1; d < kDims; ++d) {
+    if (high[d] - low[d] > high[axis] - low[axis]) axis = d;
+  }
+  const std::uint32_t middle = begin + (end - begin) / 2;
+  std::nth_element(tree_order_.begin() + begin, tree_order_.begin() + middle,
+                   tree_order_.begin() + end, [&](std::uint32_t a, std::uint32_t b) {
+                     const float ca = centre(a)[axis], cb = centre(b)[axis];
+                     return ca != cb ? ca < cb : a < b;
+                   });
+  const float split = centre(tree_order_[middle])[axis];
+  const std::uint32_t left = build(begin, middle);
+  const std::uint32_t right = build(middle, end);
+  nodes_[node] = {split, static_cast<std::uint32_t>(axis), left, right};
+  return node;
+}
+
+void NearestCentre::scan(const float* point, std::uint32_t begin, std::uint32_t end,
+                         NearestTwo& best) const {
+  for (std::uint32_t i = begin; i < end; ++i) {
+    const std::uint32_t index = tree_order_[i];
+    consider(index, squared_distance(point, centre(index)), best);
+  }
+}
+
+NearestTwo NearestCentre::tree_search(const float* point) const {
+  NearestTwo best = empty_result();
+  // Explicit stack of (node, squared distance from the point to that node's side of the split).
+  struct Pending {
+    std::uint32_t node;
+    float bound;
+  };
+  Pending stack[64];
+  std::size_t depth = 0;
+  stack[depth++] = {0, 0.f};
+  while (depth > 0) {
+    const Pending pending = stack[--depth];
+    if (pending.bound >= best.second_distance2) continue;
+    const Node& node = nodes_[pending.node];
+    if (node.axis == kLeaf) {
+      scan(point, node.first, node.second, best);
+      continue;
+    }
+    const float diff = point[node.axis] - node.split;
+    const std::uint32_t near_child = diff < 0 ? node.first : node.second;
+    const std::uint32_t far_child = diff < 0 ? node.second : node.first;
+    stack[depth++] = {far_child, std::max(pending.bound, diff * diff)};
+    stack[depth++] = {near_child, pending.bound};
+  }
+  return best;
+}
+
+NearestTwo NearestCentre::nearest_two(const float* point) const noexcept {
+  if (!nodes_.empty()) return tree_search(point);
+  NearestTwo best = empty_result();
+  const float* c = interleaved_.data();
+  for (std::size_t j = 0; j < count_; ++j, c += kDims) {
+    consider(static_cast<std::uint32_t>(j), squared_distance(point, c), best);
+  }
+  return best;
+}
+
+std::uint32_t NearestCentre::nearest(const float* point, std::uint32_t guess) const noexcept {
+  if (guess < count_ && !half_gap_.empty()) {
+    const float d2 = squared_distance(point, centre(guess));
+    const float gap = half_gap_[guess];
+    if (d2 < gap * gap) return guess;  // strict: every other centre is farther
+  }
+  return nearest_two(point).best;
+}
+
+}  // namespace kmq::detail

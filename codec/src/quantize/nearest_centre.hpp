@@ -1,0 +1,64 @@
+// SPDX-License-Identifier: MIT
+// Exact nearest-centre search in up to 4 dimensions, with an early exit for a good guess.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <vector>
+
+namespace kmq::detail {
+
+/// Points and centres have 4 float coordinates each (unused ones are 0).
+inline constexpr std::size_t kDims = 4;
+
+inline float squared_distance(const float* a, const float* b) noexcept {
+  const float d0 = a[0] - b[0], d1 = a[1] - b[1], d2 = a[2] - b[2], d3 = a[3] - b[3];
+  return d0 * d0 + d1 * d1 + d2 * d2 + d3 * d3;
+}
+
+/// The two nearest centres of a point and their squared distances.
+struct NearestTwo {
+  std::uint32_t best = 0;
+  float best_distance2 = 0;
+  float second_distance2 = 0;
+};
+
+/// Centres, searched by brute force when few and through a kd-tree when many, plus for each
+/// centre half the distance to its nearest other centre: a point closer than that to a centre
+/// provably has it as its nearest (Hamerly).
+class NearestCentre {
+ public:
+  /// `centres` holds 4 floats per centre; at least one centre.
+  explicit NearestCentre(std::span<const float> centres);
+
+  std::size_t size() const noexcept { return count_; }
+  const float* centre(std::size_t j) const noexcept { return &interleaved_[j * kDims]; }
+  /// Half the distance from centre j to its nearest other centre (0 when not computed).
+  float half_gap(std::size_t j) const noexcept { return half_gap_.empty() ? 0.f : half_gap_[j]; }
+
+  NearestTwo nearest_two(const float* point) const noexcept;
+  /// Nearest centre, trying `guess` first: exact, and O(1) when the guess is clearly right.
+  std::uint32_t nearest(const float* point, std::uint32_t guess) const noexcept;
+
+ private:
+  struct Node {
+    float split;           // inner node: coordinate that divides the children
+    std::uint32_t axis;    // inner node: split axis; leaf: kLeaf
+    std::uint32_t first;   // inner: left child; leaf: begin in tree_order_
+    std::uint32_t second;  // inner: right child; leaf: end in tree_order_
+  };
+  static constexpr std::uint32_t kLeaf = 0xFFFFFFFFu;
+
+  std::uint32_t build(std::uint32_t begin, std::uint32_t end);
+  void scan(const float* point, std::uint32_t begin, std::uint32_t end, NearestTwo& best) const;
+  NearestTwo tree_search(const float* point) const;
+
+  std::size_t count_;
+  std::vector<float> interleaved_;
+  std::vector<float> half_gap_;
+  std::vector<std::uint32_t> tree_order_;  // centre indices, grouped by leaf
+  std::vector<Node> nodes_;
+};
+
+}  // namespace kmq::detail

@@ -1,0 +1,152 @@
+// SPDX-License-Identifier: MIT
+// Runs the built kmqenc, kmqdec and kmqinfo: exit codes, messages, formats, pipes, safety.
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <array>
+#include <cstdio>
+#include <filesystem>
+#include <kmq/io.hpp>
+#include <kmq/kmq.hpp>
+#include <string>
+
+#include "test_images.hpp"
+
+namespace {
+
+namespace fs = std::filesystem;
+
+struct ToolRun {
+  int exit_code;
+  std::string output;  // stdout and stderr together
+};
+
+ToolRun run(const std::string& command) {
+  ToolRun result{-1, {}};
+  FILE* pipe = ::popen((command + " 2>&1").c_str(), "r");
+  if (!pipe) return result;
+  std::array<char, 4096> buffer;
+  std::size_t n;
+  while ((n = std::fread(buffer.data(), 1, buffer.size(), pipe)) > 0)
+    result.output.append(buffer.data(), n);
+  const int status = ::pclose(pipe);
+  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return result;
+}
+
+class Cli : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    folder_ = fs::temp_directory_path() /
+              ("kmq_cli_" + std::to_string(::getpid()) + "_" +
+               ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(folder_);
+    fs::create_directories(folder_);
+  }
+  void TearDown() override { fs::remove_all(folder_); }
+  std::string path(const std::string& name) const { return (folder_ / name).string(); }
+  std::string sample() const { return KMQ_SAMPLE_IMAGE; }
+  fs::path folder_;
+};
+
+const std::string kEnc = KMQENC_PATH;
+const std::string kDec = KMQDEC_PATH;
+const std::string kInfo = KMQINFO_PATH;
+
+TEST_F(Cli, HelpAndVersionSucceed) {
+  for (const auto& tool : {kEnc, kDec, kInfo}) {
+    const ToolRun help = run(tool + " --help");
+    EXPECT_EQ(help.exit_code, 0) << tool;
+    EXPECT_NE(help.output.find("Usage:"), std::string::npos);
+    const ToolRun version = run(tool + " --version");
+    EXPECT_EQ(version.exit_code, 0);
+    EXPECT_NE(version.output.find(kmq::version()), std::string::npos);
+  }
+}
+
+TEST_F(Cli, BadUsageExitsWithTwo) {
+  EXPECT_EQ(run(kEnc + " " + sample()).exit_code, 2);  // no -o
+  EXPECT_EQ(run(kEnc + " " + sample() + " -o " + path("a.kmq") + " -k 0").exit_code, 2);
+  EXPECT_EQ(run(kEnc + " " + sample() + " -o " + path("a.kmq") + " -k 70000").exit_code, 2);
+  EXPECT_EQ(run(kEnc + " " + sample() + " -o " + path("a.kmq") + " --bogus").exit_code, 2);
+  EXPECT_EQ(run(kEnc + " " + sample() + " -o " + path("a.kmq") + " -k x").exit_code, 2);
+  const ToolRun bad_format = run(kDec + " x.kmq -o " + path("out.gif"));
+  EXPECT_EQ(bad_format.exit_code, 2);
+  EXPECT_NE(bad_format.output.find("kmqdec: error:"), std::string::npos);
+  EXPECT_FALSE(fs::exists(path("a.kmq")));
+}
+
+TEST_F(Cli, EncodesTheSampleAndDecodesToEveryFormat) {
+  const ToolRun enc = run(kEnc + " " + sample() + " -o " + path("s.kmq") + " -k 16 -v");
+  ASSERT_EQ(enc.exit_code, 0) << enc.output;
+  EXPECT_NE(enc.output.find("psnr"), std::string::npos);
+  EXPECT_NE(enc.output.find("bits/pixel"), std::string::npos);
+  const auto file = kmq::io::read_file(path("s.kmq"));
+  const auto decoded = kmq::decode(file);
+  EXPECT_EQ(kmq::inspect(file).palette_size, 16);
+  for (const std::string extension : {"png", "ppm", "pam", "jpg"}) {
+    const std::string out = path("s." + extension);
+    const ToolRun dec = run(kDec + " " + path("s.kmq") + " -o " + out);
+    ASSERT_EQ(dec.exit_code, 0) << dec.output;
+    const auto image = kmq::io::read_image(kmq::io::read_file(out));
+    if (extension == "jpg") {
+      EXPECT_GT(kmq::psnr(image, decoded), 30);
+    } else {
+      EXPECT_EQ(image, decoded) << extension;
+    }
+  }
+  const ToolRun info = run(kInfo + " " + path("s.kmq"));
+  EXPECT_EQ(info.exit_code, 0);
+  EXPECT_NE(info.output.find("640 x 427"), std::string::npos) << info.output;
+  EXPECT_NE(info.output.find("LABL"), std::string::npos);
+}
+
+TEST_F(Cli, SameInputAndSeedGiveIdenticalFilesWhateverTheThreads) {
+  ASSERT_EQ(run(kEnc + " " + sample() + " -o " + path("a.kmq") + " -k 32 -j 1").exit_code, 0);
+  ASSERT_EQ(run(kEnc + " " + sample() + " -o " + path("b.kmq") + " -k 32 -j 2").exit_code, 0);
+  EXPECT_EQ(kmq::io::read_file(path("a.kmq")), kmq::io::read_file(path("b.kmq")));
+}
+
+TEST_F(Cli, WorksInPipes) {
+  kmq::io::write_file_atomically(path("in.ppm"),
+                                 kmq::io::write_pnm(kmq::testing::gradient_image(30, 20)));
+  const ToolRun piped = run(kEnc + " - -o - -k 8 < " + path("in.ppm") + " | " + kDec +
+                            " - -o - --format pam > " + path("out.pam"));
+  ASSERT_EQ(piped.exit_code, 0) << piped.output;
+  const auto image = kmq::io::read_image(kmq::io::read_file(path("out.pam")));
+  EXPECT_EQ(image.width(), 30);
+}
+
+TEST_F(Cli, BadInputExitsWithOneAndLeavesNoOutput) {
+  const ToolRun missing = run(kEnc + " " + path("absent.png") + " -o " + path("x.kmq"));
+  EXPECT_EQ(missing.exit_code, 1);
+  EXPECT_NE(missing.output.find("kmqenc: error:"), std::string::npos);
+  EXPECT_FALSE(fs::exists(path("x.kmq")));
+
+  kmq::io::write_file_atomically(path("junk.kmq"), std::vector<std::uint8_t>(100, 7));
+  const ToolRun corrupt = run(kDec + " " + path("junk.kmq") + " -o " + path("junk.png"));
+  EXPECT_EQ(corrupt.exit_code, 1);
+  EXPECT_NE(corrupt.output.find("corrupt file"), std::string::npos) << corrupt.output;
+  EXPECT_FALSE(fs::exists(path("junk.png")));
+  EXPECT_EQ(run(kInfo + " " + path("junk.kmq")).exit_code, 1);
+  // Nothing else (no temporary file) is left in the folder.
+  std::size_t entries = 0;
+  for ([[maybe_unused]] const auto& e : fs::directory_iterator(folder_)) ++entries;
+  EXPECT_EQ(entries, 1u);
+}
+
+TEST_F(Cli, NeverOverwritesTheInputOrAnExistingFileWithoutForce) {
+  kmq::io::write_file_atomically(path("in.ppm"),
+                                 kmq::io::write_pnm(kmq::testing::gradient_image(8, 8)));
+  const auto original = kmq::io::read_file(path("in.ppm"));
+  EXPECT_EQ(run(kEnc + " " + path("in.ppm") + " -o " + path("in.ppm") + " --force").exit_code, 2);
+  EXPECT_EQ(kmq::io::read_file(path("in.ppm")), original);
+  ASSERT_EQ(run(kEnc + " " + path("in.ppm") + " -o " + path("o.kmq")).exit_code, 0);
+  const ToolRun again = run(kEnc + " " + path("in.ppm") + " -o " + path("o.kmq"));
+  EXPECT_EQ(again.exit_code, 2);
+  EXPECT_NE(again.output.find("--force"), std::string::npos);
+  EXPECT_EQ(run(kEnc + " " + path("in.ppm") + " -o " + path("o.kmq") + " -f").exit_code, 0);
+}
+
+}  // namespace

@@ -1,0 +1,208 @@
+// SPDX-License-Identifier: MIT
+#include "quantize/kmeans.hpp"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <random>
+
+#include "quantize/median_cut.hpp"
+#include "quantize/nearest_centre.hpp"
+
+namespace {
+
+using kmq::detail::kDims;
+
+// Points scattered tightly (+-3) around well separated centres, with random weights.
+kmq::detail::WeightedPoints points_around(const std::vector<std::array<float, 3>>& centres,
+                                          int per_centre) {
+  kmq::detail::WeightedPoints points;
+  std::mt19937 rng(7);
+  for (const auto& centre : centres) {
+    for (int i = 0; i < per_centre; ++i) {
+      for (std::size_t d = 0; d < 3; ++d) {
+        points.coords.push_back(centre[d] + static_cast<float>(static_cast<int>(rng() % 7) - 3));
+      }
+      points.coords.push_back(0);
+      points.weights.push_back(1 + rng() % 5);
+    }
+  }
+  return points;
+}
+
+const std::vector<std::array<float, 3>> kCentres = {
+    {20, 20, 20}, {200, 30, 40}, {30, 210, 60}, {50, 60, 220}, {230, 230, 230}};
+
+TEST(KMeans, RecoversWellSeparatedClusters) {
+  const auto points = points_around(kCentres, 200);
+  kmq::detail::KMeansParams params;
+  params.clusters = 5;
+  const auto result = kmq::detail::run_kmeans(points, params);
+  ASSERT_EQ(result.centres.size(), 5 * kDims);
+  for (const auto& expected : kCentres) {
+    float best = 1e9f;
+    for (int k = 0; k < 5; ++k) {
+      float d2 = 0;
+      for (std::size_t d = 0; d < 3; ++d) {
+        const float diff = result.centres[k * kDims + d] - expected[d];
+        d2 += diff * diff;
+      }
+      best = std::min(best, d2);
+    }
+    EXPECT_LT(best, 4.0f) << "no centre near (" << expected[0] << "," << expected[1] << ","
+                          << expected[2] << ")";
+  }
+  // Points of one true cluster share one label.
+  for (std::size_t c = 0; c < kCentres.size(); ++c) {
+    for (int i = 1; i < 200; ++i) {
+      EXPECT_EQ(result.assignment[c * 200 + i], result.assignment[c * 200]);
+    }
+  }
+}
+
+TEST(KMeans, CentresAreWeightedMeansOfTheirPoints) {
+  const auto points = points_around(kCentres, 50);
+  kmq::detail::KMeansParams params;
+  params.clusters = 7;
+  const auto result = kmq::detail::run_kmeans(points, params);
+  for (int k = 0; k < 7; ++k) {
+    double sum[3] = {0, 0, 0}, weight = 0;
+    for (std::size_t i = 0; i < points.size(); ++i) {
+      if (result.assignment[i] != static_cast<std::uint32_t>(k)) continue;
+      for (std::size_t d = 0; d < 3; ++d)
+        sum[d] += points.weights[i] * points.coords[i * kDims + d];
+      weight += points.weights[i];
+    }
+    ASSERT_GT(weight, 0) << "cluster " << k << " is empty";
+    for (std::size_t d = 0; d < 3; ++d) {
+      EXPECT_NEAR(result.centres[k * kDims + d], sum[d] / weight, 1e-3);
+    }
+  }
+}
+
+TEST(KMeans, EveryPointIsAssignedToItsNearestCentre) {
+  const auto points = points_around(kCentres, 100);
+  kmq::detail::KMeansParams params;
+  params.clusters = 12;
+  const auto result = kmq::detail::run_kmeans(points, params);
+  // Centres moved once more after the last assignment; compare against those centres' Voronoi
+  // cells with a tolerance for ties.
+  const kmq::detail::NearestCentre search(result.centres);
+  double reported = 0, best = 0;
+  for (std::size_t i = 0; i < points.size(); ++i) {
+    const float* p = &points.coords[i * kDims];
+    reported +=
+        points.weights[i] * kmq::detail::squared_distance(p, search.centre(result.assignment[i]));
+    best += points.weights[i] * search.nearest_two(p).best_distance2;
+  }
+  EXPECT_NEAR(result.inertia, reported, 1e-6 * reported);
+  EXPECT_LE(best, reported);
+}
+
+TEST(KMeans, SameSeedGivesIdenticalResultsWhateverTheThreadCount) {
+  const auto points = points_around(kCentres, 5000);
+  kmq::detail::KMeansParams params;
+  params.clusters = 16;
+  params.seed = 42;
+  params.threads = 1;
+  const auto single = kmq::detail::run_kmeans(points, params);
+  params.threads = 4;
+  const auto multi = kmq::detail::run_kmeans(points, params);
+  EXPECT_EQ(single.centres, multi.centres);
+  EXPECT_EQ(single.assignment, multi.assignment);
+  EXPECT_EQ(single.iterations, multi.iterations);
+}
+
+TEST(KMeans, AsManyClustersAsPointsPutsACentreOnEachPoint) {
+  kmq::detail::WeightedPoints points;
+  for (int i = 0; i < 6; ++i) {
+    points.coords.insert(points.coords.end(), {float(i * 40), float(255 - i * 40), 7.f, 0.f});
+    points.weights.push_back(static_cast<std::uint32_t>(i + 1));
+  }
+  kmq::detail::KMeansParams params;
+  params.clusters = 6;
+  const auto result = kmq::detail::run_kmeans(points, params);
+  EXPECT_DOUBLE_EQ(result.inertia, 0.0);
+}
+
+TEST(KMeansPlusPlus, PicksDistinctPointsAsInitialCentres) {
+  const auto points = points_around(kCentres, 20);
+  const auto centres = kmq::detail::kmeans_plus_plus(points, 5, 3, 1);
+  ASSERT_EQ(centres.size(), 5 * kDims);
+  for (int a = 0; a < 5; ++a) {
+    for (int b = a + 1; b < 5; ++b) {
+      EXPECT_GT(kmq::detail::squared_distance(&centres[a * kDims], &centres[b * kDims]), 0.f);
+    }
+  }
+}
+
+}  // namespace
+
+namespace {
+
+TEST(NearestCentre, TreeSearchAgreesWithBruteForce) {
+  std::mt19937 rng(3);
+  for (const std::size_t count : {5u, 47u, 48u, 300u, 2000u}) {
+    std::vector<float> centres;
+    for (std::size_t i = 0; i < count * kDims; ++i) {
+      centres.push_back(i % kDims == 3 ? 0.f : static_cast<float>(rng() % 256));
+    }
+    const kmq::detail::NearestCentre search(centres);
+    for (int q = 0; q < 500; ++q) {
+      const float point[4] = {float(rng() % 256), float(rng() % 256), float(rng() % 256), 0.f};
+      float best = 1e30f, second = 1e30f;
+      for (std::size_t j = 0; j < count; ++j) {
+        const float d2 = kmq::detail::squared_distance(point, &centres[j * kDims]);
+        if (d2 < best) {
+          second = best;
+          best = d2;
+        } else if (d2 < second) {
+          second = d2;
+        }
+      }
+      const auto near = search.nearest_two(point);
+      ASSERT_EQ(near.best_distance2, best) << count << " centres";
+      ASSERT_EQ(near.second_distance2, second) << count << " centres";
+      EXPECT_EQ(kmq::detail::squared_distance(point, search.centre(near.best)), best);
+      const auto guessed = search.nearest(point, static_cast<std::uint32_t>(q % count));
+      EXPECT_EQ(kmq::detail::squared_distance(point, search.centre(guessed)), best);
+    }
+  }
+}
+
+// Distinct points on a coarse grid with varied weights.
+kmq::detail::WeightedPoints grid_points() {
+  kmq::detail::WeightedPoints points;
+  for (int r = 0; r < 256; r += 17) {
+    for (int g = 0; g < 256; g += 23) {
+      for (int b = 0; b < 256; b += 29) {
+        points.coords.insert(points.coords.end(), {float(r), float(g), float(b), 0.f});
+        points.weights.push_back(static_cast<std::uint32_t>(1 + (r + g + b) % 9));
+      }
+    }
+  }
+  return points;
+}
+
+TEST(MedianCut, GivesTheRequestedNumberOfDistinctCentres) {
+  const auto points = grid_points();
+  const auto centres = kmq::detail::median_cut_centres(points, 300);
+  ASSERT_EQ(centres.size(), 300 * kDims);
+  const kmq::detail::NearestCentre search(centres);
+  for (std::size_t j = 0; j < 300; ++j) EXPECT_GT(search.half_gap(j), 0.f) << j;
+}
+
+TEST(KMeans, LargeKUsesMedianCutAndStillConverges) {
+  const auto points = grid_points();
+  kmq::detail::KMeansParams params;
+  params.clusters = 600;
+  const auto result = kmq::detail::run_kmeans(points, params);
+  EXPECT_EQ(result.centres.size(), 600 * kDims);
+  EXPECT_GE(result.iterations, 1);
+  params.init = kmq::detail::KMeansInit::plus_plus;
+  const auto seeded = kmq::detail::run_kmeans(points, params);
+  // Both inits reach a comparable optimum.
+  EXPECT_LT(result.inertia, 1.5 * seeded.inertia + 1);
+}
+
+}  // namespace

@@ -1,0 +1,175 @@
+// SPDX-License-Identifier: MIT
+// Writes format-spec/vectors/: valid files with their expected pixels (PAM), and invalid files
+// with the error category a decoder reports. Run by hand when the vectors must change:
+//   build/tests/make_format_vectors format-spec/vectors
+// then refresh MANIFEST.sha256 (see format-spec/vectors/README.md).
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <kmq/io.hpp>
+#include <kmq/kmq.hpp>
+#include <map>
+
+#include "kmq_file_builder.hpp"
+#include "test_images.hpp"
+
+namespace {
+
+using kmq::testing::Bytes;
+using kmq::testing::header_payload;
+using kmq::testing::KmqFileBuilder;
+using kmq::testing::palette_payload;
+using kmq::testing::zstd_label_payload;
+
+void save(const std::filesystem::path& path, const Bytes& bytes) {
+  std::ofstream out(path, std::ios::binary);
+  out.write(reinterpret_cast<const char*>(bytes.data()),
+            static_cast<std::streamsize>(bytes.size()));
+  if (!out) throw std::runtime_error("cannot write " + path.string());
+}
+
+void valid(const std::filesystem::path& folder, const std::string& name, const Bytes& file,
+           const kmq::Image& expected) {
+  save(folder / "valid" / (name + ".kmq"), file);
+  save(folder / "valid" / (name + ".pam"), kmq::io::write_pam(expected));
+}
+
+kmq::Image pixels_of(std::uint32_t width, std::uint32_t height, std::uint32_t palette_size,
+                     std::uint8_t channels, const Bytes& raw_indices) {
+  kmq::IndexedImage indexed;
+  indexed.width = static_cast<int>(width);
+  indexed.height = static_cast<int>(height);
+  indexed.channels = channels;
+  const Bytes palette = palette_payload(palette_size, channels);
+  indexed.palette.assign(palette.begin() + 1, palette.end());
+  const std::size_t step = palette_size > 256 ? 2 : 1;
+  for (std::size_t i = 0; i < raw_indices.size(); i += step) {
+    indexed.indices.push_back(static_cast<std::uint16_t>(
+        step == 1 ? raw_indices[i] : raw_indices[i] | raw_indices[i + 1] << 8));
+  }
+  return kmq::expand(indexed);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc != 2) {
+    std::cerr << "usage: make_format_vectors OUTPUT_FOLDER\n";
+    return 2;
+  }
+  const std::filesystem::path folder = argv[1];
+  std::filesystem::create_directories(folder / "valid");
+  std::filesystem::create_directories(folder / "invalid");
+
+  // Valid files from the reference encoder.
+  {
+    kmq::EncodeOptions options;
+    options.colors = 4;
+    const auto indexed = kmq::quantize(kmq::testing::gradient_image(16, 8), options);
+    valid(folder, "rgb_k4_gradient", kmq::encode_indexed(indexed, options), kmq::expand(indexed));
+    options.colors = 5;
+    const auto rgba = kmq::quantize(kmq::testing::half_transparent_image(12, 6), options);
+    valid(folder, "rgba_k5_transparent", kmq::encode_indexed(rgba, options), kmq::expand(rgba));
+    options.colors = 1;
+    const auto single = kmq::quantize(kmq::testing::gradient_image(3, 2), options);
+    valid(folder, "rgb_k1_single_colour", kmq::encode_indexed(single, options),
+          kmq::expand(single));
+  }
+  // Hand-built valid files.
+  {
+    Bytes raw;
+    for (int i = 0; i < 256; ++i) raw.push_back(static_cast<std::uint8_t>(255 - i));
+    valid(folder, "rgb_k256_every_index", kmq::testing::valid_file(16, 16, 256, raw),
+          pixels_of(16, 16, 256, 3, raw));
+  }
+  {
+    Bytes raw;
+    for (int i = 0; i < 20 * 16; ++i) {
+      const int index = (i * 7) % 300;
+      raw.push_back(static_cast<std::uint8_t>(index));
+      raw.push_back(static_cast<std::uint8_t>(index >> 8));
+    }
+    valid(folder, "rgb_k300_two_byte_indices", kmq::testing::valid_file(20, 16, 300, raw),
+          pixels_of(20, 16, 300, 3, raw));
+  }
+  {
+    const Bytes raw = {0, 1, 2, 1, 0, 2};
+    const Bytes file = KmqFileBuilder()
+                           .chunk("HEAD", header_payload(3, 2, 3, 4))
+                           .chunk("noTe", {'a', 'n', 'c', 'i', 'l', 'l', 'a', 'r', 'y'})
+                           .chunk("PALT", palette_payload(3, 4))
+                           .chunk("LABL", zstd_label_payload(raw))
+                           .chunk("xtra", {})
+                           .chunk("ENDF", {})
+                           .bytes();
+    valid(folder, "rgba_ancillary_chunks_skipped", file, pixels_of(3, 2, 3, 4, raw));
+  }
+
+  // Invalid files and the category the reference decoder reports.
+  std::map<std::string, std::pair<Bytes, std::string>> invalid;
+  const Bytes good = kmq::testing::valid_file(2, 2, 3, {0, 1, 2, 1});
+  auto file_with = [](const Bytes& head, const Bytes& palette, const Bytes& labels) {
+    return KmqFileBuilder()
+        .chunk("HEAD", head)
+        .chunk("PALT", palette)
+        .chunk("LABL", labels)
+        .chunk("ENDF", {})
+        .bytes();
+  };
+  const Bytes head = header_payload(2, 2, 3), palette = palette_payload(3),
+              labels = zstd_label_payload({0, 1, 2, 1});
+  {
+    Bytes file = good;
+    file[1] = 'X';
+    invalid["bad_signature"] = {file, "corrupt_file"};
+  }
+  invalid["truncated"] = {Bytes(good.begin(), good.end() - 5), "corrupt_file"};
+  {
+    Bytes file = good;
+    file[file.size() - 20] ^= 0x01;  // inside LABL: its CRC no longer matches
+    invalid["crc_mismatch"] = {file, "corrupt_file"};
+  }
+  invalid["index_not_below_k"] = {kmq::testing::valid_file(2, 2, 3, {0, 1, 3, 1}), "corrupt_file"};
+  invalid["zstd_size_mismatch"] = {kmq::testing::valid_file(2, 2, 3, {0, 1, 2}), "corrupt_file"};
+  invalid["zstd_without_content_size"] = {
+      file_with(head, palette, zstd_label_payload({0, 1, 2, 1}, false)), "corrupt_file"};
+  invalid["unknown_critical_chunk"] = {KmqFileBuilder()
+                                           .chunk("HEAD", head)
+                                           .chunk("PALT", palette)
+                                           .chunk("NEWS", {})
+                                           .chunk("LABL", labels)
+                                           .chunk("ENDF", {})
+                                           .bytes(),
+                                       "unsupported"};
+  invalid["version_2"] = {file_with(header_payload(2, 2, 3, 3, 2), palette, labels), "unsupported"};
+  invalid["reserved_flags_set"] = {
+      file_with(header_payload(2, 2, 3, 3, 1, 0, 0x80), palette, labels), "corrupt_file"};
+  invalid["palette_length_wrong"] = {file_with(head, palette_payload(4), labels), "corrupt_file"};
+  {
+    Bytes file = good;
+    file.push_back(0);
+    invalid["trailing_data"] = {file, "corrupt_file"};
+  }
+  invalid["missing_end_chunk"] = {
+      KmqFileBuilder().chunk("HEAD", head).chunk("PALT", palette).chunk("LABL", labels).bytes(),
+      "corrupt_file"};
+  invalid["palette_before_header"] = {KmqFileBuilder()
+                                          .chunk("PALT", palette)
+                                          .chunk("HEAD", head)
+                                          .chunk("LABL", labels)
+                                          .chunk("ENDF", {})
+                                          .bytes(),
+                                      "corrupt_file"};
+  invalid["over_format_pixel_limit"] = {
+      file_with(header_payload(1u << 16, 1u << 15, 3), palette, labels), "corrupt_file"};
+  invalid["over_default_pixel_limit"] = {
+      file_with(header_payload(1u << 15, 1u << 14, 3), palette, labels), "limit_exceeded"};
+  invalid["zero_width"] = {file_with(header_payload(0, 2, 3), palette, labels), "corrupt_file"};
+
+  std::ofstream expected(folder / "invalid" / "expected.txt");
+  for (const auto& [name, entry] : invalid) {
+    save(folder / "invalid" / (name + ".kmq"), entry.first);
+    expected << name << " " << entry.second << "\n";
+  }
+  return 0;
+}

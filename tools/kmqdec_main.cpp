@@ -1,0 +1,90 @@
+// SPDX-License-Identifier: MIT
+// kmqdec: decodes a .kmq file to PNG, JPEG, PPM or PAM.
+#include <cstdio>
+#include <iostream>
+#include <kmq/io.hpp>
+#include <kmq/kmq.hpp>
+
+#include "tool_common.hpp"
+
+namespace po = boost::program_options;
+
+namespace {
+
+constexpr const char* kUsage =
+    "kmqdec [options] INPUT.kmq -o OUTPUT.{png,jpg,ppm,pam}\n"
+    "Decodes a .kmq file ('-' for standard input). The output format follows the extension,\n"
+    "or --format when writing to standard output ('-o -').\n"
+    "Exit status: 0 success, 1 bad input or I/O error, 2 bad usage.";
+
+kmq::io::FileFormat parse_format(const std::string& name) {
+  const auto format = kmq::io::format_from_extension("x." + name);
+  if (format == kmq::io::FileFormat::unknown || format == kmq::io::FileFormat::kmq) {
+    throw kmq::tools::UsageError("unknown output format '" + name + "' (png, jpg, ppm, pam)");
+  }
+  return format;
+}
+
+int run(int argc, char** argv) {
+  std::string input, output, format_name, reference;
+  int quality = 90;
+  std::uint64_t max_pixels = kmq::kDefaultMaxPixels;
+  po::options_description options("Options");
+  options.add_options()("help,h", "show this help and exit")(
+      "version,V", "show the version and exit")("output,o", po::value(&output)->required(),
+                                                "output image, '-' for standard output")(
+      "format", po::value(&format_name), "output format: png, jpg, ppm or pam")(
+      "quality,q", po::value(&quality)->default_value(quality), "JPEG quality, 1..100")(
+      "max-pixels", po::value(&max_pixels)->default_value(max_pixels),
+      "refuse images with more pixels")("force,f", "overwrite an existing output file")(
+      "compare", po::value(&reference),
+      "print the PSNR of the decoded image against this original image")(
+      "input", po::value(&input)->required(), "input .kmq file");
+  po::positional_options_description positional;
+  positional.add("input", 1);
+  po::variables_map values;
+  if (kmq::tools::parse_command_line(argc, argv, "kmqdec", kUsage, options, positional, values)) {
+    return kmq::tools::kExitOk;
+  }
+  if (quality < 1 || quality > 100) throw kmq::tools::UsageError("--quality must be in 1..100");
+  const kmq::io::FileFormat format =
+      values.count("format") ? parse_format(format_name) : kmq::io::format_from_extension(output);
+  if (format == kmq::io::FileFormat::unknown || format == kmq::io::FileFormat::kmq) {
+    throw kmq::tools::UsageError("cannot tell the output format of '" + output +
+                                 "': use .png, .jpg, .ppm or .pam, or --format");
+  }
+  kmq::tools::check_output_path(input, output, values.count("force") > 0);
+
+  const std::vector<std::uint8_t> file = kmq::io::read_file(input);
+  const kmq::DecodeOptions decode_options{max_pixels};
+  std::vector<std::uint8_t> encoded;
+  switch (format) {
+    case kmq::io::FileFormat::png:
+      encoded = kmq::io::write_png(kmq::decode_indexed(file, decode_options));
+      break;
+    case kmq::io::FileFormat::jpeg:
+      encoded = kmq::io::write_jpeg(
+          kmq::decode(file, decode_options), quality,
+          [](std::string_view message) { std::cerr << "kmqdec: warning: " << message << "\n"; });
+      break;
+    case kmq::io::FileFormat::pam:
+      encoded = kmq::io::write_pam(kmq::decode(file, decode_options));
+      break;
+    default:
+      encoded = kmq::io::write_pnm(kmq::decode(file, decode_options));
+      break;
+  }
+  kmq::io::write_file_atomically(output, encoded);
+  if (!reference.empty()) {
+    const kmq::Image original = kmq::io::read_image(kmq::io::read_file(reference), {max_pixels});
+    std::fprintf(stderr, "kmqdec: psnr %.3f dB against %s\n",
+                 kmq::psnr(original, kmq::decode(file, decode_options)), reference.c_str());
+  }
+  return kmq::tools::kExitOk;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  return kmq::tools::run_tool("kmqdec", [&] { return run(argc, argv); });
+}

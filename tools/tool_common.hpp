@@ -1,0 +1,37 @@
+// SPDX-License-Identifier: MIT
+// What every kmq command-line tool shares: exit codes, error reporting, option helpers.
+#pragma once
+
+#include <boost/program_options.hpp>
+#include <filesystem>
+#include <functional>
+#include <string>
+
+namespace kmq::tools {
+
+/// Documented exit codes.
+enum ExitCode : int {
+  kExitOk = 0,
+  kExitBadInput = 1,  ///< a file could not be read, decoded or written
+  kExitUsage = 2,     ///< bad command line
+};
+
+/// Thrown for command-line mistakes found after parsing (exit code 2).
+struct UsageError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+/// Runs a tool's body: prints "<tool>: error: <message>" on stderr and returns the exit code.
+int run_tool(const char* tool, const std::function<int()>& body);
+
+/// Parses argv; `--help` and `--version` print and return true (the tool then exits 0).
+bool parse_command_line(int argc, char** argv, const char* tool, const char* usage,
+                        const boost::program_options::options_description& options,
+                        const boost::program_options::positional_options_description& positional,
+                        boost::program_options::variables_map& values);
+
+/// Refuses to write over the input, or over an existing file unless `force`.
+void check_output_path(const std::filesystem::path& input, const std::filesystem::path& output,
+                       bool force);
+
+}  // namespace kmq::tools
