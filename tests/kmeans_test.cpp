@@ -4,10 +4,12 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cmath>
 #include <random>
 
 #include "quantize/median_cut.hpp"
 #include "quantize/nearest_centre.hpp"
+#include "quantize/palette_refine.hpp"
 
 namespace {
 
@@ -203,6 +205,60 @@ TEST(KMeans, LargeKUsesMedianCutAndStillConverges) {
   const auto seeded = kmq::detail::run_kmeans(points, params);
   // Both inits reach a comparable optimum.
   EXPECT_LT(result.inertia, 1.5 * seeded.inertia + 1);
+}
+
+}  // namespace
+
+namespace {
+
+double total_error(const kmq::detail::WeightedPoints& points, const std::vector<float>& palette,
+                   const std::vector<std::uint32_t>& assignment) {
+  double total = 0;
+  for (std::size_t i = 0; i < points.size(); ++i) {
+    total += points.weights[i] * kmq::detail::squared_distance(&points.coords[i * kDims],
+                                                               &palette[assignment[i] * kDims]);
+  }
+  return total;
+}
+
+TEST(StoredPaletteRefinement, LowersErrorAndEndsOnRoundedMeans) {
+  const auto points = grid_points();
+  // A deliberately poor whole-number palette, everything assigned to entry 0 at first.
+  std::vector<float> palette = {0, 0, 0, 0, 255, 255, 255, 0, 128, 0, 0, 0, 0, 128, 255, 0};
+  std::vector<std::uint32_t> assignment(points.size(), 0);
+  const kmq::detail::NearestCentre search(palette);
+  for (std::size_t i = 0; i < points.size(); ++i) {
+    assignment[i] = search.nearest_two(&points.coords[i * kDims]).best;
+  }
+  const double before = total_error(points, palette, assignment);
+  kmq::detail::refine_stored_palette(points, 3, 50, 2, palette, assignment);
+  const double after = total_error(points, palette, assignment);
+  EXPECT_LT(after, before);
+  for (std::size_t e = 0; e < 4; ++e) {
+    double sum[3] = {0, 0, 0}, weight = 0;
+    for (std::size_t i = 0; i < points.size(); ++i) {
+      if (assignment[i] != e) continue;
+      for (std::size_t d = 0; d < 3; ++d)
+        sum[d] += points.weights[i] * points.coords[i * kDims + d];
+      weight += points.weights[i];
+    }
+    ASSERT_GT(weight, 0);
+    for (std::size_t d = 0; d < 3; ++d) {
+      EXPECT_EQ(palette[e * kDims + d], std::floor(sum[d] / weight + 0.5)) << e << "," << d;
+      EXPECT_EQ(palette[e * kDims + d], std::round(palette[e * kDims + d]));
+    }
+  }
+}
+
+TEST(KMeans, MoreRestartsNeverGiveAWorseResult) {
+  const auto points = grid_points();
+  kmq::detail::KMeansParams params;
+  params.clusters = 10;
+  params.restarts = 1;
+  const auto one = kmq::detail::run_kmeans(points, params);
+  params.restarts = 4;
+  const auto four = kmq::detail::run_kmeans(points, params);
+  EXPECT_LE(four.inertia, one.inertia);
 }
 
 }  // namespace

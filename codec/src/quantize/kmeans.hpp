@@ -32,7 +32,13 @@ struct KMeansParams {
   double tolerance = 1e-5;  // relative decrease of inertia that counts as converged
   int threads = 1;
   KMeansInit init = KMeansInit::automatic;
+  // Independent k-means++ starts; the lowest inertia wins. 0 = automatic (more starts where
+  // they are cheap: small K). Ignored for median cut, which is deterministic.
+  int restarts = 0;
 };
+
+/// Starts that run_kmeans() makes for these parameters.
+int kmeans_restarts(const KMeansParams& params);
 
 struct KMeansResult {
   std::vector<float> centres;             // 4 per cluster, each the mean of its points

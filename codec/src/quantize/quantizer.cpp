@@ -10,6 +10,7 @@
 #include "quantize/color_histogram.hpp"
 #include "quantize/kmeans.hpp"
 #include "quantize/nearest_centre.hpp"
+#include "quantize/palette_refine.hpp"
 #include "quantize/remap.hpp"
 
 namespace kmq {
@@ -21,6 +22,8 @@ using detail::ColorHistogram;
 using detail::kDims;
 
 constexpr std::uint32_t kNotFound = 0xFFFFFFFFu;
+// Rounds of refinement on the 8-bit palette; it usually settles in two or three.
+constexpr int kStoredPaletteRounds = 8;
 
 void require(bool condition, const std::string& message) {
   if (!condition) throw Error(ErrorCategory::bad_input, message);
@@ -103,6 +106,7 @@ void cluster_colors(const ColorHistogram& histogram, const std::vector<std::uint
                                   search.nearest(&points.coords[i * kDims], result.assignment[i]);
                             }
                           });
+  detail::refine_stored_palette(points, channels, kStoredPaletteRounds, threads, rounded, entry);
   // Keep only entries some colour uses (two centres can round to one colour).
   std::vector<std::uint32_t> compact(static_cast<std::size_t>(clusters), kNotFound);
   for (std::size_t i = 0; i < members.size(); ++i) {
