@@ -149,4 +149,67 @@ TEST_F(Cli, NeverOverwritesTheInputOrAnExistingFileWithoutForce) {
   EXPECT_EQ(run(kEnc + " " + path("in.ppm") + " -o " + path("o.kmq") + " -f").exit_code, 0);
 }
 
+TEST_F(Cli, EveryMethodSpaceAndDitherRunsAndReports) {
+  kmq::io::write_file_atomically(path("in.ppm"),
+                                 kmq::io::write_pnm(kmq::testing::gradient_image(48, 32)));
+  for (const std::string method : {"kmeans", "minibatch", "gmm"}) {
+    for (const std::string extra : {"", " --space oklab", " --dither", " --dither=0.5"}) {
+      const ToolRun enc = run(kEnc + " " + path("in.ppm") + " -o " + path("m.kmq") +
+                              " -f -k 6 -v -m " + method + extra);
+      ASSERT_EQ(enc.exit_code, 0) << method << extra << "\n" << enc.output;
+      EXPECT_NE(enc.output.find("method " + method), std::string::npos) << enc.output;
+      EXPECT_NE(enc.output.find("iterations"), std::string::npos);
+      if (method == "gmm") EXPECT_NE(enc.output.find("log-likelihood"), std::string::npos);
+      EXPECT_EQ(kmq::inspect(kmq::io::read_file(path("m.kmq"))).palette_size, 6);
+    }
+  }
+  EXPECT_EQ(run(kEnc + " " + path("in.ppm") + " -o " + path("x.kmq") + " -m bogus").exit_code, 2);
+  EXPECT_EQ(run(kEnc + " " + path("in.ppm") + " -o " + path("x.kmq") + " --space lab").exit_code,
+            2);
+  EXPECT_EQ(run(kEnc + " " + path("in.ppm") + " -o " + path("x.kmq") + " --dither=2").exit_code, 2);
+}
+
+TEST_F(Cli, AutomaticKPrintsTheChoiceAndUnreachableTargetsExitWith99) {
+  kmq::io::write_file_atomically(path("in.ppm"),
+                                 kmq::io::write_pnm(kmq::testing::gradient_image(48, 32)));
+  const ToolRun psnr =
+      run(kEnc + " " + path("in.ppm") + " -o " + path("a.kmq") + " --target-psnr 30");
+  ASSERT_EQ(psnr.exit_code, 0) << psnr.output;
+  EXPECT_NE(psnr.output.find("chose K="), std::string::npos);
+  const ToolRun bytes =
+      run(kEnc + " " + path("in.ppm") + " -o " + path("b.kmq") + " --max-bytes 1500");
+  ASSERT_EQ(bytes.exit_code, 0) << bytes.output;
+  EXPECT_LE(fs::file_size(path("b.kmq")), 1500u);
+  const ToolRun tiny =
+      run(kEnc + " " + path("in.ppm") + " -o " + path("c.kmq") + " --max-bytes 20");
+  EXPECT_EQ(tiny.exit_code, 99) << tiny.output;
+  EXPECT_NE(tiny.output.find("target not met"), std::string::npos);
+  EXPECT_FALSE(fs::exists(path("c.kmq")));
+}
+
+TEST_F(Cli, RemapsToAFixedPaletteFromKmqOrImage) {
+  kmq::io::write_file_atomically(path("in.ppm"),
+                                 kmq::io::write_pnm(kmq::testing::gradient_image(40, 30)));
+  ASSERT_EQ(run(kEnc + " " + path("in.ppm") + " -o " + path("ref.kmq") + " -k 5").exit_code, 0);
+  const auto reference = kmq::decode_indexed(kmq::io::read_file(path("ref.kmq")));
+  const auto other = kmq::testing::clustered_image(20, 20, {0, 0, 0, 255, 255, 255}, 10, 3);
+  kmq::io::write_file_atomically(path("other.ppm"), kmq::io::write_pnm(other));
+  ASSERT_EQ(run(kEnc + " " + path("other.ppm") + " -o " + path("mapped.kmq") + " --palette " +
+                path("ref.kmq"))
+                .exit_code,
+            0);
+  EXPECT_EQ(kmq::decode_indexed(kmq::io::read_file(path("mapped.kmq"))).palette, reference.palette);
+
+  kmq::Image swatch(3, 1, 3);
+  const std::uint8_t colours[9] = {200, 10, 10, 10, 200, 10, 10, 10, 200};
+  std::copy(colours, colours + 9, swatch.data().begin());
+  kmq::io::write_file_atomically(path("swatch.png"), kmq::io::write_png(swatch));
+  ASSERT_EQ(
+      run(kEnc + " " + path("in.ppm") + " -o " + path("s.kmq") + " --palette " + path("swatch.png"))
+          .exit_code,
+      0);
+  const auto mapped = kmq::decode_indexed(kmq::io::read_file(path("s.kmq")));
+  EXPECT_EQ(mapped.palette, std::vector<std::uint8_t>(colours, colours + 9));
+}
+
 }  // namespace

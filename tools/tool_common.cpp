@@ -22,7 +22,7 @@ int run_tool(const char* tool, const std::function<int()>& body) {
     return kExitUsage;
   } catch (const kmq::Error& e) {
     std::cerr << tool << ": error: " << e.what() << "\n";
-    return kExitBadInput;
+    return e.category() == kmq::ErrorCategory::target_not_met ? kExitTargetNotMet : kExitBadInput;
   } catch (const std::bad_alloc&) {
     std::cerr << tool << ": error: out of memory\n";
     return kExitBadInput;

@@ -12,8 +12,9 @@ namespace kmq::tools {
 /// Documented exit codes.
 enum ExitCode : int {
   kExitOk = 0,
-  kExitBadInput = 1,  ///< a file could not be read, decoded or written
-  kExitUsage = 2,     ///< bad command line
+  kExitBadInput = 1,       ///< a file could not be read, decoded or written
+  kExitUsage = 2,          ///< bad command line
+  kExitTargetNotMet = 99,  ///< a quality or size target no K reaches (pngquant's code)
 };
 
 /// Thrown for command-line mistakes found after parsing (exit code 2).

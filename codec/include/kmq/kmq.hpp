@@ -28,6 +28,7 @@ enum class ErrorCategory {
   unsupported,     ///< valid but uses a feature this version does not implement
   limit_exceeded,  ///< larger than a configured limit (pixel count, K)
   io,              ///< reading or writing a file failed
+  target_not_met,  ///< a quality or size target that no allowed K reaches
 };
 
 /// Short lowercase name of a category, e.g. "corrupt file".
@@ -105,25 +106,75 @@ struct IndexedImage {
 
 /// How the palette is found.
 enum class Method {
-  kmeans,  ///< Lloyd's K-means with k-means++ initialisation
+  kmeans,     ///< Lloyd's K-means on all colours, k-means++ initialisation (median cut for K > 256)
+  minibatch,  ///< mini-batch K-means on pixel samples: faster on large images
+  gmm,        ///< Gaussian mixture fitted by EM (full covariances), initialised from K-means
+};
+
+/// The space in which colours are clustered and compared. The palette is stored in sRGB.
+enum class ColorSpace {
+  rgb,    ///< sRGB values as stored
+  oklab,  ///< OKLab: perceptually more even distances
+};
+
+/// How a Gaussian mixture assigns pixels to palette entries.
+enum class GmmAssign {
+  map,      ///< the component of highest responsibility (the textbook rule)
+  nearest,  ///< the nearest palette colour (never a higher MSE than `map`)
 };
 
 /// Options of encode() and quantize(). Every field has a usable default.
 struct EncodeOptions {
   /// K: palette size, 1..65536. An image with at most K distinct colours keeps them exactly
-  /// (the palette then has as many entries as the image has colours).
+  /// (the palette then has as many entries as the image has colours). Ignored when a quality
+  /// or size target is set or a fixed palette is given.
   int colors = 256;
-  /// Seeds the k-means++ initialisation. The same seed, pixels and options give the same file.
+  /// Seeds every random choice (k-means++, mini-batch samples). The same seed, pixels and
+  /// options give the same file, whatever the thread count.
   std::uint64_t seed = 1;
-  /// Lloyd iterations at most (>= 1).
+  /// Iterations at most: Lloyd iterations (kmeans), epochs over the image (minibatch), EM
+  /// steps (gmm). >= 1.
   int max_iterations = 100;
-  /// Stop when the relative decrease of inertia in one iteration is below this (>= 0).
+  /// K-means convergence: relative decrease of inertia in one Lloyd iteration. >= 0.
   double tolerance = 1e-5;
   /// zstd compression level of the label stream, 1..22.
   int level = 19;
   /// Worker threads; 0 uses every core. The output does not depend on it.
   int threads = 0;
+
   Method method = Method::kmeans;
+  ColorSpace space = ColorSpace::rgb;
+
+  /// Mini-batch K-means: pixels per batch (>= 1) and how many batches without improvement of
+  /// the smoothed batch inertia stop it (>= 1).
+  int batch_size = 4096;
+  int max_no_improvement = 10;
+  /// Mini-batch K-means: a centre whose share of samples falls below this fraction of the
+  /// largest centre's is moved to a sampled pixel (0 disables).
+  double reassignment_ratio = 0.01;
+
+  /// Gaussian mixture: pixel assignment rule, and the value added to every covariance diagonal
+  /// (in squared units of the colour space; > 0) so that no component collapses.
+  GmmAssign gmm_assign = GmmAssign::map;
+  double gmm_covariance_floor = 1e-6;
+  /// Gaussian mixture convergence: change of the mean log-likelihood per pixel between EM
+  /// steps (scikit-learn's default). >= 0.
+  double gmm_tolerance = 1e-3;
+
+  /// Floyd-Steinberg error diffusion (serpentine) of strength 0..1; 0 is off.
+  double dither = 0;
+
+  /// Automatic K. With target_psnr > 0 (dB) or max_mse > 0, encode() and quantize() pick the
+  /// smallest K whose image meets the target; with max_bytes > 0, encode() picks the largest K
+  /// whose file fits. Error(target_not_met) when no K in 1..65536 does.
+  double target_psnr = 0;
+  double max_mse = 0;
+  std::uint64_t max_bytes = 0;
+
+  /// A fixed palette (palette_channels samples per entry, 1..65536 entries): pixels are mapped
+  /// to it and its order is kept; no clustering happens.
+  std::vector<std::uint8_t> fixed_palette;
+  int fixed_palette_channels = 3;
 };
 
 /// Options of decode().
@@ -134,10 +185,19 @@ struct DecodeOptions {
 
 /// Facts the quantizer reports about its work.
 struct QuantizeStats {
-  int iterations = 0;  ///< Lloyd iterations run
-  double inertia = 0;  ///< sum over pixels of squared distance to the palette entry
+  Method method = Method::kmeans;
+  int colors = 0;             ///< K used (the chosen one with automatic K)
+  int iterations = 0;         ///< Lloyd iterations, mini-batch steps or EM steps run
+  double inertia = 0;         ///< sum over pixels of squared distance to the palette entry,
+                              ///< in the clustering space
+  double log_likelihood = 0;  ///< gmm: mean log-likelihood per pixel of the fitted mixture
+  double mse = 0;             ///< mean squared error over RGB of the result
+  int trials = 0;             ///< automatic K: number of K values tried
   std::size_t distinct_colors = 0;
 };
+
+/// "kmeans", "minibatch" or "gmm".
+const char* method_name(Method method);
 
 /// Validates options against an image; throws Error(bad_input) naming the bad field.
 void validate(const EncodeOptions& options);

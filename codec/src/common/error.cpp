@@ -24,6 +24,8 @@ const char* category_name(ErrorCategory category) {
       return "limit exceeded";
     case ErrorCategory::io:
       return "i/o error";
+    case ErrorCategory::target_not_met:
+      return "target not met";
   }
   return "error";
 }

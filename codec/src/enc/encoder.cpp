@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // kmq::encode and kmq::encode_indexed: palette image -> HEAD, PALT, LABL, ENDF chunks.
 #include <kmq/kmq.hpp>
+#include <map>
 #include <string>
 
 #include "common/byte_io.hpp"
@@ -8,6 +9,8 @@
 #include "common/parallel.hpp"
 #include "enc/container_writer.hpp"
 #include "enc/label_encoder.hpp"
+#include "quantize/colors_search.hpp"
+#include "quantize/pipeline.hpp"
 
 namespace kmq {
 
@@ -77,7 +80,49 @@ std::vector<std::uint8_t> encode_indexed(const IndexedImage& indexed,
 
 std::vector<std::uint8_t> encode(const Image& image, const EncodeOptions& options,
                                  QuantizeStats* stats) {
-  return encode_indexed(quantize(image, options, stats), options);
+  const bool size_target = options.max_bytes > 0;
+  if (!size_target || !options.fixed_palette.empty() || detail::target_mse(options) > 0) {
+    QuantizeStats local;
+    std::vector<std::uint8_t> file = encode_indexed(quantize(image, options, &local), options);
+    if (size_target && file.size() > options.max_bytes) {
+      throw Error(ErrorCategory::target_not_met,
+                  "the file needs " + std::to_string(file.size()) + " bytes, more than the " +
+                      std::to_string(options.max_bytes) + " allowed");
+    }
+    if (stats) *stats = local;
+    return file;
+  }
+  // The largest K whose file fits: smaller palettes give smaller files.
+  validate(options);
+  if (image.empty()) throw Error(ErrorCategory::bad_input, "cannot encode an empty image");
+  const detail::PreparedImage prepared = detail::prepare_image(image, options);
+  struct Trial {
+    std::vector<std::uint8_t> file;
+    QuantizeStats stats;
+  };
+  std::map<int, Trial> trials;
+  auto fits = [&](int k) {
+    auto found = trials.find(k);
+    if (found == trials.end()) {
+      const detail::PaletteChoice choice = detail::cluster_palette(prepared, k, options);
+      const IndexedImage indexed = detail::make_indexed(prepared, choice, options);
+      Trial trial;
+      trial.file = encode_indexed(indexed, options);
+      detail::describe(prepared, choice, indexed, options, trial.stats);
+      found = trials.emplace(k, std::move(trial)).first;
+    }
+    return found->second.file.size() <= options.max_bytes;
+  };
+  const std::optional<int> k = detail::largest_fitting(prepared.exact_colors(), fits);
+  if (!k) {
+    throw Error(ErrorCategory::target_not_met,
+                "even a single-colour file needs " + std::to_string(trials.at(1).file.size()) +
+                    " bytes, more than the " + std::to_string(options.max_bytes) + " allowed");
+  }
+  Trial& best = trials.at(*k);
+  best.stats.trials = static_cast<int>(trials.size());
+  if (stats) *stats = best.stats;
+  return std::move(best.file);
 }
 
 }  // namespace kmq

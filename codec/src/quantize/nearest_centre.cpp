@@ -36,7 +36,7 @@ NearestTwo empty_result() {
 }
 }  // namespace
 
-NearestCentre::NearestCentre(std::span<const float> centres)
+NearestCentre::NearestCentre(std::span<const float> centres, bool with_gaps)
     : count_(centres.size() / kDims), interleaved_(centres.begin(), centres.end()) {
   if (count_ >= kMinCentresForTree) {
     tree_order_.resize(count_);
@@ -44,7 +44,7 @@ NearestCentre::NearestCentre(std::span<const float> centres)
     nodes_.reserve(2 * count_ / kLeafSize + 2);
     build(0, static_cast<std::uint32_t>(count_));
   }
-  if (count_ < 2) return;
+  if (count_ < 2 || !with_gaps) return;
   half_gap_.assign(count_, std::numeric_limits<float>::infinity());
   if (count_ <= kMaxCentresForPairwiseGaps) {
     for (std::size_t i = 0; i < count_; ++i) {

@@ -29,8 +29,9 @@ struct NearestTwo {
 /// provably has it as its nearest (Hamerly).
 class NearestCentre {
  public:
-  /// `centres` holds 4 floats per centre; at least one centre.
-  explicit NearestCentre(std::span<const float> centres);
+  /// `centres` holds 4 floats per centre; at least one centre. Without `with_gaps` the
+  /// half-gap table is not built (nearest() then always searches).
+  explicit NearestCentre(std::span<const float> centres, bool with_gaps = true);
 
   std::size_t size() const noexcept { return count_; }
   const float* centre(std::size_t j) const noexcept { return &interleaved_[j * kDims]; }

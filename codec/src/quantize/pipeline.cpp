@@ -1,0 +1,316 @@
+// SPDX-License-Identifier: MIT
+// Quantizer stages: prepare colour statistics, choose a palette by the selected method, and
+// build the index map.
+#include "quantize/pipeline.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+#include <string>
+
+#include "common/parallel.hpp"
+#include "quantize/dither.hpp"
+#include "quantize/gmm.hpp"
+#include "quantize/minibatch.hpp"
+#include "quantize/nearest_centre.hpp"
+#include "quantize/palette_refine.hpp"
+#include "quantize/remap.hpp"
+
+namespace kmq::detail {
+
+namespace {
+
+// Rounds of refinement on the 8-bit palette; it usually settles in two or three.
+constexpr int kStoredPaletteRounds = 8;
+
+// Palette order: transparent and translucent entries first (as PNG's tRNS favours), then by
+// luminance, so that similar colours get nearby indices.
+bool palette_before(std::uint32_t a, std::uint32_t b) {
+  const auto alpha_a = a >> 24, alpha_b = b >> 24;
+  if (alpha_a != alpha_b) return alpha_a < alpha_b;
+  auto luma = [](std::uint32_t c) {
+    return 2126u * color_channel(c, 0) + 7152u * color_channel(c, 1) + 722u * color_channel(c, 2);
+  };
+  if (luma(a) != luma(b)) return luma(a) < luma(b);
+  return a < b;
+}
+
+// Only the reserved transparent entry may be fully transparent (format-spec §7).
+std::uint32_t stored_color(const ColorSpaceMapper& mapper, const float* point, int channels) {
+  std::uint32_t packed = mapper.to_packed(point);
+  if (channels == 4 && (packed >> 24) == 0) packed |= 1u << 24;
+  return packed;
+}
+
+WeightedPoints subset(const WeightedPoints& points, const std::vector<std::uint32_t>& members) {
+  WeightedPoints out;
+  out.fixed_point_scale = points.fixed_point_scale;
+  out.coords.resize(members.size() * kDims);
+  out.weights.resize(members.size());
+  for (std::size_t i = 0; i < members.size(); ++i) {
+    std::copy_n(&points.coords[members[i] * kDims], kDims, &out.coords[i * kDims]);
+    out.weights[i] = points.weights[members[i]];
+  }
+  return out;
+}
+
+// Nearest entry of every point, starting from a guess.
+void assign_nearest(const WeightedPoints& points, const std::vector<float>& palette, int threads,
+                    std::vector<std::uint32_t>& assignment) {
+  const NearestCentre search(palette);
+  parallel_chunks(points.size(), 16384, threads,
+                  [&](std::size_t, std::size_t, std::size_t begin, std::size_t end) {
+                    for (std::size_t i = begin; i < end; ++i) {
+                      assignment[i] = search.nearest(&points.coords[i * kDims], assignment[i]);
+                    }
+                  });
+}
+
+// Clusters `members` into at most `clusters` entries; appends them to `choice`.
+void cluster_members(const PreparedImage& prepared, const std::vector<std::uint32_t>& members,
+                     int clusters, const EncodeOptions& options, PaletteChoice& choice) {
+  const int channels = prepared.channels;
+  if (members.size() <= static_cast<std::size_t>(clusters)) {
+    for (const std::uint32_t m : members) {
+      choice.label_of_distinct[m] = static_cast<std::uint32_t>(choice.colors.size());
+      choice.colors.push_back(prepared.histogram.color(m));
+    }
+    return;
+  }
+  const WeightedPoints points = subset(prepared.points, members);
+  KMeansResult clustered;
+  if (options.method == Method::minibatch) {
+    MiniBatchParams params;
+    params.clusters = clusters;
+    params.seed = options.seed;
+    params.batch_size = options.batch_size;
+    params.max_epochs = options.max_iterations;
+    params.max_no_improvement = options.max_no_improvement;
+    params.reassignment_ratio = options.reassignment_ratio;
+    params.threads = prepared.threads;
+    clustered = run_minibatch(points, params);
+  } else {
+    KMeansParams params;
+    params.clusters = clusters;
+    params.seed = options.seed;
+    // A mixture starts from a converged K-means, however few EM steps it is given.
+    params.max_iterations = options.method == Method::gmm ? 100 : options.max_iterations;
+    params.tolerance = options.tolerance;
+    params.threads = prepared.threads;
+    clustered = run_kmeans(points, params);
+  }
+  choice.iterations = clustered.iterations;
+
+  std::vector<float> centres = std::move(clustered.centres);
+  std::vector<std::uint32_t> entry = std::move(clustered.assignment);
+  bool map_rule = false;
+  if (options.method == Method::gmm) {
+    GmmParams params;
+    params.components = clusters;
+    params.dimensions = channels == 4 ? 4 : 3;
+    params.max_iterations = options.max_iterations;
+    params.tolerance = options.gmm_tolerance;
+    params.covariance_floor = options.gmm_covariance_floor;
+    params.threads = prepared.threads;
+    GmmResult mixture = fit_gmm(points, entry, params);
+    choice.iterations = mixture.iterations;
+    choice.log_likelihood = mixture.log_likelihood.back();
+    centres = std::move(mixture.means);
+    entry = std::move(mixture.assignment);
+    map_rule = options.gmm_assign == GmmAssign::map;
+  }
+
+  // The file stores 8-bit sRGB entries: snap the centres to them, then reassign.
+  const std::size_t k = static_cast<std::size_t>(clusters);
+  std::vector<float> stored(k * kDims);
+  for (std::size_t c = 0; c < k; ++c) {
+    prepared.mapper.to_point(stored_color(prepared.mapper, &centres[c * kDims], channels),
+                             &stored[c * kDims]);
+  }
+  if (!map_rule) assign_nearest(points, stored, prepared.threads, entry);
+  if (options.method == Method::kmeans && options.space == ColorSpace::rgb) {
+    // In sRGB the best whole-number centre of a cluster is its rounded mean.
+    refine_stored_palette(points, channels, kStoredPaletteRounds, prepared.threads, stored, entry);
+  }
+  // Keep only entries some colour uses (two centres can round to one colour).
+  std::vector<std::uint32_t> compact(k, kNotFound);
+  for (std::size_t i = 0; i < members.size(); ++i) {
+    std::uint32_t& slot = compact[entry[i]];
+    if (slot == kNotFound) {
+      slot = static_cast<std::uint32_t>(choice.colors.size());
+      choice.colors.push_back(stored_color(prepared.mapper, &stored[entry[i] * kDims], channels));
+    }
+    choice.label_of_distinct[members[i]] = slot;
+  }
+}
+
+}  // namespace
+
+int PreparedImage::exact_colors() const {
+  const std::size_t needed = histogram.size();
+  return static_cast<int>(std::min<std::size_t>(needed, kMaxColors));
+}
+
+PreparedImage prepare_image(const Image& image, const EncodeOptions& options) {
+  PreparedImage prepared;
+  prepared.image = &image;
+  prepared.channels = image.channels();
+  prepared.threads = resolve_threads(options.threads);
+  prepared.histogram = ColorHistogram::build(image);
+  prepared.mapper = ColorSpaceMapper(options.space, image.channels());
+  const std::size_t n = prepared.histogram.size();
+  prepared.points.fixed_point_scale = prepared.mapper.fixed_point_scale();
+  prepared.points.coords.resize(n * kDims);
+  prepared.points.weights = prepared.histogram.counts();
+  parallel_chunks(n, 16384, prepared.threads,
+                  [&](std::size_t, std::size_t, std::size_t begin, std::size_t end) {
+                    for (std::size_t i = begin; i < end; ++i) {
+                      prepared.mapper.to_point(prepared.histogram.color(i),
+                                               &prepared.points.coords[i * kDims]);
+                    }
+                  });
+  if (prepared.channels == 4) {
+    const std::uint32_t transparent = prepared.histogram.find(0);
+    if (transparent < n) prepared.transparent = transparent;
+  }
+  return prepared;
+}
+
+PaletteChoice cluster_palette(const PreparedImage& prepared, int colors,
+                              const EncodeOptions& options) {
+  PaletteChoice choice;
+  choice.label_of_distinct.assign(prepared.histogram.size(), 0);
+  const bool reserve = prepared.reserves_transparent(colors);
+  std::vector<std::uint32_t> members;
+  members.reserve(prepared.histogram.size());
+  for (std::uint32_t i = 0; i < prepared.histogram.size(); ++i) {
+    if (!(reserve && i == prepared.transparent)) members.push_back(i);
+  }
+  cluster_members(prepared, members, colors - (reserve ? 1 : 0), options, choice);
+  if (reserve) {
+    choice.label_of_distinct[prepared.transparent] =
+        static_cast<std::uint32_t>(choice.colors.size());
+    choice.colors.push_back(0);
+  }
+
+  const std::size_t k = choice.colors.size();
+  std::vector<std::uint32_t> order(k);
+  std::iota(order.begin(), order.end(), 0u);
+  std::sort(order.begin(), order.end(), [&](std::uint32_t a, std::uint32_t b) {
+    return palette_before(choice.colors[a], choice.colors[b]);
+  });
+  std::vector<std::uint32_t> position(k);
+  std::vector<std::uint32_t> sorted(k);
+  for (std::size_t i = 0; i < k; ++i) {
+    position[order[i]] = static_cast<std::uint32_t>(i);
+    sorted[i] = choice.colors[order[i]];
+  }
+  choice.colors = std::move(sorted);
+  for (auto& label : choice.label_of_distinct) label = position[label];
+  if (reserve) choice.transparent_entry = choice.label_of_distinct[prepared.transparent];
+  return choice;
+}
+
+PaletteChoice fixed_palette(const PreparedImage& prepared, const EncodeOptions& options) {
+  const int source_channels = options.fixed_palette_channels;
+  const std::size_t k = options.fixed_palette.size() / static_cast<std::size_t>(source_channels);
+  PaletteChoice choice;
+  std::vector<float> points(k * kDims);
+  for (std::size_t e = 0; e < k; ++e) {
+    const std::uint8_t* sample = &options.fixed_palette[e * source_channels];
+    // An RGB palette used for an RGBA image is opaque; alpha is dropped for an RGB image.
+    const std::uint32_t alpha = prepared.channels == 4 && source_channels == 4 ? sample[3] : 255u;
+    const std::uint32_t packed = static_cast<std::uint32_t>(sample[0]) |
+                                 static_cast<std::uint32_t>(sample[1]) << 8 |
+                                 static_cast<std::uint32_t>(sample[2]) << 16 | alpha << 24;
+    choice.colors.push_back(packed);
+    prepared.mapper.to_point(packed, &points[e * kDims]);
+    if (prepared.transparent != kNotFound && alpha == 0 && choice.transparent_entry == kNotFound) {
+      choice.transparent_entry = static_cast<std::uint32_t>(e);
+    }
+  }
+  choice.label_of_distinct.assign(prepared.histogram.size(), 0);
+  assign_nearest(prepared.points, points, prepared.threads, choice.label_of_distinct);
+  if (choice.transparent_entry != kNotFound) {
+    choice.label_of_distinct[prepared.transparent] = choice.transparent_entry;
+  }
+  return choice;
+}
+
+IndexedImage make_indexed(const PreparedImage& prepared, const PaletteChoice& choice,
+                          const EncodeOptions& options) {
+  const Image& image = *prepared.image;
+  IndexedImage indexed;
+  indexed.width = image.width();
+  indexed.height = image.height();
+  indexed.channels = prepared.channels;
+  indexed.palette.reserve(choice.colors.size() * static_cast<std::size_t>(prepared.channels));
+  for (const std::uint32_t color : choice.colors) {
+    for (int c = 0; c < prepared.channels; ++c) indexed.palette.push_back(color_channel(color, c));
+  }
+  if (options.dither > 0 && choice.colors.size() > 1) {
+    std::vector<float> points(choice.colors.size() * kDims);
+    for (std::size_t e = 0; e < choice.colors.size(); ++e) {
+      prepared.mapper.to_point(choice.colors[e], &points[e * kDims]);
+    }
+    indexed.indices =
+        floyd_steinberg(image, prepared.mapper, points, choice.transparent_entry, options.dither);
+  } else {
+    indexed.indices =
+        remap_pixels(image, prepared.histogram, choice.label_of_distinct, prepared.threads);
+  }
+  return indexed;
+}
+
+double histogram_mse(const PreparedImage& prepared, const PaletteChoice& choice) {
+  double total = 0, pixels = 0;
+  for (std::size_t i = 0; i < prepared.histogram.size(); ++i) {
+    const std::uint32_t from = prepared.histogram.color(i);
+    const std::uint32_t to = choice.colors[choice.label_of_distinct[i]];
+    double d2 = 0;
+    for (int c = 0; c < 3; ++c) {
+      const double d = static_cast<double>(color_channel(from, c)) - color_channel(to, c);
+      d2 += d * d;
+    }
+    total += d2 * prepared.histogram.count(i);
+    pixels += prepared.histogram.count(i);
+  }
+  return total / (3.0 * pixels);
+}
+
+double indexed_mse(const Image& image, const IndexedImage& indexed) {
+  const std::size_t channels = static_cast<std::size_t>(indexed.channels);
+  const std::uint8_t* pixels = image.data().data();
+  std::uint64_t total = 0;
+  for (std::size_t i = 0; i < indexed.indices.size(); ++i) {
+    const std::uint8_t* entry = &indexed.palette[indexed.indices[i] * channels];
+    for (std::size_t c = 0; c < 3; ++c) {
+      const int d = static_cast<int>(pixels[i * image.channels() + c]) - entry[c];
+      total += static_cast<std::uint64_t>(d * d);
+    }
+  }
+  return static_cast<double>(total) / (3.0 * static_cast<double>(indexed.indices.size()));
+}
+
+double clustering_inertia(const PreparedImage& prepared, const PaletteChoice& choice) {
+  std::vector<float> points(choice.colors.size() * kDims);
+  for (std::size_t e = 0; e < choice.colors.size(); ++e) {
+    prepared.mapper.to_point(choice.colors[e], &points[e * kDims]);
+  }
+  double total = 0;
+  for (std::size_t i = 0; i < prepared.histogram.size(); ++i) {
+    total += static_cast<double>(prepared.histogram.count(i)) *
+             squared_distance(&prepared.points.coords[i * kDims],
+                              &points[choice.label_of_distinct[i] * kDims]);
+  }
+  return total;
+}
+
+double target_mse(const EncodeOptions& options) {
+  double mse = 0;
+  if (options.target_psnr > 0) mse = 255.0 * 255.0 / std::pow(10.0, options.target_psnr / 10.0);
+  if (options.max_mse > 0) mse = mse > 0 ? std::min(mse, options.max_mse) : options.max_mse;
+  return mse;
+}
+
+}  // namespace kmq::detail
