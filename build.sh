@@ -3,6 +3,9 @@
 # kmq build driver. Installs missing Debian packages, builds in Release and runs a job:
 #   ./build.sh demo            encode the bundled sample at K=16, decode it, print sizes and PSNR
 #   ./build.sh test            run the whole test suite through CTest
+#   ./build.sh asan            build with AddressSanitizer+UBSan (LeakSanitizer included), run
+#                              the whole test suite
+#   ./build.sh tsan            build with ThreadSanitizer, run the concurrency tests
 #   ./build.sh fuzz [SECONDS]  build the libFuzzer targets with clang and run each (default 60 s)
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -62,6 +65,20 @@ case "$job" in
     build
     ctest --test-dir "$BUILD_DIR" --output-on-failure -j "$(nproc)"
     ;;
+  asan)
+    install_missing "${PACKAGES[@]}"
+    BUILD_DIR=${KMQ_ASAN_BUILD_DIR:-build-asan}
+    build -DKMQ_SANITIZE="address;undefined"
+    ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
+      ctest --test-dir "$BUILD_DIR" --output-on-failure -j "$(nproc)"
+    ;;
+  tsan)
+    install_missing "${PACKAGES[@]}"
+    BUILD_DIR=${KMQ_TSAN_BUILD_DIR:-build-tsan}
+    build -DKMQ_SANITIZE=thread
+    TSAN_OPTIONS=halt_on_error=1 ctest --test-dir "$BUILD_DIR" --output-on-failure \
+      -R 'Threads|Deterministic|Determinism|WhateverTheThread'
+    ;;
   fuzz)
     seconds=${2:-60}
     install_missing "${PACKAGES[@]}" clang libclang-rt-14-dev
@@ -69,18 +86,24 @@ case "$job" in
     CC=clang CXX=clang++ cmake -S . -B "$BUILD_DIR" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
       -DKMQ_BUILD_FUZZERS=ON -DKMQ_BUILD_TESTS=OFF -DKMQ_BUILD_TOOLS=OFF >/dev/null
     cmake --build "$BUILD_DIR" -j "$(nproc)"
-    for target in "$BUILD_DIR"/fuzz/*_fuzzer; do
-      name=$(basename "$target")
-      corpus=fuzz/corpus/${name%_fuzzer}
-      work=$BUILD_DIR/fuzz-work/${name%_fuzzer}
-      mkdir -p "$work"
-      echo "build.sh: fuzzing $name for $seconds s"
-      "$target" -max_total_time="$seconds" -dict=fuzz/kmq.dict -print_final_stats=1 \
-        "$work" "$corpus"
+    # entry point : seed corpus : dictionary
+    for target in decode:kmq:kmq inspect:kmq:kmq png:png:png jpeg:jpeg:jpeg pnm:pnm:pnm \
+                  roundtrip:roundtrip:; do
+      IFS=: read -r name corpus dict <<<"$target"
+      work=$BUILD_DIR/fuzz-work/$name
+      artifacts=$BUILD_DIR/fuzz-artifacts/$name/
+      mkdir -p "$work" "$artifacts"
+      options=(-max_total_time="$seconds" -print_final_stats=1 -rss_limit_mb=4096
+               -artifact_prefix="$artifacts")
+      [ -n "$dict" ] && options+=(-dict="fuzz/$dict.dict")
+      echo "build.sh: fuzzing $name for $seconds s (crashes go to $artifacts)"
+      "$BUILD_DIR/fuzz/${name}_fuzzer" "${options[@]}" "$work" "fuzz/corpus/$corpus" 2>&1 |
+        tee "$BUILD_DIR/fuzz-work/$name.log" | grep -E "^(#[0-9]+ +DONE|stat::|==[0-9]+==ERROR|SUMMARY)" || true
+      [ "${PIPESTATUS[0]}" -eq 0 ] || { echo "build.sh: $name_fuzzer found a crash" >&2; exit 1; }
     done
     ;;
   *)
-    echo "usage: ./build.sh demo | test | fuzz [SECONDS]" >&2
+    echo "usage: ./build.sh demo | test | asan | tsan | fuzz [SECONDS]" >&2
     exit 2
     ;;
 esac

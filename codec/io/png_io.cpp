@@ -21,6 +21,8 @@ namespace kmq::io {
 
 namespace {
 
+constexpr png_alloc_size_t kMaxChunkBytes = 16u << 20;
+
 struct PngErrorState {
   char message[256] = "unknown libpng error";
 };
@@ -83,6 +85,10 @@ bool read_png_header(png_structp png, png_infop info, MemoryReader* reader, PngL
   png_set_option(png, PNG_SKIP_sRGB_CHECK_PROFILE, PNG_OPTION_ON);
 #endif
   png_set_user_limits(png, kMaxDimension, kMaxDimension);
+  // Ancillary chunks (text, ICC profiles, compressed metadata) are not used; cap what libpng
+  // may allocate for one chunk and how many it keeps, so metadata cannot exhaust memory.
+  png_set_chunk_malloc_max(png, kMaxChunkBytes);
+  png_set_chunk_cache_max(png, 128);
   png_read_info(png, info);
   const int color_type = png_get_color_type(png, info);
   const int bit_depth = png_get_bit_depth(png, info);

@@ -12,9 +12,7 @@
 #include <string>
 #include <vector>
 
-#define KMQ_VERSION_MAJOR 1
-#define KMQ_VERSION_MINOR 0
-#define KMQ_VERSION_PATCH 0
+#include "kmq/version.h"
 
 namespace kmq {
 

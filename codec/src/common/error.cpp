@@ -10,7 +10,13 @@ std::string with_category(ErrorCategory category, const std::string& message) {
 }
 }  // namespace
 
-const char* version() { return "1.0.0"; }
+#define KMQ_STRINGIFY2(x) #x
+#define KMQ_STRINGIFY(x) KMQ_STRINGIFY2(x)
+
+const char* version() {
+  return KMQ_STRINGIFY(KMQ_VERSION_MAJOR) "." KMQ_STRINGIFY(KMQ_VERSION_MINOR) "." KMQ_STRINGIFY(
+      KMQ_VERSION_PATCH);
+}
 
 const char* category_name(ErrorCategory category) {
   switch (category) {

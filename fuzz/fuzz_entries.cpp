@@ -1,0 +1,99 @@
+// SPDX-License-Identifier: MIT
+// Bodies of the fuzz entry points.
+#include "fuzz_entries.hpp"
+
+#include <algorithm>
+#include <cstdlib>
+#include <kmq/io.hpp>
+#include <kmq/kmq.hpp>
+
+#include "io_formats.hpp"
+
+namespace kmq::fuzz {
+
+namespace {
+
+// Small limits keep every run fast and its memory bounded, as a hardened caller would set.
+constexpr std::uint64_t kFuzzPixels = 1u << 22;
+
+void check(bool condition) {
+  if (!condition) std::abort();
+}
+
+template <class Read>
+void read_with(Read read, Input data) {
+  try {
+    const Image image = read(data, io::ReadOptions{kFuzzPixels});
+    check(image.width() >= 1 && image.height() >= 1);
+    check(image.data().size() == image.pixel_count() * static_cast<std::size_t>(image.channels()));
+  } catch (const Error&) {
+  }
+}
+
+}  // namespace
+
+void decode_entry(Input data) {
+  const DecodeOptions options{kFuzzPixels};
+  try {
+    const IndexedImage indexed = decode_indexed(data, options);
+    const Image image = decode(data, options);
+    check(expand(indexed) == image);  // both paths agree on a file they accept
+    for (const auto index : indexed.indices) check(index < indexed.palette_size());
+  } catch (const Error&) {
+  }
+}
+
+void inspect_entry(Input data) {
+  try {
+    const FileInfo info = inspect(data, DecodeOptions{kFuzzPixels});
+    std::size_t end = 8;
+    for (const ChunkInfo& chunk : info.chunks) {
+      check(chunk.offset == end);  // chunks tile the file in order
+      end = chunk.offset + 12 + chunk.length;
+    }
+    check(end == data.size());
+  } catch (const Error&) {
+  }
+}
+
+void png_entry(Input data) { read_with(io::read_png, data); }
+void jpeg_entry(Input data) { read_with(io::read_jpeg, data); }
+void pnm_entry(Input data) { read_with(io::read_pnm, data); }
+
+void roundtrip_entry(Input data) {
+  // 8 option bytes, then pixel samples (repeated to fill the image).
+  if (data.size() < 9) return;
+  const int width = 1 + data[0] % 48;
+  const int height = 1 + data[1] % 48;
+  const int channels = (data[2] & 1) ? 4 : 3;
+  EncodeOptions options;
+  options.colors = 1 + ((data[3] | data[4] << 8) % 300);
+  options.method = static_cast<Method>(data[5] % 3);
+  options.space = (data[5] & 4) ? ColorSpace::oklab : ColorSpace::rgb;
+  options.dither = (data[5] & 8) ? (1 + data[6] % 4) / 4.0 : 0;
+  options.seed = data[7];
+  options.threads = 1 + (data[2] >> 1) % 3;
+  options.level = 1;
+  options.max_iterations = 20;
+  const Input samples = data.subspan(8);
+  Image image(width, height, channels);
+  for (std::size_t i = 0; i < image.data().size(); ++i)
+    image.data()[i] = samples[i % samples.size()];
+
+  QuantizeStats stats;
+  const IndexedImage indexed = quantize(image, options, &stats);
+  check(indexed.palette_size() >= 1 && indexed.palette_size() <= options.colors);
+  for (const auto index : indexed.indices) check(index < indexed.palette_size());
+  const std::vector<std::uint8_t> file = encode_indexed(indexed, options);
+  check(decode_indexed(file) == indexed);
+  const Image decoded = decode(file);
+  check(decoded == expand(indexed));
+  if (channels == 4 && options.colors >= 2) {
+    // Fully transparent pixels stay fully transparent.
+    for (std::size_t i = 0; i < image.pixel_count(); ++i) {
+      if (image.data()[i * 4 + 3] == 0) check(decoded.data()[i * 4 + 3] == 0);
+    }
+  }
+}
+
+}  // namespace kmq::fuzz

@@ -1,0 +1,77 @@
+/* SPDX-License-Identifier: MIT */
+/* The C API, compiled as C: encode, inspect, decode, errors and statuses. */
+#include <kmq/kmq.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int failures = 0;
+#define CHECK(condition)                                              \
+  do {                                                                \
+    if (!(condition)) {                                               \
+      fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #condition); \
+      ++failures;                                                     \
+    }                                                                 \
+  } while (0)
+
+int main(void) {
+  enum { W = 37, H = 21, C = 4, STRIDE = W * C + 3 };
+  static uint8_t pixels[H * STRIDE];
+  for (int y = 0; y < H; ++y) {
+    for (int x = 0; x < W; ++x) {
+      uint8_t* p = pixels + y * STRIDE + x * C;
+      p[0] = (uint8_t)(x * 7);
+      p[1] = (uint8_t)(y * 12);
+      p[2] = (uint8_t)(x ^ y);
+      p[3] = x < 5 ? 0 : 255;
+    }
+  }
+  CHECK(kmq_version_number() == KMQ_VERSION_NUMBER);
+  CHECK(strcmp(kmq_status_string(KMQ_ERROR_CORRUPT_FILE), "corrupt file") == 0);
+
+  kmq_encoder* encoder = kmq_encoder_create();
+  CHECK(encoder != NULL);
+  CHECK(kmq_encoder_set_option(encoder, KMQ_ENCODER_COLORS, 12) == KMQ_OK);
+  CHECK(kmq_encoder_set_option(encoder, KMQ_ENCODER_COLORS, 70000) == KMQ_ERROR_BAD_INPUT);
+  CHECK(strlen(kmq_encoder_last_error(encoder)) > 0);
+  CHECK(kmq_encoder_set_option(encoder, (kmq_encoder_option)999, 1) == KMQ_ERROR_BAD_INPUT);
+  CHECK(kmq_encoder_set_option(encoder, KMQ_ENCODER_LEVEL, 3) == KMQ_OK);
+
+  const size_t bound = kmq_encode_bound(W, H, C, 12);
+  CHECK(bound > 0);
+  CHECK(kmq_encode_bound(0, H, C, 12) == 0);
+  uint8_t* file = malloc(bound);
+  size_t size = 0;
+  CHECK(kmq_encode(encoder, pixels, W, H, C, STRIDE, file, bound, &size) == KMQ_OK);
+  CHECK(size > 0 && size <= bound);
+  size_t ignored = 0;
+  CHECK(kmq_encode(encoder, pixels, W, H, C, STRIDE, file, 10, &ignored) == KMQ_ERROR_DST_TOO_SMALL);
+  CHECK(kmq_encode(encoder, NULL, W, H, C, STRIDE, file, bound, &ignored) == KMQ_ERROR_BAD_INPUT);
+  CHECK(kmq_encode(encoder, pixels, W, H, 2, STRIDE, file, bound, &ignored) == KMQ_ERROR_BAD_INPUT);
+
+  kmq_decoder* decoder = kmq_decoder_create();
+  kmq_image_info info;
+  CHECK(kmq_read_info(decoder, file, size, &info) == KMQ_OK);
+  CHECK(info.width == W && info.height == H && info.channels == C && info.palette_size <= 12);
+  static uint8_t decoded[H * STRIDE];
+  CHECK(kmq_decode(decoder, file, size, decoded, sizeof decoded, STRIDE) == KMQ_OK);
+  for (int y = 0; y < H; ++y) {
+    for (int x = 0; x < 5; ++x) CHECK(decoded[y * STRIDE + x * C + 3] == 0);
+  }
+  CHECK(kmq_decode(decoder, file, size, decoded, 100, STRIDE) == KMQ_ERROR_DST_TOO_SMALL);
+  CHECK(kmq_decoder_set_max_pixels(decoder, 100) == KMQ_OK);
+  CHECK(kmq_decode(decoder, file, size, decoded, sizeof decoded, STRIDE) == KMQ_ERROR_LIMIT_EXCEEDED);
+  CHECK(kmq_decoder_set_max_pixels(decoder, 1u << 28) == KMQ_OK);
+  file[size / 2] ^= 0x40;
+  CHECK(kmq_decode(decoder, file, size, decoded, sizeof decoded, STRIDE) == KMQ_ERROR_CORRUPT_FILE);
+  CHECK(strstr(kmq_decoder_last_error(decoder), "CRC") != NULL);
+  CHECK(kmq_read_info(decoder, file, 3, &info) == KMQ_ERROR_CORRUPT_FILE);
+
+  kmq_decoder_destroy(decoder);
+  kmq_encoder_destroy(encoder);
+  kmq_encoder_destroy(NULL);
+  kmq_decoder_destroy(NULL);
+  free(file);
+  if (failures == 0) printf("c_api_test: all checks passed\n");
+  return failures == 0 ? 0 : 1;
+}
