@@ -6,6 +6,8 @@
 #   ./build.sh asan            build with AddressSanitizer+UBSan (LeakSanitizer included), run
 #                              the whole test suite
 #   ./build.sh tsan            build with ThreadSanitizer, run the concurrency tests
+#   ./build.sh package         build shared libraries, install them, build examples/ against
+#                              them with find_package and with pkg-config
 #   ./build.sh fuzz [SECONDS]  build the libFuzzer targets with clang and run each (default 60 s)
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -65,6 +67,12 @@ case "$job" in
     build
     ctest --test-dir "$BUILD_DIR" --output-on-failure -j "$(nproc)"
     ;;
+  package)
+    install_missing "${PACKAGES[@]}"
+    BUILD_DIR=${KMQ_SHARED_BUILD_DIR:-build-shared}
+    build -DBUILD_SHARED_LIBS=ON -DKMQ_BUILD_TESTS=OFF
+    tests/packaging_test.sh "$BUILD_DIR" shared
+    ;;
   asan)
     install_missing "${PACKAGES[@]}"
     BUILD_DIR=${KMQ_ASAN_BUILD_DIR:-build-asan}
@@ -103,7 +111,7 @@ case "$job" in
     done
     ;;
   *)
-    echo "usage: ./build.sh demo | test | asan | tsan | fuzz [SECONDS]" >&2
+    echo "usage: ./build.sh demo | test | package | asan | tsan | fuzz [SECONDS]" >&2
     exit 2
     ;;
 esac

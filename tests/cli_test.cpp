@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <array>
+#include <cctype>
 #include <cstdio>
 #include <filesystem>
 #include <kmq/io.hpp>
@@ -210,6 +211,86 @@ TEST_F(Cli, RemapsToAFixedPaletteFromKmqOrImage) {
       0);
   const auto mapped = kmq::decode_indexed(kmq::io::read_file(path("s.kmq")));
   EXPECT_EQ(mapped.palette, std::vector<std::uint8_t>(colours, colours + 9));
+}
+
+TEST_F(Cli, BatchModeEncodesAFolderInParallelAndContinuesPastBadFiles) {
+  fs::create_directories(path("in"));
+  for (int i = 0; i < 5; ++i) {
+    kmq::io::write_file_atomically(path("in/img" + std::to_string(i) + ".ppm"),
+                                   kmq::io::write_pnm(kmq::testing::gradient_image(20 + i, 16)));
+  }
+  kmq::io::write_file_atomically(path("in/broken.png"), std::vector<std::uint8_t>(40, 1));
+  const ToolRun batch = run(kEnc + " " + path("in") + " -d " + path("out") + " -k 8 -j 3 --json");
+  EXPECT_EQ(batch.exit_code, 1) << batch.output;  // one file failed
+  EXPECT_NE(batch.output.find("kmqenc: error: " + path("in/broken.png")), std::string::npos);
+  for (int i = 0; i < 5; ++i) {
+    const auto file = kmq::io::read_file(path("out/img" + std::to_string(i) + ".kmq"));
+    EXPECT_EQ(kmq::inspect(file).width, 20 + i);
+  }
+  EXPECT_FALSE(fs::exists(path("out/broken.kmq")));
+  // Without -d, each output lands next to its input.
+  EXPECT_EQ(run(kEnc + " " + path("in/img0.ppm") + " -k 4").exit_code, 0);
+  EXPECT_TRUE(fs::exists(path("in/img0.kmq")));
+  fs::remove(path("in/img0.kmq"));
+  EXPECT_NE(batch.output.find("\"ok\": false"), std::string::npos);
+  EXPECT_NE(batch.output.find("\"psnr\": "), std::string::npos);
+  EXPECT_NE(batch.output.find("\"colors\": 8"), std::string::npos);
+
+  // Same outputs whatever the parallelism; existing outputs need --force.
+  const auto first = kmq::io::read_file(path("out/img3.kmq"));
+  fs::remove(path("in/broken.png"));
+  EXPECT_EQ(run(kEnc + " " + path("in") + " -d " + path("out") + " -k 8 -j 1").exit_code, 2);
+  const ToolRun again = run(kEnc + " " + path("in") + " -d " + path("out") + " -k 8 -j 1 -f -q");
+  EXPECT_EQ(again.exit_code, 0) << again.output;
+  EXPECT_TRUE(again.output.empty()) << again.output;
+  EXPECT_EQ(kmq::io::read_file(path("out/img3.kmq")), first);
+}
+
+TEST_F(Cli, SharedPaletteGivesEveryFileTheSamePaletteAndEachDecodesAlone) {
+  kmq::io::write_file_atomically(path("a.ppm"),
+                                 kmq::io::write_pnm(kmq::testing::gradient_image(30, 20)));
+  kmq::io::write_file_atomically(path("b.ppm"), kmq::io::write_pnm(kmq::testing::clustered_image(
+                                                    25, 25, {200, 30, 30, 20, 20, 200}, 20, 1)));
+  const ToolRun shared = run(kEnc + " " + path("a.ppm") + " " + path("b.ppm") + " -d " + path("o") +
+                             " -k 12 --shared-palette");
+  ASSERT_EQ(shared.exit_code, 0) << shared.output;
+  const auto a = kmq::decode_indexed(kmq::io::read_file(path("o/a.kmq")));
+  const auto b = kmq::decode_indexed(kmq::io::read_file(path("o/b.kmq")));
+  EXPECT_EQ(a.palette, b.palette);
+  EXPECT_EQ(a.palette_size(), 12);
+  EXPECT_EQ(kmq::decode(kmq::io::read_file(path("o/b.kmq"))).width(), 25);
+}
+
+TEST_F(Cli, EveryOptionInHelpIsDocumentedInTheReadmeAndTheManPage) {
+  for (const std::string tool : {"kmqenc", "kmqdec", "kmqinfo"}) {
+    const std::string binary = tool == "kmqenc" ? kEnc : tool == "kmqdec" ? kDec : kInfo;
+    const ToolRun help = run(binary + " --help");
+    const auto readme = kmq::io::read_file(KMQ_SOURCE_DIR "/README.md");
+    const auto man = kmq::io::read_file(KMQ_SOURCE_DIR "/man/" + tool + ".1");
+    const std::string readme_text(readme.begin(), readme.end());
+    std::string man_text(man.begin(), man.end());
+    // Man pages escape dashes as \-.
+    for (std::size_t at; (at = man_text.find("\\-")) != std::string::npos;) man_text.erase(at, 1);
+    std::size_t position = 0;
+    int options = 0;
+    while ((position = help.output.find("--", position)) != std::string::npos) {
+      std::size_t end = position + 2;
+      while (
+          end < help.output.size() &&
+          (std::isalnum(static_cast<unsigned char>(help.output[end])) || help.output[end] == '-')) {
+        ++end;
+      }
+      const std::string option = help.output.substr(position, end - position);
+      position = end;
+      if (option.size() <= 2 || option == "--help" || option == "--version") continue;
+      ++options;
+      EXPECT_NE(readme_text.find(option), std::string::npos)
+          << tool << " " << option << " not in README";
+      EXPECT_NE(man_text.find(option), std::string::npos)
+          << tool << " " << option << " not in man page";
+    }
+    if (tool != "kmqinfo") EXPECT_GT(options, 3) << tool;
+  }
 }
 
 }  // namespace

@@ -30,20 +30,28 @@ int run(int argc, char** argv) {
   int quality = 90;
   std::uint64_t max_pixels = kmq::kDefaultMaxPixels;
   po::options_description options("Options");
-  options.add_options()("help,h", "show this help and exit")(
-      "version,V", "show the version and exit")("output,o", po::value(&output)->required(),
-                                                "output image, '-' for standard output")(
-      "format", po::value(&format_name), "output format: png, jpg, ppm or pam")(
-      "quality,q", po::value(&quality)->default_value(quality), "JPEG quality, 1..100")(
-      "max-pixels", po::value(&max_pixels)->default_value(max_pixels),
-      "refuse images with more pixels")("force,f", "overwrite an existing output file")(
-      "compare", po::value(&reference),
-      "print the PSNR of the decoded image against this original image")(
-      "input", po::value(&input)->required(), "input .kmq file");
+  // clang-format off
+  options.add_options()
+      ("help,h", "show this help and exit")
+      ("version,V", "show the version and exit")
+      ("output,o", po::value(&output)->required(), "output image, '-' for standard output")
+      ("format", po::value(&format_name), "output format: png, jpg, ppm or pam")
+      ("quality,q", po::value(&quality)->default_value(quality), "JPEG quality, 1..100")
+      ("max-pixels", po::value(&max_pixels)->default_value(max_pixels),
+       "refuse images with more pixels")
+      ("force,f", "overwrite an existing output file")
+      ("quiet", "print nothing but errors")
+      ("compare", po::value(&reference),
+       "print the PSNR of the decoded image against this original image")
+      ;
+  po::options_description hidden;
+  hidden.add_options()("input", po::value(&input)->required(), "input .kmq file");
+  // clang-format on
   po::positional_options_description positional;
   positional.add("input", 1);
   po::variables_map values;
-  if (kmq::tools::parse_command_line(argc, argv, "kmqdec", kUsage, options, positional, values)) {
+  if (kmq::tools::parse_command_line(argc, argv, "kmqdec", kUsage, options, hidden, positional,
+                                     values)) {
     return kmq::tools::kExitOk;
   }
   if (quality < 1 || quality > 100) throw kmq::tools::UsageError("--quality must be in 1..100");
@@ -63,9 +71,11 @@ int run(int argc, char** argv) {
       encoded = kmq::io::write_png(kmq::decode_indexed(file, decode_options));
       break;
     case kmq::io::FileFormat::jpeg:
-      encoded = kmq::io::write_jpeg(
-          kmq::decode(file, decode_options), quality,
-          [](std::string_view message) { std::cerr << "kmqdec: warning: " << message << "\n"; });
+      encoded = kmq::io::write_jpeg(kmq::decode(file, decode_options), quality,
+                                    [&](std::string_view message) {
+                                      if (!values.count("quiet"))
+                                        std::cerr << "kmqdec: warning: " << message << "\n";
+                                    });
       break;
     case kmq::io::FileFormat::pam:
       encoded = kmq::io::write_pam(kmq::decode(file, decode_options));

@@ -1,5 +1,9 @@
 // SPDX-License-Identifier: MIT
-// kmqenc: encodes a PNG, JPEG or PPM/PAM image as a .kmq palette file.
+// kmqenc: encodes PNG, JPEG or PPM/PAM images as .kmq palette files, one or many at a time.
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -7,19 +11,47 @@
 #include <kmq/io.hpp>
 #include <kmq/kmq.hpp>
 #include <map>
+#include <mutex>
+#include <thread>
 
+#include "batch_progress.hpp"
 #include "tool_common.hpp"
 
 namespace po = boost::program_options;
+namespace fs = std::filesystem;
 
 namespace {
 
 constexpr const char* kUsage =
     "kmqenc [options] INPUT -o OUTPUT.kmq\n"
-    "Quantizes INPUT (PNG, JPEG, PPM/PGM/PAM, .kmq; '-' for standard input) to a palette of K\n"
-    "colours and writes a .kmq file ('-' for standard output).\n"
-    "Exit status: 0 success, 1 bad input or I/O error, 2 bad usage,\n"
+    "       kmqenc [options] INPUT... [-d OUTDIR]\n"
+    "Quantizes images (PNG, JPEG, PPM/PGM/PAM, .kmq; '-' for standard input) to a palette of K\n"
+    "colours and writes .kmq files ('-o -' for standard output). With several inputs or a\n"
+    "folder, each INPUT becomes OUTDIR/NAME.kmq (next to the input without -d).\n"
+    "Exit status: 0 success, 1 bad input or I/O error (any file, in batch mode), 2 bad usage,\n"
     "99 a --target-psnr/--max-mse/--max-bytes target no K <= 65536 reaches (nothing written).";
+
+struct Settings {
+  kmq::EncodeOptions encode;
+  std::uint64_t max_pixels = kmq::kDefaultMaxPixels;
+  bool force = false;
+  bool verbose = false;
+  bool quiet = false;
+  bool json = false;
+  std::string space_name = "rgb";
+};
+
+struct FileResult {
+  std::string input, output;
+  bool ok = false;
+  std::string error;
+  int exit_code = kmq::tools::kExitOk;
+  std::size_t input_bytes = 0, output_bytes = 0;
+  kmq::QuantizeStats stats;
+  double psnr = 0, seconds = 0;
+  int width = 0, height = 0, channels = 0;
+  double label_bits_per_pixel = 0;
+};
 
 template <class Enum>
 Enum parse_choice(const std::string& option, const std::string& value,
@@ -59,60 +91,226 @@ void load_palette(const std::string& path, std::uint64_t max_pixels, kmq::Encode
   }
 }
 
+bool is_image_name(const fs::path& path) {
+  const auto format = kmq::io::format_from_extension(path);
+  return format != kmq::io::FileFormat::unknown && format != kmq::io::FileFormat::kmq;
+}
+
+// Inputs in command-line order; a folder contributes its image files sorted by name.
+std::vector<std::string> expand_inputs(const std::vector<std::string>& inputs) {
+  std::vector<std::string> files;
+  for (const std::string& input : inputs) {
+    std::error_code error;
+    if (input != "-" && fs::is_directory(input, error)) {
+      std::vector<std::string> found;
+      for (const auto& entry : fs::directory_iterator(input)) {
+        if (entry.is_regular_file() && is_image_name(entry.path()))
+          found.push_back(entry.path().string());
+      }
+      std::sort(found.begin(), found.end());
+      files.insert(files.end(), found.begin(), found.end());
+    } else {
+      files.push_back(input);
+    }
+  }
+  return files;
+}
+
+FileResult encode_one(const std::string& input, const std::string& output, const Settings& settings,
+                      const kmq::EncodeOptions& options) {
+  FileResult result;
+  result.input = input;
+  result.output = output;
+  const auto start = std::chrono::steady_clock::now();
+  try {
+    kmq::tools::check_output_path(input, output, settings.force);
+    const std::vector<std::uint8_t> bytes = kmq::io::read_file(input);
+    const kmq::Image image = kmq::io::read_image(bytes, {settings.max_pixels});
+    const std::vector<std::uint8_t> file = kmq::encode(image, options, &result.stats);
+    kmq::io::write_file_atomically(output, file);
+    result.ok = true;
+    result.input_bytes = bytes.size();
+    result.output_bytes = file.size();
+    result.width = image.width();
+    result.height = image.height();
+    result.channels = image.channels();
+    result.psnr =
+        result.stats.mse > 0 ? 10 * std::log10(255.0 * 255.0 / result.stats.mse) : INFINITY;
+    result.label_bits_per_pixel = 8.0 * static_cast<double>(kmq::inspect(file).label_bytes) /
+                                  static_cast<double>(image.pixel_count());
+  } catch (const kmq::tools::UsageError& e) {
+    result.error = e.what();
+    result.exit_code = kmq::tools::kExitUsage;
+  } catch (const kmq::Error& e) {
+    result.error = e.what();
+    result.exit_code = e.category() == kmq::ErrorCategory::target_not_met
+                           ? kmq::tools::kExitTargetNotMet
+                           : kmq::tools::kExitBadInput;
+  } catch (const std::exception& e) {
+    result.error = e.what();
+    result.exit_code = kmq::tools::kExitBadInput;
+  }
+  result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  return result;
+}
+
+void report_verbose(const FileResult& r, const Settings& settings) {
+  const kmq::EncodeOptions& e = settings.encode;
+  std::fprintf(stderr, "kmqenc: %s: %dx%d, %d channels, %zu distinct colours, %zu bytes\n",
+               r.input.c_str(), r.width, r.height, r.channels, r.stats.distinct_colors,
+               r.input_bytes);
+  std::fprintf(stderr, "kmqenc: method %s, space %s, K=%d, %d iterations, inertia %.6g",
+               e.fixed_palette.empty() ? kmq::method_name(e.method) : "fixed-palette",
+               settings.space_name.c_str(), r.stats.colors, r.stats.iterations, r.stats.inertia);
+  if (e.method == kmq::Method::gmm && e.fixed_palette.empty()) {
+    std::fprintf(stderr, ", log-likelihood %.5f per pixel", r.stats.log_likelihood);
+  }
+  std::fprintf(stderr, "\nkmqenc: psnr %.3f dB (mse %.4f)%s\n", r.psnr, r.stats.mse,
+               e.dither > 0 ? ", dithered" : "");
+  std::fprintf(stderr,
+               "kmqenc: output %s: %zu bytes (%.2f%% of input), labels %.4f bits/pixel\n"
+               "kmqenc: time %.1f ms\n",
+               r.output.c_str(), r.output_bytes,
+               100.0 * static_cast<double>(r.output_bytes) / static_cast<double>(r.input_bytes),
+               r.label_bits_per_pixel, r.seconds * 1000);
+}
+
+std::string json_string(const std::string& text) {
+  std::string out = "\"";
+  for (const char c : text) {
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += c;
+    } else if (static_cast<unsigned char>(c) < 0x20) {
+      char escaped[8];
+      std::snprintf(escaped, sizeof escaped, "\\u%04x", c);
+      out += escaped;
+    } else {
+      out += c;
+    }
+  }
+  return out + "\"";
+}
+
+void print_json(const std::vector<FileResult>& results) {
+  std::printf("[\n");
+  for (std::size_t i = 0; i < results.size(); ++i) {
+    const FileResult& r = results[i];
+    std::printf("  {\"input\": %s, \"output\": %s, \"ok\": %s", json_string(r.input).c_str(),
+                json_string(r.output).c_str(), r.ok ? "true" : "false");
+    if (r.ok) {
+      std::printf(
+          ", \"bytes\": %zu, \"input_bytes\": %zu, \"colors\": %d, \"psnr\": %s, "
+          "\"mse\": %.6f, \"label_bits_per_pixel\": %.5f, \"seconds\": %.4f",
+          r.output_bytes, r.input_bytes, r.stats.colors,
+          std::isfinite(r.psnr) ? std::to_string(r.psnr).c_str() : "null", r.stats.mse,
+          r.label_bits_per_pixel, r.seconds);
+    } else {
+      std::printf(", \"error\": %s", json_string(r.error).c_str());
+    }
+    std::printf("}%s\n", i + 1 < results.size() ? "," : "");
+  }
+  std::printf("]\n");
+}
+
+// One palette for every input: clustered from all their pixels, laid out in one image.
+void build_shared_palette(const std::vector<std::string>& inputs, Settings& settings) {
+  std::vector<kmq::Image> images;
+  std::size_t total = 0;
+  int channels = 3;
+  for (const std::string& input : inputs) {
+    images.push_back(kmq::io::read_image(kmq::io::read_file(input), {settings.max_pixels}));
+    total += images.back().pixel_count();
+    channels = std::max(channels, images.back().channels());
+  }
+  constexpr int kWidth = 4096;
+  const std::size_t rows = (total + kWidth - 1) / kWidth;
+  if (total > kmq::kMaxPixelCount) {
+    throw kmq::Error(kmq::ErrorCategory::limit_exceeded,
+                     "--shared-palette: the inputs hold more than 2^30 pixels together");
+  }
+  kmq::Image combined(kWidth, static_cast<int>(rows), channels);
+  std::size_t at = 0;
+  for (const kmq::Image& image : images) {
+    for (std::size_t i = 0; i < image.pixel_count(); ++i, ++at) {
+      const std::uint8_t* from = image.data().data() + i * image.channels();
+      std::uint8_t* to = combined.data().data() + at * channels;
+      std::copy_n(from, 3, to);
+      if (channels == 4) to[3] = image.channels() == 4 ? from[3] : 255;
+    }
+  }
+  // Fill the last row with copies of the first pixels: the palette sees no invented colour.
+  for (std::size_t i = at; i < combined.pixel_count(); ++i) {
+    std::copy_n(combined.data().data() + (i - at) * channels, channels,
+                combined.data().data() + i * channels);
+  }
+  const kmq::IndexedImage indexed = kmq::quantize(combined, settings.encode);
+  settings.encode.fixed_palette = indexed.palette;
+  settings.encode.fixed_palette_channels = indexed.channels;
+}
+
 int run(int argc, char** argv) {
-  kmq::EncodeOptions encode;
-  std::string input, output, method = "kmeans", space = "rgb", gmm_assign = "map", palette;
-  std::uint64_t max_pixels = kmq::kDefaultMaxPixels;
+  Settings settings;
+  kmq::EncodeOptions& encode = settings.encode;
+  std::vector<std::string> inputs;
+  std::string output, out_dir, method = "kmeans", gmm_assign = "map", palette;
+  int jobs = 0;
   po::options_description general("General options");
-  general.add_options()("help,h", "show this help and exit")(
-      "version,V", "show the version and exit")("output,o", po::value(&output)->required(),
-                                                "output .kmq file, '-' for standard output")(
-      "force,f", "overwrite an existing output file")(
-      "verbose,v", "report method, K, iterations, quality, sizes and time on standard error")(
-      "threads,j", po::value(&encode.threads)->default_value(0), "worker threads, 0 = all cores")(
-      "max-pixels", po::value(&max_pixels)->default_value(max_pixels), "refuse larger inputs")(
-      "level,l", po::value(&encode.level)->default_value(encode.level), "zstd level, 1..22");
+  // clang-format off
+  general.add_options()
+      ("help,h", "show this help and exit")
+      ("version,V", "show the version and exit")
+      ("output,o", po::value(&output), "output .kmq file for a single input, '-' for standard output")
+      ("out-dir,d", po::value(&out_dir), "folder for the outputs of several inputs")
+      ("force,f", "overwrite existing output files")
+      ("verbose,v", "report method, K, iterations, quality, sizes and time on standard error")
+      ("quiet,q", "print nothing but errors")
+      ("json", "print per-file results as JSON on standard output")
+      ("jobs,j", po::value(&jobs)->default_value(0),
+       "threads, 0 = all cores; several inputs are encoded that many at a time")
+      ("max-pixels", po::value(&settings.max_pixels)->default_value(settings.max_pixels),
+       "refuse larger inputs")
+      ("level,l", po::value(&encode.level)->default_value(encode.level), "zstd level, 1..22");
   po::options_description palette_options("Palette");
-  palette_options.add_options()("colors,k", po::value(&encode.colors)->default_value(encode.colors),
-                                "palette size K, 1..65536")(
-      "method,m", po::value(&method)->default_value(method), "kmeans, minibatch or gmm")(
-      "space", po::value(&space)->default_value(space), "clustering space: rgb or oklab")(
-      "seed", po::value(&encode.seed)->default_value(encode.seed), "random seed")(
-      "max-iterations", po::value(&encode.max_iterations)->default_value(encode.max_iterations),
-      "Lloyd iterations (kmeans), epochs (minibatch) or EM steps (gmm) at most")(
-      "tolerance", po::value(&encode.tolerance)->default_value(encode.tolerance),
-      "kmeans: stop when inertia falls by less than this fraction")(
-      "gmm-tolerance", po::value(&encode.gmm_tolerance)->default_value(encode.gmm_tolerance),
-      "gmm: stop when the log-likelihood per pixel changes by less")(
-      "batch-size", po::value(&encode.batch_size)->default_value(encode.batch_size),
-      "minibatch: pixels per batch")(
-      "max-no-improvement",
-      po::value(&encode.max_no_improvement)->default_value(encode.max_no_improvement),
-      "minibatch: batches without improvement before stopping")(
-      "reassignment-ratio",
-      po::value(&encode.reassignment_ratio)->default_value(encode.reassignment_ratio),
-      "minibatch: move centres used less than this fraction of the busiest one")(
-      "gmm-assign", po::value(&gmm_assign)->default_value(gmm_assign),
-      "gmm: map (highest responsibility) or nearest (nearest palette colour)")(
-      "gmm-floor",
-      po::value(&encode.gmm_covariance_floor)->default_value(encode.gmm_covariance_floor),
-      "gmm: added to covariance diagonals")(
-      "dither", po::value(&encode.dither)->implicit_value(1.0)->default_value(0.0),
-      "Floyd-Steinberg dithering; optional strength 0..1 (--dither=0.5)")(
-      "palette", po::value(&palette),
-      "map to the palette of a .kmq file or the colours of an image, "
-      "keeping its order")("target-psnr", po::value(&encode.target_psnr),
-                           "smallest K whose PSNR reaches this (dB)")(
-      "max-mse", po::value(&encode.max_mse), "smallest K whose MSE is at most this")(
-      "max-bytes", po::value(&encode.max_bytes), "largest K whose file fits in this many bytes");
+  palette_options.add_options()
+      ("colors,k", po::value(&encode.colors)->default_value(encode.colors), "palette size K, 1..65536")
+      ("method,m", po::value(&method)->default_value(method), "kmeans, minibatch or gmm")
+      ("space", po::value(&settings.space_name)->default_value(settings.space_name),
+       "clustering space: rgb or oklab")
+      ("seed", po::value(&encode.seed)->default_value(encode.seed), "random seed")
+      ("max-iterations", po::value(&encode.max_iterations)->default_value(encode.max_iterations),
+       "Lloyd iterations (kmeans), epochs (minibatch) or EM steps (gmm) at most")
+      ("tolerance", po::value(&encode.tolerance)->default_value(encode.tolerance),
+       "kmeans: stop when inertia falls by less than this fraction")
+      ("batch-size", po::value(&encode.batch_size)->default_value(encode.batch_size),
+       "minibatch: pixels per batch")
+      ("max-no-improvement", po::value(&encode.max_no_improvement)->default_value(encode.max_no_improvement),
+       "minibatch: batches without improvement before stopping")
+      ("reassignment-ratio", po::value(&encode.reassignment_ratio)->default_value(encode.reassignment_ratio),
+       "minibatch: move centres used less than this fraction of the busiest one")
+      ("gmm-assign", po::value(&gmm_assign)->default_value(gmm_assign),
+       "gmm: map (highest responsibility) or nearest (nearest palette colour)")
+      ("gmm-tolerance", po::value(&encode.gmm_tolerance)->default_value(encode.gmm_tolerance),
+       "gmm: stop when the log-likelihood per pixel changes by less")
+      ("gmm-floor", po::value(&encode.gmm_covariance_floor)->default_value(encode.gmm_covariance_floor),
+       "gmm: added to covariance diagonals")
+      ("dither", po::value(&encode.dither)->implicit_value(1.0)->default_value(0.0),
+       "Floyd-Steinberg dithering; optional strength 0..1 (--dither=0.5)")
+      ("palette", po::value(&palette), "map to the palette of a .kmq file or the colours of an image, "
+       "keeping its order")
+      ("shared-palette", "one palette for all inputs, clustered from all their pixels")
+      ("target-psnr", po::value(&encode.target_psnr), "smallest K whose PSNR reaches this (dB)")
+      ("max-mse", po::value(&encode.max_mse), "smallest K whose MSE is at most this")
+      ("max-bytes", po::value(&encode.max_bytes), "largest K whose file fits in this many bytes");
+  // clang-format on
   po::options_description hidden;
-  hidden.add_options()("input", po::value(&input)->required(), "input image");
+  hidden.add_options()("input", po::value(&inputs), "input images");
   po::options_description visible;
   visible.add(general).add(palette_options);
   po::options_description all;
   all.add(visible).add(hidden);
   po::positional_options_description positional;
-  positional.add("input", 1);
+  positional.add("input", -1);
   po::variables_map values;
   po::store(po::command_line_parser(argc, argv).options(all).positional(positional).run(), values);
   if (values.count("help")) {
@@ -124,12 +322,17 @@ int run(int argc, char** argv) {
     return kmq::tools::kExitOk;
   }
   po::notify(values);
+  settings.force = values.count("force") > 0;
+  settings.verbose = values.count("verbose") > 0;
+  settings.quiet = values.count("quiet") > 0;
+  settings.json = values.count("json") > 0;
   encode.method = parse_choice<kmq::Method>("method", method,
                                             {{"kmeans", kmq::Method::kmeans},
                                              {"minibatch", kmq::Method::minibatch},
                                              {"gmm", kmq::Method::gmm}});
   encode.space = parse_choice<kmq::ColorSpace>(
-      "space", space, {{"rgb", kmq::ColorSpace::rgb}, {"oklab", kmq::ColorSpace::oklab}});
+      "space", settings.space_name,
+      {{"rgb", kmq::ColorSpace::rgb}, {"oklab", kmq::ColorSpace::oklab}});
   encode.gmm_assign = parse_choice<kmq::GmmAssign>(
       "gmm-assign", gmm_assign,
       {{"map", kmq::GmmAssign::map}, {"nearest", kmq::GmmAssign::nearest}});
@@ -141,52 +344,92 @@ int run(int argc, char** argv) {
   if (values.count("max-bytes") && encode.max_bytes == 0) {
     throw kmq::tools::UsageError("--max-bytes must be > 0");
   }
+  if (jobs < 0) throw kmq::tools::UsageError("--jobs must be >= 0");
   try {
     kmq::validate(encode);
   } catch (const kmq::Error& e) {
     throw kmq::tools::UsageError(e.what());
   }
-  kmq::tools::check_output_path(input, output, values.count("force") > 0);
-  if (!palette.empty()) load_palette(palette, max_pixels, encode);
+  if (settings.quiet && settings.verbose)
+    throw kmq::tools::UsageError("--quiet and --verbose conflict");
+  if (inputs.empty()) throw kmq::tools::UsageError("no input file");
 
-  const auto start = std::chrono::steady_clock::now();
-  const std::vector<std::uint8_t> input_bytes = kmq::io::read_file(input);
-  const kmq::Image image = kmq::io::read_image(input_bytes, {max_pixels});
-  const auto read_done = std::chrono::steady_clock::now();
-  kmq::QuantizeStats stats;
-  const std::vector<std::uint8_t> file = kmq::encode(image, encode, &stats);
-  const auto encode_done = std::chrono::steady_clock::now();
-  kmq::io::write_file_atomically(output, file);
-
-  const bool automatic_k = encode.target_psnr > 0 || encode.max_mse > 0 || encode.max_bytes > 0;
-  if (automatic_k && encode.fixed_palette.empty()) {
-    std::fprintf(stderr, "kmqenc: chose K=%d after %d trials\n", stats.colors, stats.trials);
+  const std::vector<std::string> files = expand_inputs(inputs);
+  if (files.empty()) throw kmq::tools::UsageError("no image files among the inputs");
+  const bool batch = files.size() > 1 || !out_dir.empty() || output.empty();
+  if (batch && !output.empty()) {
+    throw kmq::tools::UsageError("-o names one output; use -d OUTDIR with several inputs");
   }
-  if (values.count("verbose")) {
-    using ms = std::chrono::duration<double, std::milli>;
-    const kmq::FileInfo info = kmq::inspect(file);
-    const double pixels = static_cast<double>(image.pixel_count());
-    const double psnr = stats.mse > 0 ? 10 * std::log10(255.0 * 255.0 / stats.mse) : INFINITY;
-    std::fprintf(stderr, "kmqenc: %s: %dx%d, %d channels, %zu distinct colours, %zu bytes\n",
-                 input.c_str(), image.width(), image.height(), image.channels(),
-                 stats.distinct_colors, input_bytes.size());
-    std::fprintf(stderr, "kmqenc: method %s, space %s, K=%d, %d iterations, inertia %.6g",
-                 encode.fixed_palette.empty() ? kmq::method_name(encode.method) : "fixed-palette",
-                 space.c_str(), stats.colors, stats.iterations, stats.inertia);
-    if (encode.method == kmq::Method::gmm && encode.fixed_palette.empty()) {
-      std::fprintf(stderr, ", log-likelihood %.5f per pixel", stats.log_likelihood);
+  if (settings.json && output == "-")
+    throw kmq::tools::UsageError("--json needs standard output free");
+  if (std::count(files.begin(), files.end(), "-") > 0 && batch) {
+    throw kmq::tools::UsageError("standard input ('-') needs -o");
+  }
+  if (!palette.empty()) load_palette(palette, settings.max_pixels, encode);
+  if (values.count("shared-palette")) {
+    if (!palette.empty()) throw kmq::tools::UsageError("--shared-palette and --palette conflict");
+    build_shared_palette(files, settings);
+  }
+
+  std::vector<std::string> outputs;
+  for (const std::string& file : files) {
+    if (!batch) {
+      outputs.push_back(output);
+      continue;
     }
-    std::fprintf(stderr, "\nkmqenc: psnr %.3f dB (mse %.4f)%s\n", psnr, stats.mse,
-                 encode.dither > 0 ? ", dithered" : "");
-    std::fprintf(stderr,
-                 "kmqenc: output %zu bytes (%.2f%% of input), labels %.4f bits/pixel (%s)\n"
-                 "kmqenc: time read %.1f ms, quantize+encode %.1f ms\n",
-                 file.size(),
-                 100.0 * static_cast<double>(file.size()) / static_cast<double>(input_bytes.size()),
-                 8.0 * static_cast<double>(info.label_bytes) / pixels,
-                 kmq::label_coding_name(info.label_coding), ms(read_done - start).count(),
-                 ms(encode_done - read_done).count());
+    const fs::path name = fs::path(file).filename().replace_extension(".kmq");
+    outputs.push_back(
+        (out_dir.empty() ? fs::path(file).parent_path() / name : fs::path(out_dir) / name)
+            .string());
   }
+  if (!out_dir.empty()) fs::create_directories(out_dir);
+
+  const int threads =
+      jobs > 0 ? jobs : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  const int parallel_files =
+      static_cast<int>(std::min<std::size_t>(static_cast<std::size_t>(threads), files.size()));
+  kmq::EncodeOptions per_file = encode;
+  per_file.threads = std::max(1, threads / parallel_files);  // output does not depend on it
+
+  std::vector<FileResult> results(files.size());
+  kmq::tools::BatchProgress progress(files.size(),
+                                     batch && !settings.quiet && isatty(STDERR_FILENO));
+  std::mutex report;
+  std::atomic<std::size_t> next{0};
+  auto worker = [&] {
+    for (std::size_t i; (i = next.fetch_add(1)) < files.size();) {
+      results[i] = encode_one(files[i], outputs[i], settings, per_file);
+      std::lock_guard lock(report);
+      progress.clear();
+      const FileResult& r = results[i];
+      if (!r.ok) {
+        std::fprintf(stderr, "kmqenc: error: %s: %s\n", r.input.c_str(), r.error.c_str());
+      } else if (settings.verbose) {
+        report_verbose(r, settings);
+      } else if (!settings.quiet &&
+                 (encode.target_psnr > 0 || encode.max_mse > 0 || encode.max_bytes > 0) &&
+                 encode.fixed_palette.empty()) {
+        std::fprintf(stderr, "kmqenc: %s: chose K=%d after %d trials\n", r.input.c_str(),
+                     r.stats.colors, r.stats.trials);
+      }
+      progress.advance();
+    }
+  };
+  {
+    std::vector<std::jthread> pool;
+    for (int t = 1; t < parallel_files; ++t) pool.emplace_back(worker);
+    worker();
+  }
+  progress.clear();
+  if (settings.json) print_json(results);
+  // The most serious failure decides: usage (2), then bad input (1), then a missed target (99).
+  auto count = [&](int code) {
+    return std::count_if(results.begin(), results.end(),
+                         [code](const FileResult& r) { return r.exit_code == code; });
+  };
+  if (count(kmq::tools::kExitUsage) > 0) return kmq::tools::kExitUsage;
+  if (count(kmq::tools::kExitBadInput) > 0) return kmq::tools::kExitBadInput;
+  if (count(kmq::tools::kExitTargetNotMet) > 0) return kmq::tools::kExitTargetNotMet;
   return kmq::tools::kExitOk;
 }
 

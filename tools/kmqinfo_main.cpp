@@ -18,13 +18,19 @@ constexpr const char* kUsage =
 int run(int argc, char** argv) {
   std::string input;
   po::options_description options("Options");
-  options.add_options()("help,h", "show this help and exit")(
-      "version,V", "show the version and exit")("input", po::value(&input)->required(),
-                                                "input .kmq file");
+  // clang-format off
+  options.add_options()
+      ("help,h", "show this help and exit")
+      ("version,V", "show the version and exit")
+      ;
+  po::options_description hidden;
+  hidden.add_options()("input", po::value(&input)->required(), "input .kmq file");
+  // clang-format on
   po::positional_options_description positional;
   positional.add("input", 1);
   po::variables_map values;
-  if (kmq::tools::parse_command_line(argc, argv, "kmqinfo", kUsage, options, positional, values)) {
+  if (kmq::tools::parse_command_line(argc, argv, "kmqinfo", kUsage, options, hidden, positional,
+                                     values)) {
     return kmq::tools::kExitOk;
   }
   const std::vector<std::uint8_t> file = kmq::io::read_file(input);

@@ -33,13 +33,15 @@ int run_tool(const char* tool, const std::function<int()>& body) {
 }
 
 bool parse_command_line(int argc, char** argv, const char* tool, const char* usage,
-                        const po::options_description& options,
+                        const po::options_description& visible,
+                        const po::options_description& hidden,
                         const po::positional_options_description& positional,
                         po::variables_map& values) {
-  po::store(po::command_line_parser(argc, argv).options(options).positional(positional).run(),
-            values);
+  po::options_description all;
+  all.add(visible).add(hidden);
+  po::store(po::command_line_parser(argc, argv).options(all).positional(positional).run(), values);
   if (values.count("help")) {
-    std::cout << "Usage: " << usage << "\n\n" << options << "\n";
+    std::cout << "Usage: " << usage << "\n\n" << visible << "\n";
     return true;
   }
   if (values.count("version")) {

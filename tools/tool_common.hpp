@@ -25,9 +25,11 @@ struct UsageError : std::runtime_error {
 /// Runs a tool's body: prints "<tool>: error: <message>" on stderr and returns the exit code.
 int run_tool(const char* tool, const std::function<int()>& body);
 
-/// Parses argv; `--help` and `--version` print and return true (the tool then exits 0).
+/// Parses argv; `--help` (which lists only `visible`) and `--version` print and return true
+/// (the tool then exits 0). `hidden` holds the positional arguments.
 bool parse_command_line(int argc, char** argv, const char* tool, const char* usage,
-                        const boost::program_options::options_description& options,
+                        const boost::program_options::options_description& visible,
+                        const boost::program_options::options_description& hidden,
                         const boost::program_options::positional_options_description& positional,
                         boost::program_options::variables_map& values);
 

@@ -1,0 +1,36 @@
+// SPDX-License-Identifier: MIT
+// A one-line progress bar on standard error for batch work (only when it is a terminal).
+#pragma once
+
+#include <cstddef>
+#include <cstdio>
+
+namespace kmq::tools {
+
+class BatchProgress {
+ public:
+  BatchProgress(std::size_t total, bool enabled) : total_(total), enabled_(enabled) { draw(); }
+  void advance() {
+    ++done_;
+    draw();
+  }
+  /// Erases the bar so that a message can be printed on a clean line.
+  void clear() {
+    if (enabled_) std::fprintf(stderr, "\r\033[K");
+  }
+
+ private:
+  void draw() {
+    if (!enabled_) return;
+    constexpr int kWidth = 30;
+    const int filled = total_ == 0 ? kWidth : static_cast<int>(kWidth * done_ / total_);
+    std::fprintf(stderr, "\r[%.*s%*s] %zu/%zu files", filled,
+                 "==============================", kWidth - filled, "", done_, total_);
+    std::fflush(stderr);
+  }
+  std::size_t total_;
+  std::size_t done_ = 0;
+  bool enabled_;
+};
+
+}  // namespace kmq::tools
