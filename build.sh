@@ -105,9 +105,17 @@ case "$job" in
                -artifact_prefix="$artifacts")
       [ -n "$dict" ] && options+=(-dict="fuzz/$dict.dict")
       echo "build.sh: fuzzing $name for $seconds s (crashes go to $artifacts)"
-      "$BUILD_DIR/fuzz/${name}_fuzzer" "${options[@]}" "$work" "fuzz/corpus/$corpus" 2>&1 |
-        tee "$BUILD_DIR/fuzz-work/$name.log" | grep -E "^(#[0-9]+ +DONE|stat::|==[0-9]+==ERROR|SUMMARY)" || true
-      [ "${PIPESTATUS[0]}" -eq 0 ] || { echo "build.sh: $name_fuzzer found a crash" >&2; exit 1; }
+      log=$BUILD_DIR/fuzz-work/$name.log
+      status=0
+      "$BUILD_DIR/fuzz/${name}_fuzzer" "${options[@]}" "$work" "fuzz/corpus/$corpus" >"$log" 2>&1 ||
+        status=$?
+      grep -E "^(stat::number_of_executed_units|stat::new_units_added|stat::peak_rss_mb|==[0-9]+==ERROR|SUMMARY)" \
+        "$log" || true
+      if [ "$status" -ne 0 ]; then
+        tail -n 40 "$log" >&2
+        echo "build.sh: ${name}_fuzzer failed (exit $status); reproducer in $artifacts" >&2
+        exit 1
+      fi
     done
     ;;
   *)

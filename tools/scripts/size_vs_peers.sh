@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+# Whole-file bytes of .kmq against PNG8, WebP lossless and JPEG XL lossless holding exactly the
+# same quantized pixels. Usage: size_vs_peers.sh [IMAGE...]  (KS="16 64 256", LEVEL=... to vary)
+# Needs webp (cwebp -lossless -z 9), libjxl-tools (cjxl -e 7 -d 0), optipng (PNG8 optimised
+# with -o2) and ImageMagick's convert; run after ./build.sh.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+bin=${KMQ_BIN:-build/tools}
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+images=("$@")
+[ ${#images[@]} -gt 0 ] || images=(../shared/corpus/{rocket.jpg,coffee.png,chelsea.png,astronaut.png,eveningglow_2560x1600.jpg})
+printf "%-26s %4s %9s %9s %9s %9s %8s %8s %8s\n" image K kmq png8 webp jxl kmq/png8 kmq/webp kmq/jxl
+for image in "${images[@]}"; do
+  convert "$image" -alpha off "PNG24:$work/src.png"
+  for k in ${KS:-16 64 256}; do
+    "$bin"/kmqenc "$work/src.png" -o "$work/q.kmq" -f -k "$k" ${KMQ_ENC_ARGS:-}
+    "$bin"/kmqdec "$work/q.kmq" -o "$work/q.png" -f
+    optipng -quiet -o2 -out "$work/q8.png" "$work/q.png" 2>/dev/null || cp "$work/q.png" "$work/q8.png"
+    cwebp -quiet -lossless -z 9 "$work/q.png" -o "$work/q.webp"
+    cjxl -q -e 7 -d 0 "$work/q.png" "$work/q.jxl" 2>/dev/null || cjxl -e 7 -d 0 "$work/q.png" "$work/q.jxl" >/dev/null 2>&1
+    kb=$(stat -c %s "$work/q.kmq"); pb=$(stat -c %s "$work/q8.png")
+    wb=$(stat -c %s "$work/q.webp"); jb=$(stat -c %s "$work/q.jxl")
+    printf "%-26s %4d %9d %9d %9d %9d %8.3f %8.3f %8.3f\n" "$(basename "$image")" "$k" "$kb" "$pb" "$wb" "$jb" \
+      "$(awk -v a="$kb" -v b="$pb" 'BEGIN{print a/b}')" "$(awk -v a="$kb" -v b="$wb" 'BEGIN{print a/b}')" \
+      "$(awk -v a="$kb" -v b="$jb" 'BEGIN{print a/b}')"
+  done
+done
