@@ -70,6 +70,25 @@ Bytes zstd_label_payload(const Bytes& raw_indices, bool declare_size) {
   return out;
 }
 
+Bytes contexts_label_payload(const std::vector<Bytes>& streams, int count_override) {
+  Bytes out = {1, static_cast<std::uint8_t>(count_override >= 0 ? count_override : streams.size())};
+  std::vector<Bytes> frames;
+  for (const Bytes& stream : streams) {
+    Bytes frame;
+    if (!stream.empty()) {
+      const Bytes payload = zstd_label_payload(stream);
+      frame.assign(payload.begin() + 1, payload.end());  // without the method byte
+    }
+    frames.push_back(std::move(frame));
+  }
+  for (std::size_t s = 0; s < streams.size(); ++s) {
+    detail::append_u32le(out, static_cast<std::uint32_t>(frames[s].size()));
+    detail::append_u32le(out, static_cast<std::uint32_t>(streams[s].size()));
+  }
+  for (const Bytes& frame : frames) out.insert(out.end(), frame.begin(), frame.end());
+  return out;
+}
+
 Bytes valid_file(std::uint32_t width, std::uint32_t height, std::uint32_t palette_size,
                  const Bytes& raw_indices) {
   return KmqFileBuilder()

@@ -31,6 +31,10 @@ Bytes palette_payload(std::uint32_t palette_size, std::uint8_t channels = 3);
 /// Label chunk payload: method 0 byte, then a zstd frame of `raw_indices`.
 Bytes zstd_label_payload(const Bytes& raw_indices, bool declare_size = true);
 
+/// Label chunk payload of method 1 (§5.2): method byte, stream count, table, frames. Streams
+/// are given raw; empty ones get no frame. `count_override` replaces the stream count byte.
+Bytes contexts_label_payload(const std::vector<Bytes>& streams, int count_override = -1);
+
 /// A complete valid file of a w x h RGB image with palette_size entries and these raw indices.
 Bytes valid_file(std::uint32_t width, std::uint32_t height, std::uint32_t palette_size,
                  const Bytes& raw_indices);

@@ -74,6 +74,20 @@ int main(int argc, char** argv) {
     const auto single = kmq::quantize(kmq::testing::gradient_image(3, 2), options);
     valid(folder, "rgb_k1_single_colour", kmq::encode_indexed(single, options),
           kmq::expand(single));
+    // Method 1 (neighbour contexts), forced so that the vectors cover it whatever is smaller.
+    options.label_coding = kmq::LabelCodingChoice::contexts;
+    options.colors = 6;
+    const auto gradient = kmq::quantize(kmq::testing::gradient_image(23, 11), options);
+    valid(folder, "m1_rgb_k6_gradient", kmq::encode_indexed(gradient, options),
+          kmq::expand(gradient));
+    options.colors = 5;
+    const auto alpha = kmq::quantize(kmq::testing::half_transparent_image(12, 7), options);
+    valid(folder, "m1_rgba_k5_transparent", kmq::encode_indexed(alpha, options),
+          kmq::expand(alpha));
+    options.colors = 400;
+    const auto wide = kmq::quantize(kmq::testing::image_with_colors(31, 19, 500), options);
+    valid(folder, "m1_rgb_k400_two_byte_literals", kmq::encode_indexed(wide, options),
+          kmq::expand(wide));
   }
   // Hand-built valid files.
   {
@@ -165,6 +179,38 @@ int main(int argc, char** argv) {
   invalid["over_default_pixel_limit"] = {
       file_with(header_payload(1u << 15, 1u << 14, 3), palette, labels), "limit_exceeded"};
   invalid["zero_width"] = {file_with(header_payload(0, 2, 3), palette, labels), "corrupt_file"};
+
+  // Method 1: a 3x1 image, K = 3, labels 0 1 2 (see tests/label_coding_test.cpp).
+  std::vector<Bytes> streams(20);
+  streams[15] = {0, 1, 1};
+  streams[16] = {2, 2};
+  const Bytes m1_head = header_payload(3, 1, 3, 3, 1, 1);
+  auto m1_file = [&](const std::vector<Bytes>& s, int count = -1) {
+    return file_with(m1_head, palette_payload(3), kmq::testing::contexts_label_payload(s, count));
+  };
+  valid(folder, "m1_hand_built_3x1", m1_file(streams), [&] {
+    kmq::IndexedImage indexed;
+    indexed.width = 3;
+    indexed.height = 1;
+    indexed.channels = 3;
+    const Bytes p = palette_payload(3);
+    indexed.palette.assign(p.begin() + 1, p.end());
+    indexed.indices = {0, 1, 2};
+    return kmq::expand(indexed);
+  }());
+  auto literal_too_big = streams;
+  literal_too_big[16] = {2, 3};
+  invalid["m1_literal_not_below_k"] = {m1_file(literal_too_big), "corrupt_file"};
+  auto no_candidate = streams;
+  no_candidate[15] = {0, 2, 1};
+  invalid["m1_symbol_names_no_candidate"] = {m1_file(no_candidate), "corrupt_file"};
+  invalid["m1_stream_count_wrong"] = {m1_file(streams, 19), "corrupt_file"};
+  auto unread = streams;
+  unread[17] = {0};
+  invalid["m1_stream_not_read_to_its_end"] = {m1_file(unread), "corrupt_file"};
+  auto short_symbols = streams;
+  short_symbols[15] = {0, 1};
+  invalid["m1_symbols_fewer_than_pixels"] = {m1_file(short_symbols), "corrupt_file"};
 
   std::ofstream expected(folder / "invalid" / "expected.txt");
   for (const auto& [name, entry] : invalid) {

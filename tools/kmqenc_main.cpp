@@ -254,6 +254,7 @@ int run(int argc, char** argv) {
   kmq::EncodeOptions& encode = settings.encode;
   std::vector<std::string> inputs;
   std::string output, out_dir, method = "kmeans", gmm_assign = "map", palette;
+  std::string label_coding = "auto";
   int jobs = 0;
   po::options_description general("General options");
   // clang-format off
@@ -270,7 +271,9 @@ int run(int argc, char** argv) {
        "threads, 0 = all cores; several inputs are encoded that many at a time")
       ("max-pixels", po::value(&settings.max_pixels)->default_value(settings.max_pixels),
        "refuse larger inputs")
-      ("level,l", po::value(&encode.level)->default_value(encode.level), "zstd level, 1..22");
+      ("level,l", po::value(&encode.level)->default_value(encode.level), "zstd level, 1..22")
+      ("label-coding", po::value(&label_coding)->default_value(label_coding),
+       "auto (the smaller of both), raw (method 0) or contexts (method 1)");
   po::options_description palette_options("Palette");
   palette_options.add_options()
       ("colors,k", po::value(&encode.colors)->default_value(encode.colors), "palette size K, 1..65536")
@@ -333,6 +336,11 @@ int run(int argc, char** argv) {
   encode.space = parse_choice<kmq::ColorSpace>(
       "space", settings.space_name,
       {{"rgb", kmq::ColorSpace::rgb}, {"oklab", kmq::ColorSpace::oklab}});
+  encode.label_coding =
+      parse_choice<kmq::LabelCodingChoice>("label-coding", label_coding,
+                                           {{"auto", kmq::LabelCodingChoice::automatic},
+                                            {"raw", kmq::LabelCodingChoice::raw},
+                                            {"contexts", kmq::LabelCodingChoice::contexts}});
   encode.gmm_assign = parse_choice<kmq::GmmAssign>(
       "gmm-assign", gmm_assign,
       {{"map", kmq::GmmAssign::map}, {"nearest", kmq::GmmAssign::nearest}});

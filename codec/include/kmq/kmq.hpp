@@ -121,6 +121,13 @@ enum class GmmAssign {
   nearest,  ///< the nearest palette colour (never a higher MSE than `map`)
 };
 
+/// Which label coding (format-spec §5) the encoder writes.
+enum class LabelCodingChoice {
+  automatic,  ///< try every method, keep the smallest file
+  raw,        ///< method 0: the index map in one zstd frame
+  contexts,   ///< method 1: symbols against neighbours, split into streams by context
+};
+
 /// Options of encode() and quantize(). Every field has a usable default.
 struct EncodeOptions {
   /// K: palette size, 1..65536. An image with at most K distinct colours keeps them exactly
@@ -135,8 +142,10 @@ struct EncodeOptions {
   int max_iterations = 100;
   /// K-means convergence: relative decrease of inertia in one Lloyd iteration. >= 0.
   double tolerance = 1e-5;
-  /// zstd compression level of the label stream, 1..22.
+  /// zstd compression level of the label streams, 1..22.
   int level = 19;
+  /// Label coding; the default keeps whichever method gives the smaller file.
+  LabelCodingChoice label_coding = LabelCodingChoice::automatic;
   /// Worker threads; 0 uses every core. The output does not depend on it.
   int threads = 0;
 

@@ -25,8 +25,11 @@ inline constexpr std::uint8_t kPaletteCodingRaw = 0;
 /// Label coding methods (§5).
 enum class LabelCoding : std::uint8_t {
   zstd_raw = 0,
+  neighbour_contexts = 1,
 };
-inline constexpr int kLabelCodingCount = 1;
+inline constexpr int kLabelCodingCount = 2;
+/// Method 1: symbol streams, then literal streams (§5.2).
+inline constexpr int kNeighbourStreamCount = 20;
 
 /// Bytes per index in the label stream: 1 when K <= 256, else 2 (§5).
 inline constexpr std::size_t index_width(std::uint32_t palette_size) noexcept {

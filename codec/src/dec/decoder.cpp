@@ -39,6 +39,8 @@ const char* label_coding_name(int method) {
   switch (method) {
     case static_cast<int>(detail::LabelCoding::zstd_raw):
       return "zstd-raw";
+    case static_cast<int>(detail::LabelCoding::neighbour_contexts):
+      return "neighbour-contexts";
     default:
       return "unknown";
   }

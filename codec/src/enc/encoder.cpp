@@ -48,7 +48,26 @@ std::vector<std::uint8_t> encode_indexed(const IndexedImage& indexed,
   validate(options);
   check_indexed(indexed);
   const auto palette_size = static_cast<std::uint32_t>(indexed.palette_size());
-  const auto method = detail::LabelCoding::zstd_raw;
+  detail::LabelEncoderSettings settings;
+  settings.level = options.level;
+  settings.threads = detail::resolve_threads(options.threads);
+  settings.width = static_cast<std::size_t>(indexed.width);
+  std::vector<std::uint8_t> labels;
+  if (options.label_coding == LabelCodingChoice::automatic) {
+    // Both codings, keep the smaller (ties go to the simpler method 0).
+    std::vector<std::uint8_t> raw = detail::encode_labels(indexed.indices, palette_size,
+                                                          detail::LabelCoding::zstd_raw, settings);
+    labels = detail::encode_labels(indexed.indices, palette_size,
+                                   detail::LabelCoding::neighbour_contexts, settings);
+    if (raw.size() <= labels.size()) labels = std::move(raw);
+  } else {
+    labels = detail::encode_labels(indexed.indices, palette_size,
+                                   options.label_coding == LabelCodingChoice::raw
+                                       ? detail::LabelCoding::zstd_raw
+                                       : detail::LabelCoding::neighbour_contexts,
+                                   settings);
+  }
+  const auto method = static_cast<detail::LabelCoding>(labels[0]);
 
   std::vector<std::uint8_t> header;
   header.push_back(detail::kFormatVersion);
@@ -63,12 +82,6 @@ std::vector<std::uint8_t> encode_indexed(const IndexedImage& indexed,
   palette.reserve(1 + indexed.palette.size());
   palette.push_back(detail::kPaletteCodingRaw);
   palette.insert(palette.end(), indexed.palette.begin(), indexed.palette.end());
-
-  detail::LabelEncoderSettings settings;
-  settings.level = options.level;
-  settings.threads = detail::resolve_threads(options.threads);
-  const std::vector<std::uint8_t> labels =
-      detail::encode_labels(indexed.indices, palette_size, method, settings);
 
   detail::ContainerWriter writer;
   writer.add_chunk(detail::kTypeHeader, header);

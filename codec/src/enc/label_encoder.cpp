@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: MIT
 // Method 0 (zstd-raw): indices as 1 or 2 little-endian bytes each, in one zstd frame.
+// Method 1 (neighbour-contexts): symbols against the distinct neighbours W, N, NE, NW, split into
+// streams by neighbourhood pattern, escapes' literals in streams by candidate count (§5.2).
 #include "enc/label_encoder.hpp"
 
 #include <zstd.h>
@@ -7,6 +9,10 @@
 #include <kmq/kmq.hpp>
 #include <memory>
 #include <string>
+
+#include "common/byte_io.hpp"
+#include "common/label_context.hpp"
+#include "common/parallel.hpp"
 
 namespace kmq::detail {
 
@@ -37,33 +43,81 @@ std::vector<std::uint8_t> serialise_indices(std::span<const std::uint16_t> indic
   return raw;
 }
 
+// One zstd frame with its content size, no checksum and no dictionary id (§5.1).
+std::vector<std::uint8_t> compress_frame(std::span<const std::uint8_t> raw, int level) {
+  std::unique_ptr<ZSTD_CCtx, CCtxDeleter> context(ZSTD_createCCtx());
+  if (!context) throw Error(ErrorCategory::io, "zstd: cannot create a compression context");
+  check_zstd(ZSTD_CCtx_setParameter(context.get(), ZSTD_c_compressionLevel, level), "level");
+  check_zstd(ZSTD_CCtx_setParameter(context.get(), ZSTD_c_checksumFlag, 0), "checksum flag");
+  check_zstd(ZSTD_CCtx_setParameter(context.get(), ZSTD_c_contentSizeFlag, 1), "content size");
+  check_zstd(ZSTD_CCtx_setParameter(context.get(), ZSTD_c_dictIDFlag, 0), "dictionary id");
+  std::vector<std::uint8_t> frame(ZSTD_compressBound(raw.size()));
+  const std::size_t written =
+      ZSTD_compress2(context.get(), frame.data(), frame.size(), raw.data(), raw.size());
+  check_zstd(written, "compression");
+  frame.resize(written);
+  return frame;
+}
+
+std::vector<std::uint8_t> encode_neighbour_contexts(std::span<const std::uint16_t> indices,
+                                                    std::uint32_t palette_size,
+                                                    const LabelEncoderSettings& settings) {
+  const std::size_t width = settings.width;
+  const std::size_t height = width == 0 ? 0 : indices.size() / width;
+  const bool wide = index_width(palette_size) == 2;
+  std::vector<std::vector<std::uint8_t>> streams(kNeighbourStreamCount);
+  auto label_at = [&](std::size_t i) { return static_cast<std::uint32_t>(indices[i]); };
+  for (std::size_t y = 0, i = 0; y < height; ++y) {
+    for (std::size_t x = 0; x < width; ++x, ++i) {
+      const Neighbourhood near = neighbourhood(label_at, width, x, y);
+      const std::uint32_t label = indices[i];
+      int symbol = 0;
+      while (symbol < near.count && near.candidate[symbol] != label) ++symbol;
+      streams[static_cast<std::size_t>(near.context)].push_back(static_cast<std::uint8_t>(symbol));
+      if (symbol == near.count) {
+        std::vector<std::uint8_t>& literals = streams[kNeighbourContexts + near.count - 1];
+        const std::uint32_t literal = literal_of(label, near.prediction, palette_size);
+        literals.push_back(static_cast<std::uint8_t>(literal));
+        if (wide) literals.push_back(static_cast<std::uint8_t>(literal >> 8));
+      }
+    }
+  }
+  // Streams are independent: compressing them in parallel cannot change the bytes.
+  std::vector<std::vector<std::uint8_t>> frames(streams.size());
+  parallel_chunks(streams.size(), 1, settings.threads,
+                  [&](std::size_t, std::size_t, std::size_t begin, std::size_t end) {
+                    for (std::size_t s = begin; s < end; ++s) {
+                      if (!streams[s].empty())
+                        frames[s] = compress_frame(streams[s], settings.level);
+                    }
+                  });
+  std::vector<std::uint8_t> payload = {static_cast<std::uint8_t>(LabelCoding::neighbour_contexts),
+                                       static_cast<std::uint8_t>(kNeighbourStreamCount)};
+  for (std::size_t s = 0; s < streams.size(); ++s) {
+    append_u32le(payload, static_cast<std::uint32_t>(frames[s].size()));
+    append_u32le(payload, static_cast<std::uint32_t>(streams[s].size()));
+  }
+  for (const auto& frame : frames) payload.insert(payload.end(), frame.begin(), frame.end());
+  return payload;
+}
+
 }  // namespace
 
 std::vector<std::uint8_t> encode_labels(std::span<const std::uint16_t> indices,
                                         std::uint32_t palette_size, LabelCoding method,
                                         const LabelEncoderSettings& settings) {
+  if (method == LabelCoding::neighbour_contexts) {
+    return encode_neighbour_contexts(indices, palette_size, settings);
+  }
   if (method != LabelCoding::zstd_raw) {
     throw Error(ErrorCategory::unsupported, "label coding method " +
                                                 std::to_string(static_cast<int>(method)) +
                                                 " is not implemented by this encoder");
   }
   const std::vector<std::uint8_t> raw = serialise_indices(indices, palette_size);
-  std::unique_ptr<ZSTD_CCtx, CCtxDeleter> context(ZSTD_createCCtx());
-  if (!context) throw Error(ErrorCategory::io, "zstd: cannot create a compression context");
-  check_zstd(ZSTD_CCtx_setParameter(context.get(), ZSTD_c_compressionLevel, settings.level),
-             "level");
-  // The chunk CRC already protects the data; the content size is mandatory (§5.1).
-  check_zstd(ZSTD_CCtx_setParameter(context.get(), ZSTD_c_checksumFlag, 0), "checksum flag");
-  check_zstd(ZSTD_CCtx_setParameter(context.get(), ZSTD_c_contentSizeFlag, 1), "content size");
-  check_zstd(ZSTD_CCtx_setParameter(context.get(), ZSTD_c_dictIDFlag, 0), "dictionary id");
-
-  std::vector<std::uint8_t> payload(1 + ZSTD_compressBound(raw.size()));
-  payload[0] = static_cast<std::uint8_t>(method);
-  const std::size_t written =
-      ZSTD_compress2(context.get(), payload.data() + 1, payload.size() - 1, raw.data(), raw.size());
-  check_zstd(written, "compression");
-  payload.resize(1 + written);
-  return payload;
+  std::vector<std::uint8_t> frame = compress_frame(raw, settings.level);
+  frame.insert(frame.begin(), static_cast<std::uint8_t>(method));
+  return frame;
 }
 
 }  // namespace kmq::detail

@@ -13,6 +13,7 @@ namespace kmq::detail {
 struct LabelEncoderSettings {
   int level = 19;  // zstd level
   int threads = 1;
+  std::size_t width = 0;  // image width: method 1 needs the rows
 };
 
 /// Returns the LABL payload (method byte + method data) for `indices` (each < palette_size).

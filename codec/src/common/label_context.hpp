@@ -1,0 +1,73 @@
+// SPDX-License-Identifier: MIT
+// The neighbourhood model of label coding method 1 (format-spec/kmq.md §5.2), shared by the
+// encoder and the decoder so that both derive identical contexts.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+namespace kmq::detail {
+
+inline constexpr int kNeighbourContexts = 16;  // symbol streams
+inline constexpr int kLiteralContexts = 4;     // literal streams, by candidate count 1..4
+
+/// Candidates for one pixel: the distinct labels among W, N, NE, NW in that order, and the
+/// context that selects its symbol stream.
+struct Neighbourhood {
+  std::uint32_t candidate[4];
+  int count;                 // 1..4
+  int context;               // 0..15
+  std::uint32_t prediction;  // MED of W, N, NW: the expected value of an escaped label
+};
+
+/// `label(i)` returns the label of raster position i, for every position before (x, y): row y
+/// up to x - 1 and all rows above. Borders follow §5.2: missing neighbours copy present ones.
+template <class LabelAt>
+inline Neighbourhood neighbourhood(const LabelAt& label, std::size_t width, std::size_t x,
+                                   std::size_t y) {
+  std::uint32_t w, n, nw, ne;
+  if (y == 0) {
+    w = x > 0 ? label(x - 1) : 0;
+    n = nw = ne = w;
+  } else {
+    const std::size_t above = (y - 1) * width;
+    n = label(above + x);
+    ne = x + 1 < width ? label(above + x + 1) : n;
+    if (x > 0) {
+      w = label(y * width + x - 1);
+      nw = label(above + x - 1);
+    } else {
+      w = nw = n;
+    }
+  }
+  Neighbourhood result;
+  result.context = static_cast<int>(w == n) | static_cast<int>(n == ne) << 1 |
+                   static_cast<int>(w == nw) << 2 | static_cast<int>(n == nw) << 3;
+  // Median edge detector (LOCO-I) on indices: the palette is sorted by luminance, so nearby
+  // indices are similar colours and an unseen label is usually near this value.
+  const std::uint32_t low = w < n ? w : n, high = w < n ? n : w;
+  result.prediction = nw >= high ? low : nw <= low ? high : w + n - nw;
+  result.candidate[0] = w;
+  result.count = 1;
+  for (const std::uint32_t value : {n, ne, nw}) {
+    bool seen = false;
+    for (int i = 0; i < result.count; ++i) seen = seen || result.candidate[i] == value;
+    if (!seen) result.candidate[result.count++] = value;
+  }
+  return result;
+}
+
+/// Escaped label -> literal: the difference from the prediction modulo K, zig-zagged so that
+/// small differences of either sign become small numbers (a bijection on 0..K-1).
+inline std::uint32_t literal_of(std::uint32_t label, std::uint32_t prediction, std::uint32_t k) {
+  const std::uint32_t d = (label + k - prediction % k) % k;
+  return d < (k + 1) / 2 ? 2 * d : 2 * (k - d) - 1;
+}
+
+/// Inverse of literal_of(); `literal` must be below K.
+inline std::uint32_t label_of(std::uint32_t literal, std::uint32_t prediction, std::uint32_t k) {
+  const std::uint32_t d = (literal % 2 == 0) ? literal / 2 : k - (literal + 1) / 2;
+  return (prediction % k + d) % k;
+}
+
+}  // namespace kmq::detail
