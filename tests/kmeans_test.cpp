@@ -7,6 +7,7 @@
 #include <cmath>
 #include <random>
 
+#include "quantize/color_bins.hpp"
 #include "quantize/median_cut.hpp"
 #include "quantize/nearest_centre.hpp"
 #include "quantize/palette_refine.hpp"
@@ -259,6 +260,38 @@ TEST(KMeans, MoreRestartsNeverGiveAWorseResult) {
   params.restarts = 4;
   const auto four = kmq::detail::run_kmeans(points, params);
   EXPECT_LE(four.inertia, one.inertia);
+}
+
+}  // namespace
+
+namespace {
+
+TEST(ColorBins, KeepTotalWeightAndWeightedMeanWithinTheCap) {
+  const auto points = grid_points();  // 16 x 12 x 9 distinct colours
+  for (const std::size_t cap : {std::size_t{50}, std::size_t{400}, std::size_t{100000}}) {
+    const auto binned = kmq::detail::bin_points(points, cap);
+    EXPECT_LE(binned.size(), std::max<std::size_t>(cap, 1));
+    std::uint64_t weight = 0, binned_weight = 0;
+    double mean[3] = {0, 0, 0}, binned_mean[3] = {0, 0, 0};
+    for (std::size_t i = 0; i < points.size(); ++i) {
+      weight += points.weights[i];
+      for (std::size_t d = 0; d < 3; ++d)
+        mean[d] += points.weights[i] * points.coords[i * kDims + d];
+    }
+    for (std::size_t i = 0; i < binned.size(); ++i) {
+      binned_weight += binned.weights[i];
+      for (std::size_t d = 0; d < 3; ++d) {
+        binned_mean[d] += binned.weights[i] * binned.coords[i * kDims + d];
+        // Coordinates sit on the finer fixed-point grid.
+        const float scaled = binned.coords[i * kDims + d] * binned.fixed_point_scale;
+        EXPECT_EQ(scaled, std::round(scaled));
+      }
+    }
+    EXPECT_EQ(binned_weight, weight);
+    for (std::size_t d = 0; d < 3; ++d) {
+      EXPECT_NEAR(binned_mean[d] / binned_weight, mean[d] / weight, 0.05) << cap;
+    }
+  }
 }
 
 }  // namespace

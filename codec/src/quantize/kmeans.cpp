@@ -130,8 +130,8 @@ class Lloyd {
                         const std::uint32_t a = assignment_[i];
                         const std::uint64_t w = points_.weights[i];
                         for (std::size_t d = 0; d < kDims; ++d) {
-                          const auto fixed = static_cast<std::int64_t>(
-                              std::lround(points_.coords[i * kDims + d] * scale));
+                          const auto fixed =
+                              static_cast<std::int64_t>(points_.coords[i * kDims + d] * scale);
                           sums.sums[a * kDims + d] += fixed * static_cast<std::int64_t>(w);
                         }
                         sums.weight[a] += w;
@@ -327,6 +327,12 @@ int kmeans_restarts(const KMeansParams& params) {
   // A single random start lands within about 0.1 dB of the best of several; three starts buy
   // that back where a start is cheap.
   return params.clusters <= 64 ? 3 : 1;
+}
+
+KMeansResult run_lloyd(const WeightedPoints& points, const KMeansParams& params,
+                       std::vector<float> centres) {
+  Lloyd lloyd(points, params, std::move(centres));
+  return lloyd.run();
 }
 
 KMeansResult run_kmeans(const WeightedPoints& points, const KMeansParams& params) {

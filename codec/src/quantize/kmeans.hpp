@@ -40,6 +40,11 @@ struct KMeansParams {
 /// Starts that run_kmeans() makes for these parameters.
 int kmeans_restarts(const KMeansParams& params);
 
+/// Seed of k-means++ start number `start` (0-based).
+inline std::uint64_t kmeans_start_seed(std::uint64_t seed, int start) {
+  return seed + static_cast<std::uint64_t>(start) * 0x9E3779B97F4A7C15ull;
+}
+
 struct KMeansResult {
   std::vector<float> centres;             // 4 per cluster, each the mean of its points
   std::vector<std::uint32_t> assignment;  // cluster of each point
@@ -49,6 +54,10 @@ struct KMeansResult {
 
 /// Runs K-means. Precondition: 1 <= clusters <= points.size() and all points distinct.
 KMeansResult run_kmeans(const WeightedPoints& points, const KMeansParams& params);
+
+/// Lloyd iterations from the given centres (4 floats each).
+KMeansResult run_lloyd(const WeightedPoints& points, const KMeansParams& params,
+                       std::vector<float> centres);
 
 /// Greedy k-means++ (sklearn's variant: 2 + ln K candidates per step, keep the best).
 /// Returns 4 floats per centre.

@@ -9,6 +9,7 @@
 #include <string>
 
 #include "common/parallel.hpp"
+#include "quantize/color_bins.hpp"
 #include "quantize/dither.hpp"
 #include "quantize/gmm.hpp"
 #include "quantize/minibatch.hpp"
@@ -22,6 +23,9 @@ namespace {
 
 // Rounds of refinement on the 8-bit palette; it usually settles in two or three.
 constexpr int kStoredPaletteRounds = 8;
+// Above this many distinct colours, K-means searches on binned colours first.
+constexpr std::size_t kMaxClusteringPoints = 1u << 16;
+constexpr std::size_t kMinBinsPerCluster = 8;
 
 // Palette order: transparent and translucent entries first (as PNG's tRNS favours), then by
 // luminance, so that similar colours get nearby indices.
@@ -97,7 +101,28 @@ void cluster_members(const PreparedImage& prepared, const std::vector<std::uint3
     params.max_iterations = options.method == Method::gmm ? 100 : options.max_iterations;
     params.tolerance = options.tolerance;
     params.threads = prepared.threads;
-    clustered = run_kmeans(points, params);
+    // Large images: each k-means++ start converges on binned colours, is polished by Lloyd on
+    // the exact colours, and the lowest exact inertia wins. Binning needs many more points
+    // than clusters left over, or it would merge what K should keep apart.
+    WeightedPoints binned;
+    if (points.size() > kMaxClusteringPoints &&
+        static_cast<std::size_t>(clusters) * kMinBinsPerCluster <= kMaxClusteringPoints) {
+      binned = bin_points(points, kMaxClusteringPoints);
+    }
+    if (binned.size() >= static_cast<std::size_t>(clusters) * kMinBinsPerCluster) {
+      const int starts = kmeans_restarts(params);
+      for (int start = 0; start < starts; ++start) {
+        KMeansParams one = params;
+        one.restarts = 1;
+        one.seed = kmeans_start_seed(params.seed, start);
+        const KMeansResult coarse = run_kmeans(binned, one);
+        KMeansResult polished = run_lloyd(points, params, coarse.centres);
+        polished.iterations += coarse.iterations;
+        if (start == 0 || polished.inertia < clustered.inertia) clustered = std::move(polished);
+      }
+    } else {
+      clustered = run_kmeans(points, params);
+    }
   }
   choice.iterations = clustered.iterations;
 
