@@ -3,6 +3,8 @@
 # kmq build driver. Installs missing Debian packages, builds in Release and runs a job:
 #   ./build.sh demo            encode the bundled sample at K=16, decode it, print sizes and PSNR
 #   ./build.sh test            run the whole test suite through CTest
+#   ./build.sh bench           micro-benchmarks of the hot loops, then kmqenc/kmqdec against the
+#                              peers installed (pngquant, dwebp, cwebp, cjxl) on ../shared/corpus
 #   ./build.sh asan            build with AddressSanitizer+UBSan (LeakSanitizer included), run
 #                              the whole test suite
 #   ./build.sh tsan            build with ThreadSanitizer, run the concurrency tests
@@ -73,6 +75,21 @@ case "$job" in
     build -DBUILD_SHARED_LIBS=ON -DKMQ_BUILD_TESTS=OFF
     tests/packaging_test.sh "$BUILD_DIR" shared
     ;;
+  bench)
+    install_missing "${PACKAGES[@]}" libbenchmark-dev
+    build -DKMQ_BUILD_BENCHMARKS=ON
+    "$BUILD_DIR"/bench/kmq_benchmarks --benchmark_min_time=0.2
+    missing_peers=()
+    for peer in pngquant dwebp cwebp cjxl optipng convert; do
+      command -v "$peer" >/dev/null || missing_peers+=("$peer")
+    done
+    if [ ! -d ../shared/corpus ] || [ ${#missing_peers[@]} -gt 0 ]; then
+      echo "build.sh: skipping the peer comparison (missing: ${missing_peers[*]:-../shared/corpus})"
+    else
+      KMQ_BIN="$BUILD_DIR/tools" tools/scripts/speed_vs_peers.sh
+      KMQ_BIN="$BUILD_DIR/tools" tools/scripts/size_vs_peers.sh
+    fi
+    ;;
   asan)
     install_missing "${PACKAGES[@]}"
     BUILD_DIR=${KMQ_ASAN_BUILD_DIR:-build-asan}
@@ -119,7 +136,7 @@ case "$job" in
     done
     ;;
   *)
-    echo "usage: ./build.sh demo | test | package | asan | tsan | fuzz [SECONDS]" >&2
+    echo "usage: ./build.sh demo | test | package | bench | asan | tsan | fuzz [SECONDS]" >&2
     exit 2
     ;;
 esac

@@ -40,8 +40,9 @@ class TemporaryFile {
   TemporaryFile& operator=(const TemporaryFile&) = delete;
 
   int fd() const { return fd_; }
+  // No fsync: the rename already makes the file appear whole or not at all; durability across
+  // a power cut is left to the file system, as pngquant and cwebp do.
   void commit(const std::filesystem::path& target) {
-    if (::fsync(fd_) != 0) io_error(target, std::strerror(errno));
     const int fd = fd_;
     fd_ = -1;
     if (::close(fd) != 0) io_error(target, std::strerror(errno));
