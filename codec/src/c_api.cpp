@@ -73,7 +73,9 @@ extern "C" {
 
 unsigned kmq_version_number(void) { return KMQ_VERSION_NUMBER; }
 
-const char* kmq_status_string(kmq_status status) {
+const char* kmq_status_string(int status) {
+  // Compared as int: a C caller may pass any value, and a C++ enum must not hold an
+  // out-of-range one.
   switch (status) {
     case KMQ_OK:
       return "ok";
@@ -103,7 +105,7 @@ kmq_encoder* kmq_encoder_create(void) { return new (std::nothrow) kmq_encoder();
 
 void kmq_encoder_destroy(kmq_encoder* encoder) { delete encoder; }
 
-kmq_status kmq_encoder_set_option(kmq_encoder* encoder, kmq_encoder_option option, int64_t value) {
+kmq_status kmq_encoder_set_option(kmq_encoder* encoder, int option, int64_t value) {
   if (!encoder) return KMQ_ERROR_BAD_INPUT;
   return guarded(&encoder->last_error, [&]() -> kmq_status {
     kmq::EncodeOptions options = encoder->options;

@@ -38,8 +38,9 @@ typedef enum kmq_status {
   KMQ_ERROR_INTERNAL = 9         /* a bug: please report it */
 } kmq_status;
 
-/** A static, human-readable name of a status ("corrupt file", ...). Never NULL. */
-const char* kmq_status_string(kmq_status status);
+/** A static, human-readable name of a status ("corrupt file", ...); "unknown status" for a
+ * value that is not a kmq_status. Never NULL. (An int, so that any value is safe to pass.) */
+const char* kmq_status_string(int status);
 
 /* ---- Encoding ---------------------------------------------------------------------------- */
 
@@ -62,8 +63,9 @@ typedef enum kmq_encoder_option {
 kmq_encoder* kmq_encoder_create(void);
 /** Frees an encoder; accepts NULL. */
 void kmq_encoder_destroy(kmq_encoder* encoder);
-/** Sets an option. KMQ_ERROR_BAD_INPUT for an unknown option or a value out of range. */
-kmq_status kmq_encoder_set_option(kmq_encoder* encoder, kmq_encoder_option option, int64_t value);
+/** Sets an option, one of kmq_encoder_option (an int, so that any value is safe to pass).
+ * KMQ_ERROR_BAD_INPUT for an unknown option or a value out of range. */
+kmq_status kmq_encoder_set_option(kmq_encoder* encoder, int option, int64_t value);
 
 /** Largest .kmq size kmq_encode() can produce for such an image (0 if the shape is invalid). */
 size_t kmq_encode_bound(uint32_t width, uint32_t height, int channels, int colors);
