@@ -99,9 +99,35 @@ class Mixture {
 
   // E-step: moments under the current parameters, and the mean log-likelihood per pixel.
   double expect(Moments& moments) const {
-    const std::size_t chunks = chunk_count(points_.size(), chunk_size_);
-    std::vector<Moments> partial(chunks, Moments(k_, dims_));
-    std::vector<double> partial_ll(chunks, 0);
+    std::vector<Moments> partial(chunk_count(points_.size(), chunk_size_), Moments(k_, dims_));
+    const double ll = for_each_point([&](std::size_t chunk, std::size_t, const float* x, double w,
+                                         const std::vector<double>& log_prob, double lse) {
+      for (std::size_t c = 0; c < k_; ++c) {
+        // Responsibilities below e^-28 (1e-12) change nothing; skip their exp.
+        const double log_r = log_prob[c] - lse;
+        if (log_r > -28) accumulate(partial[chunk], c, w * std::exp(log_r), x);
+      }
+    });
+    moments.clear();
+    for (const Moments& part : partial) moments.add(part);
+    return ll;
+  }
+
+  // Component of highest responsibility for every point, and the mean log-likelihood.
+  double most_likely(std::vector<std::uint32_t>& assignment) const {
+    assignment.resize(points_.size());
+    return for_each_point([&](std::size_t, std::size_t i, const float*, double,
+                              const std::vector<double>& log_prob, double) {
+      assignment[i] = static_cast<std::uint32_t>(
+          std::max_element(log_prob.begin(), log_prob.end()) - log_prob.begin());
+    });
+  }
+
+  // Calls visit(chunk, i, x, weight, log_prob, log_sum) for every point, in fixed chunks on
+  // the worker threads; returns the mean log-likelihood per pixel (summed in chunk order).
+  template <class Visit>
+  double for_each_point(Visit&& visit) const {
+    std::vector<double> partial_ll(chunk_count(points_.size(), chunk_size_), 0);
     parallel_chunks(points_.size(), chunk_size_, params_.threads,
                     [&](std::size_t, std::size_t chunk, std::size_t begin, std::size_t end) {
                       std::vector<double> log_prob(k_);
@@ -111,37 +137,7 @@ class Mixture {
                         const double lse = log_probabilities(x, log_prob);
                         const double w = points_.weights[i];
                         ll += w * lse;
-                        for (std::size_t c = 0; c < k_; ++c) {
-                          // Responsibilities below e^-28 (1e-12) change nothing; skip their exp.
-                          const double log_r = log_prob[c] - lse;
-                          if (log_r > -28) accumulate(partial[chunk], c, w * std::exp(log_r), x);
-                        }
-                      }
-                      partial_ll[chunk] = ll;
-                    });
-    moments.clear();
-    double ll = 0;
-    for (std::size_t c = 0; c < chunks; ++c) {
-      moments.add(partial[c]);
-      ll += partial_ll[c];
-    }
-    return ll / total_weight_;
-  }
-
-  // Component of highest responsibility for every point, and the mean log-likelihood.
-  double most_likely(std::vector<std::uint32_t>& assignment) const {
-    assignment.resize(points_.size());
-    const std::size_t chunks = chunk_count(points_.size(), chunk_size_);
-    std::vector<double> partial_ll(chunks, 0);
-    parallel_chunks(points_.size(), chunk_size_, params_.threads,
-                    [&](std::size_t, std::size_t chunk, std::size_t begin, std::size_t end) {
-                      std::vector<double> log_prob(k_);
-                      double ll = 0;
-                      for (std::size_t i = begin; i < end; ++i) {
-                        ll += points_.weights[i] *
-                              log_probabilities(&points_.coords[i * kDims], log_prob);
-                        assignment[i] = static_cast<std::uint32_t>(
-                            std::max_element(log_prob.begin(), log_prob.end()) - log_prob.begin());
+                        visit(chunk, i, x, w, log_prob, lse);
                       }
                       partial_ll[chunk] = ll;
                     });
