@@ -266,4 +266,10 @@ double psnr(const Image& a, const Image& b);
 /// Mean squared error over the R, G and B samples.
 double mean_squared_error(const Image& a, const Image& b);
 
+/// Structural similarity (Wang et al. 2004; 11x11 Gaussian window, sigma 1.5, K1 0.01, K2 0.03)
+/// averaged over all window positions inside the image and over R, G and B; 1 when identical.
+/// Images smaller than 11 pixels in a direction are treated as one window. `threads`: 0 = all
+/// cores; the result does not depend on it. Throws Error(bad_input) if the sizes differ.
+double ssim(const Image& a, const Image& b, int threads = 0);
+
 }  // namespace kmq
