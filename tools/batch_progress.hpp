@@ -9,7 +9,11 @@ namespace kmq::tools {
 
 class BatchProgress {
  public:
-  BatchProgress(std::size_t total, bool enabled) : total_(total), enabled_(enabled) { draw(); }
+  /// `unit` names what is counted ("files", "steps").
+  BatchProgress(std::size_t total, bool enabled, const char* unit = "files")
+      : total_(total), enabled_(enabled), unit_(unit) {
+    draw();
+  }
   void advance() {
     ++done_;
     draw();
@@ -24,13 +28,14 @@ class BatchProgress {
     if (!enabled_) return;
     constexpr int kWidth = 30;
     const int filled = total_ == 0 ? kWidth : static_cast<int>(kWidth * done_ / total_);
-    std::fprintf(stderr, "\r[%.*s%*s] %zu/%zu files", filled,
-                 "==============================", kWidth - filled, "", done_, total_);
+    std::fprintf(stderr, "\r[%.*s%*s] %zu/%zu %s", filled,
+                 "==============================", kWidth - filled, "", done_, total_, unit_);
     std::fflush(stderr);
   }
   std::size_t total_;
   std::size_t done_ = 0;
   bool enabled_;
+  const char* unit_;
 };
 
 }  // namespace kmq::tools

@@ -53,17 +53,6 @@ struct FileResult {
   double label_bits_per_pixel = 0;
 };
 
-template <class Enum>
-Enum parse_choice(const std::string& option, const std::string& value,
-                  const std::map<std::string, Enum>& choices) {
-  const auto found = choices.find(value);
-  if (found != choices.end()) return found->second;
-  std::string names;
-  for (const auto& [name, unused] : choices) names += (names.empty() ? "" : ", ") + name;
-  throw kmq::tools::UsageError("--" + option + " must be one of " + names + ", not '" + value +
-                               "'");
-}
-
 // The palette of a .kmq file, or the distinct colours of an image in order of appearance.
 void load_palette(const std::string& path, std::uint64_t max_pixels, kmq::EncodeOptions& options) {
   const std::vector<std::uint8_t> bytes = kmq::io::read_file(path);
@@ -175,29 +164,13 @@ void report_verbose(const FileResult& r, const Settings& settings) {
                r.label_bits_per_pixel, r.seconds * 1000);
 }
 
-std::string json_string(const std::string& text) {
-  std::string out = "\"";
-  for (const char c : text) {
-    if (c == '"' || c == '\\') {
-      out += '\\';
-      out += c;
-    } else if (static_cast<unsigned char>(c) < 0x20) {
-      char escaped[8];
-      std::snprintf(escaped, sizeof escaped, "\\u%04x", c);
-      out += escaped;
-    } else {
-      out += c;
-    }
-  }
-  return out + "\"";
-}
-
 void print_json(const std::vector<FileResult>& results) {
   std::printf("[\n");
   for (std::size_t i = 0; i < results.size(); ++i) {
     const FileResult& r = results[i];
-    std::printf("  {\"input\": %s, \"output\": %s, \"ok\": %s", json_string(r.input).c_str(),
-                json_string(r.output).c_str(), r.ok ? "true" : "false");
+    std::printf("  {\"input\": %s, \"output\": %s, \"ok\": %s",
+                kmq::tools::json_string(r.input).c_str(), kmq::tools::json_string(r.output).c_str(),
+                r.ok ? "true" : "false");
     if (r.ok) {
       std::printf(
           ", \"bytes\": %zu, \"input_bytes\": %zu, \"colors\": %d, \"psnr\": %s, "
@@ -206,7 +179,7 @@ void print_json(const std::vector<FileResult>& results) {
           std::isfinite(r.psnr) ? std::to_string(r.psnr).c_str() : "null", r.stats.mse,
           r.label_bits_per_pixel, r.seconds);
     } else {
-      std::printf(", \"error\": %s", json_string(r.error).c_str());
+      std::printf(", \"error\": %s", kmq::tools::json_string(r.error).c_str());
     }
     std::printf("}%s\n", i + 1 < results.size() ? "," : "");
   }
@@ -329,19 +302,14 @@ int run(int argc, char** argv) {
   settings.verbose = values.count("verbose") > 0;
   settings.quiet = values.count("quiet") > 0;
   settings.json = values.count("json") > 0;
-  encode.method = parse_choice<kmq::Method>("method", method,
-                                            {{"kmeans", kmq::Method::kmeans},
-                                             {"minibatch", kmq::Method::minibatch},
-                                             {"gmm", kmq::Method::gmm}});
-  encode.space = parse_choice<kmq::ColorSpace>(
-      "space", settings.space_name,
-      {{"rgb", kmq::ColorSpace::rgb}, {"oklab", kmq::ColorSpace::oklab}});
-  encode.label_coding =
-      parse_choice<kmq::LabelCodingChoice>("label-coding", label_coding,
-                                           {{"auto", kmq::LabelCodingChoice::automatic},
-                                            {"raw", kmq::LabelCodingChoice::raw},
-                                            {"contexts", kmq::LabelCodingChoice::contexts}});
-  encode.gmm_assign = parse_choice<kmq::GmmAssign>(
+  encode.method = kmq::tools::parse_method(method);
+  encode.space = kmq::tools::parse_space(settings.space_name);
+  encode.label_coding = kmq::tools::parse_choice<kmq::LabelCodingChoice>(
+      "label-coding", label_coding,
+      {{"auto", kmq::LabelCodingChoice::automatic},
+       {"raw", kmq::LabelCodingChoice::raw},
+       {"contexts", kmq::LabelCodingChoice::contexts}});
+  encode.gmm_assign = kmq::tools::parse_choice<kmq::GmmAssign>(
       "gmm-assign", gmm_assign,
       {{"map", kmq::GmmAssign::map}, {"nearest", kmq::GmmAssign::nearest}});
   if (values.count("target-psnr") && encode.target_psnr <= 0) {

@@ -2,6 +2,7 @@
 // Shared command-line plumbing for kmqenc, kmqdec and kmqinfo.
 #include "tool_common.hpp"
 
+#include <cstdio>
 #include <iostream>
 #include <kmq/kmq.hpp>
 
@@ -62,6 +63,34 @@ void check_output_path(const std::filesystem::path& input, const std::filesystem
   if (!force && std::filesystem::exists(output, error)) {
     throw UsageError("output '" + output.string() + "' exists; use --force to overwrite it");
   }
+}
+
+std::string json_string(const std::string& text) {
+  std::string out = "\"";
+  for (const char c : text) {
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += c;
+    } else if (static_cast<unsigned char>(c) < 0x20) {
+      char escaped[8];
+      std::snprintf(escaped, sizeof escaped, "\\u%04x", c);
+      out += escaped;
+    } else {
+      out += c;
+    }
+  }
+  return out + "\"";
+}
+
+Method parse_method(const std::string& value) {
+  return parse_choice<Method>(
+      "method", value,
+      {{"kmeans", Method::kmeans}, {"minibatch", Method::minibatch}, {"gmm", Method::gmm}});
+}
+
+ColorSpace parse_space(const std::string& value) {
+  return parse_choice<ColorSpace>("space", value,
+                                  {{"rgb", ColorSpace::rgb}, {"oklab", ColorSpace::oklab}});
 }
 
 }  // namespace kmq::tools

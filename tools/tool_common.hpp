@@ -5,6 +5,8 @@
 #include <boost/program_options.hpp>
 #include <filesystem>
 #include <functional>
+#include <kmq/kmq.hpp>
+#include <map>
 #include <string>
 
 namespace kmq::tools {
@@ -36,5 +38,23 @@ bool parse_command_line(int argc, char** argv, const char* tool, const char* usa
 /// Refuses to write over the input, or over an existing file unless `force`.
 void check_output_path(const std::filesystem::path& input, const std::filesystem::path& output,
                        bool force);
+
+/// The value `choices` maps `value` to; UsageError listing the choices otherwise.
+template <class Enum>
+Enum parse_choice(const std::string& option, const std::string& value,
+                  const std::map<std::string, Enum>& choices) {
+  const auto found = choices.find(value);
+  if (found != choices.end()) return found->second;
+  std::string names;
+  for (const auto& [name, unused] : choices) names += (names.empty() ? "" : ", ") + name;
+  throw UsageError("--" + option + " must be one of " + names + ", not '" + value + "'");
+}
+
+/// --method and --space, shared by the tools that cluster.
+Method parse_method(const std::string& value);
+ColorSpace parse_space(const std::string& value);
+
+/// `text` as a JSON string literal, quotes included.
+std::string json_string(const std::string& text);
 
 }  // namespace kmq::tools
