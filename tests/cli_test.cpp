@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: MIT
-// Runs the built kmqenc, kmqdec and kmqinfo: exit codes, messages, formats, pipes, safety.
+// Runs the built kmqenc, kmqdec, kmqinfo and kmqcompare: exit codes, messages, formats, pipes,
+// safety.
 #include <gtest/gtest.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <array>
 #include <cctype>
 #include <cstdio>
@@ -12,6 +14,7 @@
 #include <kmq/kmq.hpp>
 #include <string>
 
+#include "scratch_folder.hpp"
 #include "test_images.hpp"
 
 namespace {
@@ -36,27 +39,18 @@ ToolRun run(const std::string& command) {
   return result;
 }
 
-class Cli : public ::testing::Test {
+class Cli : public kmq::testing::ScratchFolderTest {
  protected:
-  void SetUp() override {
-    folder_ = fs::temp_directory_path() /
-              ("kmq_cli_" + std::to_string(::getpid()) + "_" +
-               ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(folder_);
-    fs::create_directories(folder_);
-  }
-  void TearDown() override { fs::remove_all(folder_); }
-  std::string path(const std::string& name) const { return (folder_ / name).string(); }
   std::string sample() const { return KMQ_SAMPLE_IMAGE; }
-  fs::path folder_;
 };
 
 const std::string kEnc = KMQENC_PATH;
 const std::string kDec = KMQDEC_PATH;
 const std::string kInfo = KMQINFO_PATH;
+const std::string kCompare = KMQCOMPARE_PATH;
 
 TEST_F(Cli, HelpAndVersionSucceed) {
-  for (const auto& tool : {kEnc, kDec, kInfo}) {
+  for (const auto& tool : {kEnc, kDec, kInfo, kCompare}) {
     const ToolRun help = run(tool + " --help");
     EXPECT_EQ(help.exit_code, 0) << tool;
     EXPECT_NE(help.output.find("Usage:"), std::string::npos);
@@ -261,9 +255,91 @@ TEST_F(Cli, SharedPaletteGivesEveryFileTheSamePaletteAndEachDecodesAlone) {
   EXPECT_EQ(kmq::decode(kmq::io::read_file(path("o/b.kmq"))).width(), 25);
 }
 
+std::size_t count_lines(const std::string& text) {
+  return static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n'));
+}
+
+TEST_F(Cli, CompareReportsEveryKAsTableCsvAndJson) {
+  // Six colours: K >= 6 is lossless, so PSNR is infinite, SSIM 1, and no JPEG quality reaches it.
+  kmq::io::write_file_atomically(path("six.png"),
+                                 kmq::io::write_png(kmq::testing::image_with_colors(48, 32, 6)));
+  kmq::io::write_file_atomically(path("grad.ppm"),
+                                 kmq::io::write_pnm(kmq::testing::gradient_image(40, 30)));
+  const ToolRun table = run(kCompare + " " + path("six.png") + " " + path("grad.ppm") +
+                            " -k 2,16,4 --csv " + path("r.csv") + " --json " + path("r.json"));
+  ASSERT_EQ(table.exit_code, 0) << table.output;
+  EXPECT_NE(table.output.find("six.png: 48x32 RGB"), std::string::npos) << table.output;
+  EXPECT_NE(table.output.find("grad.ppm: 40x30 RGB"), std::string::npos) << table.output;
+  EXPECT_NE(table.output.find("kmq bytes"), std::string::npos);
+
+  const auto csv_bytes = kmq::io::read_file(path("r.csv"));
+  const std::string csv(csv_bytes.begin(), csv_bytes.end());
+  EXPECT_EQ(count_lines(csv), 1u + 2 * 3) << csv;  // header, then 2 images x 3 K
+  EXPECT_EQ(csv.rfind("image,width,height,channels,original_bytes,k,", 0), 0u);
+  // K is reported in the order given; K = 16 finds the six colours exactly.
+  const std::size_t k16 = csv.find("six.png,48,32,3,");
+  ASSERT_NE(k16, std::string::npos);
+  const std::size_t second_row = csv.find('\n', k16) + 1;
+  const std::string row = csv.substr(second_row, csv.find('\n', second_row) - second_row);
+  EXPECT_NE(row.find(",16,6,"), std::string::npos) << row;
+  EXPECT_NE(row.find(",false,inf,1.00000,"), std::string::npos) << row;
+
+  const auto json_bytes = kmq::io::read_file(path("r.json"));
+  const std::string json(json_bytes.begin(), json_bytes.end());
+  EXPECT_NE(json.find("\"tool\": \"kmqcompare\""), std::string::npos);
+  EXPECT_NE(json.find("\"k\": 16, \"palette_size\": 6,"), std::string::npos) << json;
+  EXPECT_NE(json.find("\"psnr\": null"), std::string::npos);  // infinite is null in JSON
+  EXPECT_EQ(std::count(json.begin(), json.end(), '{'), std::count(json.begin(), json.end(), '}'));
+}
+
+TEST_F(Cli, CompareWritesASelfContainedHtmlReport) {
+  kmq::io::write_file_atomically(path("g.ppm"),
+                                 kmq::io::write_pnm(kmq::testing::gradient_image(64, 40)));
+  const ToolRun report =
+      run(kCompare + " " + path("g.ppm") + " -k 4,8 -q --html " + path("r.html"));
+  ASSERT_EQ(report.exit_code, 0) << report.output;
+  EXPECT_EQ(report.output, "");  // --quiet
+  const auto bytes = kmq::io::read_file(path("r.html"));
+  const std::string html(bytes.begin(), bytes.end());
+  EXPECT_EQ(html.rfind("<!DOCTYPE html>", 0), 0u);
+  for (const std::string id : {"k-slider", "image-select", "reconstruction-view", "palette",
+                               "scatter", "bytes-plot", "psnr-plot"}) {
+    EXPECT_NE(html.find("id=\"" + id + "\""), std::string::npos) << id;
+  }
+  EXPECT_NE(html.find("data:image/png;base64,"), std::string::npos);
+  // Nothing is fetched: no external scripts, styles, fonts or pictures.
+  for (const std::string link : {"src=\"http", "href=\"http", "url(http", "@import"})
+    EXPECT_EQ(html.find(link), std::string::npos) << link;
+}
+
+TEST_F(Cli, CompareRejectsBadListsAndNeverOverwritesTheInput) {
+  kmq::io::write_file_atomically(path("in.ppm"),
+                                 kmq::io::write_pnm(kmq::testing::gradient_image(8, 8)));
+  const auto original = kmq::io::read_file(path("in.ppm"));
+  for (const std::string colors : {"0", "2,x", "70000", "", "4,,8"}) {
+    const ToolRun bad = run(kCompare + " " + path("in.ppm") + " -k '" + colors + "'");
+    EXPECT_EQ(bad.exit_code, 2) << colors;
+    EXPECT_NE(bad.output.find("kmqcompare: error:"), std::string::npos) << bad.output;
+  }
+  EXPECT_EQ(
+      run(kCompare + " " + path("in.ppm") + " -k 2 --csv " + path("in.ppm") + " -f").exit_code, 2);
+  EXPECT_EQ(kmq::io::read_file(path("in.ppm")), original);
+  EXPECT_EQ(run(kCompare + " " + path("in.ppm") + " -k 2 --csv - --json -").exit_code, 2);
+  ASSERT_EQ(run(kCompare + " " + path("in.ppm") + " -k 2 --csv " + path("r.csv")).exit_code, 0);
+  const ToolRun again = run(kCompare + " " + path("in.ppm") + " -k 2 --csv " + path("r.csv"));
+  EXPECT_EQ(again.exit_code, 2);
+  EXPECT_NE(again.output.find("--force"), std::string::npos) << again.output;
+  const ToolRun missing = run(kCompare + " " + path("absent.png") + " -k 2");
+  EXPECT_EQ(missing.exit_code, 1);
+  EXPECT_NE(missing.output.find("absent.png"), std::string::npos) << missing.output;
+}
+
 TEST_F(Cli, EveryOptionInHelpIsDocumentedInTheReadmeAndTheManPage) {
-  for (const std::string tool : {"kmqenc", "kmqdec", "kmqinfo"}) {
-    const std::string binary = tool == "kmqenc" ? kEnc : tool == "kmqdec" ? kDec : kInfo;
+  for (const std::string tool : {"kmqenc", "kmqdec", "kmqinfo", "kmqcompare"}) {
+    const std::string binary = tool == "kmqenc"    ? kEnc
+                               : tool == "kmqdec"  ? kDec
+                               : tool == "kmqinfo" ? kInfo
+                                                   : kCompare;
     const ToolRun help = run(binary + " --help");
     const auto readme = kmq::io::read_file(KMQ_SOURCE_DIR "/README.md");
     const auto man = kmq::io::read_file(KMQ_SOURCE_DIR "/man/" + tool + ".1");
