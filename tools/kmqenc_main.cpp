@@ -244,7 +244,7 @@ int run(int argc, char** argv) {
        "threads, 0 = all cores; several inputs are encoded that many at a time")
       ("max-pixels", po::value(&settings.max_pixels)->default_value(settings.max_pixels),
        "refuse larger inputs")
-      ("level,l", po::value(&encode.level)->default_value(encode.level), "zstd level, 1..22")
+      ("level,l", po::value(&encode.level)->default_value(encode.level), "zstd effort: 0 = kmq's tuned parameters, or a zstd level 1..22")
       ("label-coding", po::value(&label_coding)->default_value(label_coding),
        "auto (the smaller of both), raw (method 0) or contexts (method 1)");
   po::options_description palette_options("Palette");

@@ -46,7 +46,10 @@ Enum parse_choice(const std::string& option, const std::string& value,
   const auto found = choices.find(value);
   if (found != choices.end()) return found->second;
   std::string names;
-  for (const auto& [name, unused] : choices) names += (names.empty() ? "" : ", ") + name;
+  for (const auto& [name, unused] : choices) {
+    if (!names.empty()) names += ", ";
+    names += name;
+  }
   throw UsageError("--" + option + " must be one of " + names + ", not '" + value + "'");
 }
 

@@ -121,7 +121,7 @@ kmq_status kmq_encoder_set_option(kmq_encoder* encoder, int option, int64_t valu
         options.max_iterations = fits_int ? static_cast<int>(value) : 0;
         break;
       case KMQ_ENCODER_LEVEL:
-        options.level = fits_int ? static_cast<int>(value) : 0;
+        options.level = fits_int ? static_cast<int>(value) : -1;
         break;
       case KMQ_ENCODER_THREADS:
         options.threads = fits_int ? static_cast<int>(value) : -1;

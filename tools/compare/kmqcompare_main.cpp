@@ -103,7 +103,7 @@ int run(int argc, char** argv) {
       ("space", po::value(&description.space)->default_value(description.space),
        "clustering space: rgb or oklab")
       ("seed", po::value(&encode.seed)->default_value(encode.seed), "random seed")
-      ("level,l", po::value(&encode.level)->default_value(encode.level), "zstd level, 1..22")
+      ("level,l", po::value(&encode.level)->default_value(encode.level), "zstd effort: 0 = kmq's tuned parameters, or a zstd level 1..22")
       ("dither", po::value(&encode.dither)->implicit_value(1.0)->default_value(0.0),
        "Floyd-Steinberg dithering; optional strength 0..1 (--dither=0.5)")
       ("csv", po::value(&outputs.csv), "write the results as CSV ('-' for standard output)")

@@ -61,7 +61,8 @@ std::string palette_json(const KVisuals& v) {
       std::snprintf(hex, sizeof hex, "\"#%02x%02x%02x\"", v.palette[i], v.palette[i + 1],
                     v.palette[i + 2]);
     }
-    out += (i == 0 ? "" : ",") + std::string(hex);
+    if (i > 0) out += ',';
+    out += hex;
   }
   return out + "]";
 }
@@ -96,7 +97,8 @@ std::string study_json(const ImageStudy& s) {
       ",\"height\":" + std::to_string(s.crop_rect.height) + "}" +
       ",\"samples\":" + json_array(s.samples) + ",\"results\":[";
   for (std::size_t i = 0; i < s.results.size(); ++i) {
-    out += (i == 0 ? "" : ",") + result_json(s.results[i]);
+    if (i > 0) out += ',';
+    out += result_json(s.results[i]);
   }
   return out + "]}";
 }
@@ -121,8 +123,10 @@ std::string html_report(const std::vector<ImageStudy>& studies, const StudyDescr
                      ",\"seed\":" + std::to_string(d.seed) +
                      ",\"level\":" + std::to_string(d.level) + ",\"dither\":" + number(d.dither) +
                      "},\"images\":[";
-  for (std::size_t i = 0; i < studies.size(); ++i)
-    data += (i == 0 ? "" : ",") + study_json(studies[i]);
+  for (std::size_t i = 0; i < studies.size(); ++i) {
+    if (i > 0) data += ',';
+    data += study_json(studies[i]);
+  }
   data += "]}";
   std::string page(kReportTemplate);
   const std::size_t marker = page.find(kReportDataMarker);

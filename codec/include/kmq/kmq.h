@@ -51,7 +51,7 @@ typedef enum kmq_encoder_option {
   KMQ_ENCODER_COLORS = 1,          /* K, 1..65536 (default 256) */
   KMQ_ENCODER_SEED = 2,            /* random seed (default 1) */
   KMQ_ENCODER_MAX_ITERATIONS = 3,  /* >= 1 (default 100) */
-  KMQ_ENCODER_LEVEL = 4,           /* zstd level 1..22 */
+  KMQ_ENCODER_LEVEL = 4,           /* 0 tuned (default), or zstd level 1..22 */
   KMQ_ENCODER_THREADS = 5,         /* 0 = all cores (default); output does not depend on it */
   KMQ_ENCODER_METHOD = 6,          /* 0 kmeans, 1 minibatch, 2 gmm */
   KMQ_ENCODER_SPACE = 7,           /* 0 rgb, 1 oklab */

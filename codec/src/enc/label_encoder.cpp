@@ -47,7 +47,17 @@ std::vector<std::uint8_t> serialise_indices(std::span<const std::uint16_t> indic
 std::vector<std::uint8_t> compress_frame(std::span<const std::uint8_t> raw, int level) {
   std::unique_ptr<ZSTD_CCtx, CCtxDeleter> context(ZSTD_createCCtx());
   if (!context) throw Error(ErrorCategory::io, "zstd: cannot create a compression context");
-  check_zstd(ZSTD_CCtx_setParameter(context.get(), ZSTD_c_compressionLevel, level), "level");
+  if (level == kTunedLevel) {
+    // Label streams are long runs over tiny alphabets. zstd's optimal parser prices them well,
+    // but level 19's deep match search (searchLog 7+) finds longer matches that do not pay: on
+    // corpus photos a one-step search gives files from 1.7 % smaller to 0.5 % larger than level
+    // 19 in a third of the time (see the notes).
+    check_zstd(ZSTD_CCtx_setParameter(context.get(), ZSTD_c_compressionLevel, 19), "level");
+    check_zstd(ZSTD_CCtx_setParameter(context.get(), ZSTD_c_strategy, ZSTD_btultra), "strategy");
+    check_zstd(ZSTD_CCtx_setParameter(context.get(), ZSTD_c_searchLog, 1), "search log");
+  } else {
+    check_zstd(ZSTD_CCtx_setParameter(context.get(), ZSTD_c_compressionLevel, level), "level");
+  }
   check_zstd(ZSTD_CCtx_setParameter(context.get(), ZSTD_c_checksumFlag, 0), "checksum flag");
   check_zstd(ZSTD_CCtx_setParameter(context.get(), ZSTD_c_contentSizeFlag, 1), "content size");
   check_zstd(ZSTD_CCtx_setParameter(context.get(), ZSTD_c_dictIDFlag, 0), "dictionary id");

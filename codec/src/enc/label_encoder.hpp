@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <kmq/kmq.hpp>
 #include <span>
 #include <vector>
 
@@ -11,7 +12,7 @@
 namespace kmq::detail {
 
 struct LabelEncoderSettings {
-  int level = 19;  // zstd level
+  int level = kTunedLevel;  // zstd level, or kTunedLevel for kmq's own parameters
   int threads = 1;
   std::size_t width = 0;  // image width: method 1 needs the rows
 };

@@ -46,8 +46,8 @@ void validate(const EncodeOptions& options) {
   require(options.max_iterations >= 1,
           "max_iterations must be at least 1, got " + std::to_string(options.max_iterations));
   require(finite_at_least(options.tolerance, 0), "tolerance must be a finite number >= 0");
-  require(options.level >= 1 && options.level <= 22,
-          "zstd level must be in 1..22, got " + std::to_string(options.level));
+  require(options.level >= 0 && options.level <= 22,
+          "zstd level must be 0 (tuned) or 1..22, got " + std::to_string(options.level));
   require(options.threads >= 0, "threads must be >= 0 (0 = all cores)");
   require(options.batch_size >= 1, "batch size must be at least 1");
   require(options.max_no_improvement >= 1, "max_no_improvement must be at least 1");
