@@ -150,13 +150,14 @@ TEST(Quantize, StatsReportWork) {
 
 TEST(Quantize, RejectsInvalidOptionsWithBadInput) {
   const auto image = kmq::testing::gradient_image(8, 8);
-  kmq::EncodeOptions bad[6];
+  kmq::EncodeOptions bad[7];
   bad[0].colors = 0;
   bad[1].colors = 65537;
   bad[2].max_iterations = 0;
   bad[3].tolerance = -1;
   bad[4].level = 23;
   bad[5].threads = -1;
+  bad[6].level = -1;
   for (const auto& options : bad) {
     try {
       kmq::quantize(image, options);
