@@ -144,10 +144,10 @@ struct EncodeOptions {
   int max_iterations = 100;
   /// K-means convergence: relative decrease of inertia in one Lloyd iteration. >= 0.
   double tolerance = 1e-5;
-  /// zstd effort for the label streams. 0 (kTunedLevel, the default) uses kmq's tuned parameters:
-  /// zstd's optimal parser with a one-step search, which on label streams gives files as small as
-  /// level 19 (within 0.5 %, often smaller) in about a third of the time. 1..22 is that zstd
-  /// level.
+  /// zstd effort for the label streams. 0 (kTunedLevel, the default) uses kmq's tuned
+  /// parameters: for method 1's context streams zstd's optimal parser with a one-step match
+  /// search (as small as level 19, within about 1 %, in a third of the time); for method 0's
+  /// single frame, which needs a deep search, level 19. 1..22 is that zstd level.
   int level = kTunedLevel;
   /// Label coding; the default keeps whichever method gives the smaller file.
   LabelCodingChoice label_coding = LabelCodingChoice::automatic;

@@ -6,7 +6,10 @@ namespace kmq {
 
 namespace {
 std::string with_category(ErrorCategory category, const std::string& message) {
-  return std::string(category_name(category)) + ": " + message;
+  std::string text = category_name(category);
+  text += ": ";
+  text += message;
+  return text;
 }
 }  // namespace
 
