@@ -43,20 +43,42 @@ std::vector<std::uint8_t> serialise_indices(std::span<const std::uint16_t> indic
   return raw;
 }
 
+// What a frame is compressed with: a zstd level, optionally with a shallower match search.
+struct ZstdParameters {
+  int level = 19;
+  int strategy = 0;    // ZSTD_strategy; 0 keeps the level's own
+  int search_log = 0;  // 0 keeps the level's own
+};
+
+// The one place where EncodeOptions::level becomes zstd parameters.
+ZstdParameters zstd_parameters(LabelCoding method, int level) {
+  if (level != kTunedLevel) return {level};
+  if (method == LabelCoding::neighbour_contexts) {
+    // Method 1's streams are long runs over tiny alphabets. zstd's optimal parser prices them
+    // well, but level 19's deep match search (searchLog 7+) finds longer matches that do not
+    // pay: on corpus photos a one-step search gives files from 1.7 % smaller to 0.5 % larger
+    // than level 19 in a third of the time (see the notes).
+    return {19, ZSTD_btultra, 1};
+  }
+  // Method 0 lives on long matches with the rows above, which only a deep search finds (a
+  // one-step search made eveningglow at K=16 13 % larger).
+  return {19};
+}
+
 // One zstd frame with its content size, no checksum and no dictionary id (§5.1).
-std::vector<std::uint8_t> compress_frame(std::span<const std::uint8_t> raw, int level) {
+std::vector<std::uint8_t> compress_frame(std::span<const std::uint8_t> raw,
+                                         const ZstdParameters& parameters) {
   std::unique_ptr<ZSTD_CCtx, CCtxDeleter> context(ZSTD_createCCtx());
   if (!context) throw Error(ErrorCategory::io, "zstd: cannot create a compression context");
-  if (level == kTunedLevel) {
-    // Method 1's streams are long runs over tiny alphabets. zstd's optimal parser prices them well,
-    // but level 19's deep match search (searchLog 7+) finds longer matches that do not pay: on
-    // corpus photos a one-step search gives files from 1.7 % smaller to 0.5 % larger than level
-    // 19 in a third of the time (see the notes).
-    check_zstd(ZSTD_CCtx_setParameter(context.get(), ZSTD_c_compressionLevel, 19), "level");
-    check_zstd(ZSTD_CCtx_setParameter(context.get(), ZSTD_c_strategy, ZSTD_btultra), "strategy");
-    check_zstd(ZSTD_CCtx_setParameter(context.get(), ZSTD_c_searchLog, 1), "search log");
-  } else {
-    check_zstd(ZSTD_CCtx_setParameter(context.get(), ZSTD_c_compressionLevel, level), "level");
+  check_zstd(ZSTD_CCtx_setParameter(context.get(), ZSTD_c_compressionLevel, parameters.level),
+             "level");
+  if (parameters.strategy != 0) {
+    check_zstd(ZSTD_CCtx_setParameter(context.get(), ZSTD_c_strategy, parameters.strategy),
+               "strategy");
+  }
+  if (parameters.search_log != 0) {
+    check_zstd(ZSTD_CCtx_setParameter(context.get(), ZSTD_c_searchLog, parameters.search_log),
+               "search log");
   }
   check_zstd(ZSTD_CCtx_setParameter(context.get(), ZSTD_c_checksumFlag, 0), "checksum flag");
   check_zstd(ZSTD_CCtx_setParameter(context.get(), ZSTD_c_contentSizeFlag, 1), "content size");
@@ -93,12 +115,13 @@ std::vector<std::uint8_t> encode_neighbour_contexts(std::span<const std::uint16_
     }
   }
   // Streams are independent: compressing them in parallel cannot change the bytes.
+  const ZstdParameters parameters =
+      zstd_parameters(LabelCoding::neighbour_contexts, settings.level);
   std::vector<std::vector<std::uint8_t>> frames(streams.size());
   parallel_chunks(streams.size(), 1, settings.threads,
                   [&](std::size_t, std::size_t, std::size_t begin, std::size_t end) {
                     for (std::size_t s = begin; s < end; ++s) {
-                      if (!streams[s].empty())
-                        frames[s] = compress_frame(streams[s], settings.level);
+                      if (!streams[s].empty()) frames[s] = compress_frame(streams[s], parameters);
                     }
                   });
   std::vector<std::uint8_t> payload = {static_cast<std::uint8_t>(LabelCoding::neighbour_contexts),
@@ -125,11 +148,8 @@ std::vector<std::uint8_t> encode_labels(std::span<const std::uint16_t> indices,
                                                 " is not implemented by this encoder");
   }
   const std::vector<std::uint8_t> raw = serialise_indices(indices, palette_size);
-  // Method 0 lives on long matches with the rows above, which only a deep search finds (a
-  // one-step search made eveningglow at K=16 13 % larger), so "tuned" means level 19 here.
-  constexpr int kRawTunedLevel = 19;
   std::vector<std::uint8_t> frame =
-      compress_frame(raw, settings.level == kTunedLevel ? kRawTunedLevel : settings.level);
+      compress_frame(raw, zstd_parameters(LabelCoding::zstd_raw, settings.level));
   frame.insert(frame.begin(), static_cast<std::uint8_t>(method));
   return frame;
 }
