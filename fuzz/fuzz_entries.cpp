@@ -75,6 +75,13 @@ void roundtrip_entry(Input data) {
   options.threads = 1 + (data[2] >> 1) % 3;
   options.level = 1;
   options.max_iterations = 20;
+  // Every label coding; method 2 only where it applies (K <= 256).
+  const LabelCodingChoice codings[] = {LabelCodingChoice::automatic, LabelCodingChoice::raw,
+                                       LabelCodingChoice::contexts, LabelCodingChoice::partitions};
+  options.label_coding = codings[(data[6] >> 2) % 4];
+  if (options.label_coding == LabelCodingChoice::partitions && options.colors > 256)
+    options.label_coding = LabelCodingChoice::contexts;
+  options.effort = 1 + (data[6] >> 4) % kMaxEffort;
   const Input samples = data.subspan(8);
   Image image(width, height, channels);
   for (std::size_t i = 0; i < image.data().size(); ++i)

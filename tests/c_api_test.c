@@ -37,6 +37,8 @@ int main(void) {
   /* Out-of-range values are safe to pass (a UBSan report in CI once showed they were not). */
   CHECK(kmq_encoder_set_option(encoder, 999, 1) == KMQ_ERROR_BAD_INPUT);
   CHECK(strcmp(kmq_status_string(12345), "unknown status") == 0);
+  CHECK(kmq_encoder_set_option(encoder, KMQ_ENCODER_EFFORT, 7) == KMQ_ERROR_BAD_INPUT);
+  CHECK(kmq_encoder_set_option(encoder, KMQ_ENCODER_EFFORT, 6) == KMQ_OK);
   CHECK(kmq_encoder_set_option(encoder, KMQ_ENCODER_LEVEL, 3) == KMQ_OK);
 
   const size_t bound = kmq_encode_bound(W, H, C, 12);

@@ -13,6 +13,8 @@
 #include <kmq/io.hpp>
 #include <kmq/kmq.hpp>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "scratch_folder.hpp"
 #include "test_images.hpp"
@@ -142,6 +144,34 @@ TEST_F(Cli, NeverOverwritesTheInputOrAnExistingFileWithoutForce) {
   EXPECT_EQ(again.exit_code, 2);
   EXPECT_NE(again.output.find("--force"), std::string::npos);
   EXPECT_EQ(run(kEnc + " " + path("in.ppm") + " -o " + path("o.kmq") + " -f").exit_code, 0);
+}
+
+TEST_F(Cli, EffortAndLabelCodingChooseTheMethod) {
+  kmq::io::write_file_atomically(path("in.ppm"),
+                                 kmq::io::write_pnm(kmq::testing::gradient_image(48, 32)));
+  const std::string base = kEnc + " " + path("in.ppm") + " -f -k 8 -o ";
+  for (const auto& [option, method] :
+       std::vector<std::pair<std::string, int>>{{"--label-coding raw", 0},
+                                                {"--label-coding contexts", 1},
+                                                {"--label-coding partitions", 2},
+                                                {"--effort 1", 2},
+                                                {"-e 3", 2}}) {
+    const ToolRun enc = run(base + path("e.kmq") + " " + option);
+    ASSERT_EQ(enc.exit_code, 0) << option << "\n" << enc.output;
+    EXPECT_EQ(kmq::inspect(kmq::io::read_file(path("e.kmq"))).label_coding, method) << option;
+    const ToolRun info = run(kInfo + " " + path("e.kmq"));
+    EXPECT_NE(info.output.find(method == 2 ? "neighbour-partitions" : "label coding"),
+              std::string::npos);
+  }
+  for (const std::string bad : {"--effort 0", "--effort 7", "--label-coding lzma"}) {
+    const ToolRun enc = run(base + path("bad.kmq") + " " + bad);
+    EXPECT_EQ(enc.exit_code, 2) << bad;
+    EXPECT_FALSE(fs::exists(path("bad.kmq")));
+  }
+  const ToolRun too_many =
+      run(kEnc + " " + sample() + " -f -k 300 --label-coding partitions -o " + path("wide.kmq"));
+  EXPECT_NE(too_many.exit_code, 0);
+  EXPECT_NE(too_many.output.find("K <= 256"), std::string::npos) << too_many.output;
 }
 
 TEST_F(Cli, EveryMethodSpaceAndDitherRunsAndReports) {

@@ -71,7 +71,13 @@ Bytes zstd_label_payload(const Bytes& raw_indices, bool declare_size) {
 }
 
 Bytes contexts_label_payload(const std::vector<Bytes>& streams, int count_override) {
-  Bytes out = {1, static_cast<std::uint8_t>(count_override >= 0 ? count_override : streams.size())};
+  return streams_label_payload(1, streams, count_override);
+}
+
+Bytes streams_label_payload(std::uint8_t method, const std::vector<Bytes>& streams,
+                            int count_override) {
+  Bytes out = {method,
+               static_cast<std::uint8_t>(count_override >= 0 ? count_override : streams.size())};
   std::vector<Bytes> frames;
   for (const Bytes& stream : streams) {
     Bytes frame;

@@ -34,6 +34,9 @@ Bytes zstd_label_payload(const Bytes& raw_indices, bool declare_size = true);
 /// Label chunk payload of method 1 (§5.2): method byte, stream count, table, frames. Streams
 /// are given raw; empty ones get no frame. `count_override` replaces the stream count byte.
 Bytes contexts_label_payload(const std::vector<Bytes>& streams, int count_override = -1);
+/// LABL payload of method `method` (1 or 2) from uncompressed streams: count, table, frames.
+Bytes streams_label_payload(std::uint8_t method, const std::vector<Bytes>& streams,
+                            int count_override = -1);
 
 /// A complete valid file of a w x h RGB image with palette_size entries and these raw indices.
 Bytes valid_file(std::uint32_t width, std::uint32_t height, std::uint32_t palette_size,

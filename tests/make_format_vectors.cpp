@@ -64,6 +64,7 @@ int main(int argc, char** argv) {
   // Valid files from the reference encoder.
   {
     kmq::EncodeOptions options;
+    options.label_coding = kmq::LabelCodingChoice::raw;  // method 0 vectors
     options.colors = 4;
     const auto indexed = kmq::quantize(kmq::testing::gradient_image(16, 8), options);
     valid(folder, "rgb_k4_gradient", kmq::encode_indexed(indexed, options), kmq::expand(indexed));
@@ -76,6 +77,7 @@ int main(int argc, char** argv) {
           kmq::expand(single));
     // Method 1 (neighbour contexts), forced so that the vectors cover it whatever is smaller.
     options.label_coding = kmq::LabelCodingChoice::contexts;
+    options.level = 19;  // these were made before the tuned parameters became the default
     options.colors = 6;
     const auto gradient = kmq::quantize(kmq::testing::gradient_image(23, 11), options);
     valid(folder, "m1_rgb_k6_gradient", kmq::encode_indexed(gradient, options),
@@ -88,6 +90,16 @@ int main(int argc, char** argv) {
     const auto wide = kmq::quantize(kmq::testing::image_with_colors(31, 19, 500), options);
     valid(folder, "m1_rgb_k400_two_byte_literals", kmq::encode_indexed(wide, options),
           kmq::expand(wide));
+    // Method 2 (neighbour partitions).
+    options.label_coding = kmq::LabelCodingChoice::partitions;
+    options.level = kmq::kTunedLevel;
+    valid(folder, "m2_rgb_k6_gradient", kmq::encode_indexed(gradient, options),
+          kmq::expand(gradient));
+    valid(folder, "m2_rgba_k5_transparent", kmq::encode_indexed(alpha, options),
+          kmq::expand(alpha));
+    options.colors = 256;
+    const auto many = kmq::quantize(kmq::testing::image_with_colors(31, 19, 500), options);
+    valid(folder, "m2_rgb_k256_literals", kmq::encode_indexed(many, options), kmq::expand(many));
   }
   // Hand-built valid files.
   {
@@ -188,7 +200,8 @@ int main(int argc, char** argv) {
   auto m1_file = [&](const std::vector<Bytes>& s, int count = -1) {
     return file_with(m1_head, palette_payload(3), kmq::testing::contexts_label_payload(s, count));
   };
-  valid(folder, "m1_hand_built_3x1", m1_file(streams), [&] {
+  // What both hand-built 3x1 files decode to.
+  const kmq::Image hand_built_pixels = [&] {
     kmq::IndexedImage indexed;
     indexed.width = 3;
     indexed.height = 1;
@@ -197,7 +210,8 @@ int main(int argc, char** argv) {
     indexed.palette.assign(p.begin() + 1, p.end());
     indexed.indices = {0, 1, 2};
     return kmq::expand(indexed);
-  }());
+  }();
+  valid(folder, "m1_hand_built_3x1", m1_file(streams), hand_built_pixels);
   auto literal_too_big = streams;
   literal_too_big[16] = {2, 3};
   invalid["m1_literal_not_below_k"] = {m1_file(literal_too_big), "corrupt_file"};
@@ -211,6 +225,42 @@ int main(int argc, char** argv) {
   auto short_symbols = streams;
   short_symbols[15] = {0, 1};
   invalid["m1_symbols_fewer_than_pixels"] = {m1_file(short_symbols), "corrupt_file"};
+
+  // Method 2: the same 3x1 image. Every pixel has one candidate (context 0): symbols 0, 1, 1
+  // packed as 0 + 5 * 1 + 25 * 1 = 30. Literals: label 1 from W = 0 (row 0 1 2, skip 0) -> 0;
+  // label 2 from W = 1 (row 1 0 2: colours 0 and 2 are equally far, the lower index first;
+  // skip 1) -> 1.
+  std::vector<Bytes> m2_streams(19);
+  m2_streams[0] = {30};
+  m2_streams[15] = {0, 1};
+  auto m2_file = [&](const std::vector<Bytes>& s, const Bytes& m2_head, int count = -1) {
+    const std::uint32_t k = m2_head[12] | static_cast<std::uint32_t>(m2_head[13]) << 8;
+    return file_with(m2_head, palette_payload(k), kmq::testing::streams_label_payload(2, s, count));
+  };
+  const Bytes m2_head = header_payload(3, 1, 3, 3, 1, 2);
+  valid(folder, "m2_hand_built_3x1", m2_file(m2_streams, m2_head), hand_built_pixels);
+  invalid["m2_k_above_256"] = {m2_file(m2_streams, header_payload(3, 1, 257, 3, 1, 2)),
+                               "corrupt_file"};
+  invalid["m2_stream_count_wrong"] = {m2_file(m2_streams, m2_head, 20), "corrupt_file"};
+  auto byte_too_big = m2_streams;
+  byte_too_big[0] = {30 + 125};
+  invalid["m2_packed_byte_above_124"] = {m2_file(byte_too_big, m2_head), "corrupt_file"};
+  auto m2_no_candidate = m2_streams;
+  m2_no_candidate[0] = {0 + 5 * 2 + 25 * 1};
+  invalid["m2_symbol_names_no_candidate"] = {m2_file(m2_no_candidate, m2_head), "corrupt_file"};
+  auto literal_past_end = m2_streams;
+  literal_past_end[15] = {0, 2};  // K - count = 2 choices: 0 or 1
+  invalid["m2_literal_not_below_k_minus_count"] = {m2_file(literal_past_end, m2_head),
+                                                   "corrupt_file"};
+  // 2x1, labels 0 1: symbols 0, 1 and one padding digit, which must be 0.
+  std::vector<Bytes> padded(19);
+  padded[0] = {0 + 5 * 1 + 25 * 1};
+  padded[15] = {0};
+  invalid["m2_padding_not_zero"] = {m2_file(padded, header_payload(2, 1, 3, 3, 1, 2)),
+                                    "corrupt_file"};
+  auto extra_byte = m2_streams;
+  extra_byte[0] = {30, 0};
+  invalid["m2_stream_not_read_to_its_end"] = {m2_file(extra_byte, m2_head), "corrupt_file"};
 
   std::ofstream expected(folder / "invalid" / "expected.txt");
   for (const auto& [name, entry] : invalid) {

@@ -244,9 +244,11 @@ int run(int argc, char** argv) {
        "threads, 0 = all cores; several inputs are encoded that many at a time")
       ("max-pixels", po::value(&settings.max_pixels)->default_value(settings.max_pixels),
        "refuse larger inputs")
-      ("level,l", po::value(&encode.level)->default_value(encode.level), "zstd effort: 0 = kmq's tuned parameters, or a zstd level 1..22")
+      ("effort,e", po::value(&encode.effort)->default_value(encode.effort),
+       "1..6: encode time against file size (labels only; 1 fastest, 6 smallest)")
+      ("level,l", po::value(&encode.level)->default_value(encode.level), "zstd level 1..22, or 0 = chosen by --effort")
       ("label-coding", po::value(&label_coding)->default_value(label_coding),
-       "auto (the smaller of both), raw (method 0) or contexts (method 1)");
+       "auto (chosen by --effort), raw (method 0), contexts (method 1) or partitions (method 2, K <= 256)");
   po::options_description palette_options("Palette");
   palette_options.add_options()
       ("colors,k", po::value(&encode.colors)->default_value(encode.colors), "palette size K, 1..65536")
@@ -308,7 +310,8 @@ int run(int argc, char** argv) {
       "label-coding", label_coding,
       {{"auto", kmq::LabelCodingChoice::automatic},
        {"raw", kmq::LabelCodingChoice::raw},
-       {"contexts", kmq::LabelCodingChoice::contexts}});
+       {"contexts", kmq::LabelCodingChoice::contexts},
+       {"partitions", kmq::LabelCodingChoice::partitions}});
   encode.gmm_assign = kmq::tools::parse_choice<kmq::GmmAssign>(
       "gmm-assign", gmm_assign,
       {{"map", kmq::GmmAssign::map}, {"nearest", kmq::GmmAssign::nearest}});

@@ -142,6 +142,9 @@ kmq_status kmq_encoder_set_option(kmq_encoder* encoder, int option, int64_t valu
         if (value < 0) return bad_input(&encoder->last_error, "max bytes must be >= 0");
         options.max_bytes = static_cast<std::uint64_t>(value);
         break;
+      case KMQ_ENCODER_EFFORT:
+        options.effort = fits_int ? static_cast<int>(value) : 0;
+        break;
       default:
         return bad_input(&encoder->last_error, "unknown encoder option");
     }
@@ -159,11 +162,18 @@ size_t kmq_encode_bound(uint32_t width, uint32_t height, int channels, int color
   }
   const std::uint64_t pixels = static_cast<std::uint64_t>(width) * height;
   if (pixels > kmq::kMaxPixelCount) return 0;
-  const std::uint64_t labels =
-      pixels * kmq::detail::index_width(static_cast<std::uint32_t>(colors));
+  const std::uint64_t width_bytes = kmq::detail::index_width(static_cast<std::uint32_t>(colors));
+  const std::uint64_t raw_labels =
+      ZSTD_compressBound(static_cast<std::size_t>(pixels * width_bytes));
+  // Methods 1 and 2: one symbol byte (or less) per pixel plus at most one literal per pixel,
+  // split into up to 20 frames; zstd's bound per frame is n + n / 256 + 64 at most.
+  const std::uint64_t stream_bytes = pixels * (1 + width_bytes);
+  const std::uint64_t stream_labels = 1 + 8 * kmq::detail::kNeighbourStreamCount + stream_bytes +
+                                      stream_bytes / 256 + 64 * kmq::detail::kNeighbourStreamCount;
+  const std::uint64_t labels = raw_labels > stream_labels ? raw_labels : stream_labels;
   return kmq::detail::kSignature.size() + 4 * kmq::detail::kChunkOverhead +
          kmq::detail::kHeaderPayloadSize + 1 + static_cast<std::size_t>(colors) * channels + 1 +
-         ZSTD_compressBound(static_cast<std::size_t>(labels));
+         static_cast<std::size_t>(labels);
 }
 
 kmq_status kmq_encode(kmq_encoder* encoder, const uint8_t* pixels, uint32_t width, uint32_t height,

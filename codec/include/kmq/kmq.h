@@ -51,12 +51,13 @@ typedef enum kmq_encoder_option {
   KMQ_ENCODER_COLORS = 1,          /* K, 1..65536 (default 256) */
   KMQ_ENCODER_SEED = 2,            /* random seed (default 1) */
   KMQ_ENCODER_MAX_ITERATIONS = 3,  /* >= 1 (default 100) */
-  KMQ_ENCODER_LEVEL = 4,           /* 0 tuned (default), or zstd level 1..22 */
+  KMQ_ENCODER_LEVEL = 4,           /* 0 chosen by effort (default), or zstd level 1..22 */
   KMQ_ENCODER_THREADS = 5,         /* 0 = all cores (default); output does not depend on it */
   KMQ_ENCODER_METHOD = 6,          /* 0 kmeans, 1 minibatch, 2 gmm */
   KMQ_ENCODER_SPACE = 7,           /* 0 rgb, 1 oklab */
   KMQ_ENCODER_DITHER_PERCENT = 8,  /* Floyd-Steinberg strength 0..100 (default 0, off) */
-  KMQ_ENCODER_MAX_BYTES = 9        /* 0 = off; else the largest K whose file fits */
+  KMQ_ENCODER_MAX_BYTES = 9,       /* 0 = off; else the largest K whose file fits */
+  KMQ_ENCODER_EFFORT = 10          /* 1..6: encode time against size (default 4) */
 } kmq_encoder_option;
 
 /** A new encoder with default options, or NULL when out of memory. */

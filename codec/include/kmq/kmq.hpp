@@ -125,10 +125,16 @@ enum class GmmAssign {
 
 /// Which label coding (format-spec §5) the encoder writes.
 enum class LabelCodingChoice {
-  automatic,  ///< try every method, keep the smallest file
-  raw,        ///< method 0: the index map in one zstd frame
-  contexts,   ///< method 1: symbols against neighbours, split into streams by context
+  automatic,   ///< pick the method by EncodeOptions::effort (smallest file at high effort)
+  raw,         ///< method 0: the index map in one zstd frame
+  contexts,    ///< method 1: symbols against neighbours, split into streams by context
+  partitions,  ///< method 2 (K <= 256): exact neighbour patterns, literals ranked by colour
 };
+
+/// EncodeOptions::effort: how hard the encoder searches for a smaller label chunk.
+inline constexpr int kMinEffort = 1;
+inline constexpr int kDefaultEffort = 4;
+inline constexpr int kMaxEffort = 6;
 
 /// Options of encode() and quantize(). Every field has a usable default.
 struct EncodeOptions {
@@ -144,12 +150,21 @@ struct EncodeOptions {
   int max_iterations = 100;
   /// K-means convergence: relative decrease of inertia in one Lloyd iteration. >= 0.
   double tolerance = 1e-5;
-  /// zstd effort for the label streams. 0 (kTunedLevel, the default) uses kmq's tuned
-  /// parameters: for method 1's context streams zstd's optimal parser with a one-step match
-  /// search (as small as level 19, within about 1 %, in a third of the time); for method 0's
-  /// single frame, which needs a deep search, level 19. 1..22 is that zstd level.
+  /// zstd effort for the label streams. 0 (kTunedLevel, the default) lets `effort` choose:
+  /// at effort 3..5 kmq's tuned parameters (for the context methods' streams zstd's optimal
+  /// parser with a one-step match search, as small as level 19 within about 1 % in a third of
+  /// the time; for method 0's single frame, which needs a deep search, level 19). 1..22 is
+  /// that zstd level, whatever the effort.
   int level = kTunedLevel;
-  /// Label coding; the default keeps whichever method gives the smaller file.
+  /// Encode time against file size, kMinEffort..kMaxEffort (the labels' quantization is the
+  /// same at every effort):
+  ///  1, 2: the context method only (2 when K <= 256, else 1), zstd level 1 or 16;
+  ///  3: the context method only, tuned parameters;
+  ///  4 (default): a fast level-3 trial picks method 0 or the context method, tuned parameters;
+  ///  5: every applicable method with tuned parameters, the smallest kept;
+  ///  6: as 5, also at zstd level 22.
+  int effort = kDefaultEffort;
+  /// Label coding; `automatic` lets `effort` choose.
   LabelCodingChoice label_coding = LabelCodingChoice::automatic;
   /// Worker threads; 0 uses every core. The output does not depend on it.
   int threads = 0;

@@ -26,8 +26,9 @@ inline constexpr std::uint8_t kPaletteCodingRaw = 0;
 enum class LabelCoding : std::uint8_t {
   zstd_raw = 0,
   neighbour_contexts = 1,
+  neighbour_partitions = 2,
 };
-inline constexpr int kLabelCodingCount = 2;
+inline constexpr int kLabelCodingCount = 3;
 /// Method 1: symbol streams, then literal streams (§5.2).
 inline constexpr int kNeighbourStreamCount = 20;
 

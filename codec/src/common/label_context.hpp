@@ -20,26 +20,40 @@ struct Neighbourhood {
   std::uint32_t prediction;  // MED of W, N, NW: the expected value of an escaped label
 };
 
+/// The four causal neighbours of a pixel. Borders follow §5.2: missing neighbours copy present
+/// ones.
+struct Neighbours {
+  std::uint32_t w, n, ne, nw;
+};
+
 /// `label(i)` returns the label of raster position i, for every position before (x, y): row y
-/// up to x - 1 and all rows above. Borders follow §5.2: missing neighbours copy present ones.
+/// up to x - 1 and all rows above.
+template <class LabelAt>
+inline Neighbours neighbours(const LabelAt& label, std::size_t width, std::size_t x,
+                             std::size_t y) {
+  Neighbours result;
+  if (y == 0) {
+    result.w = x > 0 ? label(x - 1) : 0;
+    result.n = result.nw = result.ne = result.w;
+    return result;
+  }
+  const std::size_t above = (y - 1) * width;
+  result.n = label(above + x);
+  result.ne = x + 1 < width ? label(above + x + 1) : result.n;
+  if (x > 0) {
+    result.w = label(y * width + x - 1);
+    result.nw = label(above + x - 1);
+  } else {
+    result.w = result.nw = result.n;
+  }
+  return result;
+}
+
+/// Method 1's view of a pixel's neighbours (§5.2).
 template <class LabelAt>
 inline Neighbourhood neighbourhood(const LabelAt& label, std::size_t width, std::size_t x,
                                    std::size_t y) {
-  std::uint32_t w, n, nw, ne;
-  if (y == 0) {
-    w = x > 0 ? label(x - 1) : 0;
-    n = nw = ne = w;
-  } else {
-    const std::size_t above = (y - 1) * width;
-    n = label(above + x);
-    ne = x + 1 < width ? label(above + x + 1) : n;
-    if (x > 0) {
-      w = label(y * width + x - 1);
-      nw = label(above + x - 1);
-    } else {
-      w = nw = n;
-    }
-  }
+  const auto [w, n, ne, nw] = neighbours(label, width, x, y);
   Neighbourhood result;
   result.context = static_cast<int>(w == n) | static_cast<int>(n == ne) << 1 |
                    static_cast<int>(w == nw) << 2 | static_cast<int>(n == nw) << 3;

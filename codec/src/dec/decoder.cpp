@@ -41,6 +41,8 @@ const char* label_coding_name(int method) {
       return "zstd-raw";
     case static_cast<int>(detail::LabelCoding::neighbour_contexts):
       return "neighbour-contexts";
+    case static_cast<int>(detail::LabelCoding::neighbour_partitions):
+      return "neighbour-partitions";
     default:
       return "unknown";
   }

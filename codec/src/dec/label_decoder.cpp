@@ -2,7 +2,7 @@
 // Method 0 (zstd-raw) decoding with the bomb checks of format-spec §5.1: declared size, frame
 // extent, exact output size, then the index range. Method 1 (neighbour contexts, §5.2): the
 // stream table is checked against the chunk before anything is decompressed, and every read
-// from a stream is bounded by what that stream declared.
+// from a stream is bounded by what that stream declared. Method 2 (§5.3) shares that table.
 #include "dec/label_decoder.hpp"
 
 #include <zstd.h>
@@ -12,6 +12,7 @@
 #include <string>
 
 #include "common/byte_io.hpp"
+#include "common/colour_ranking.hpp"
 #include "common/format_constants.hpp"
 #include "common/label_context.hpp"
 
@@ -65,28 +66,43 @@ struct Stream {
   }
 };
 
-std::vector<std::uint8_t> decode_neighbour_contexts(std::span<const std::uint8_t> data,
-                                                    std::uint32_t width, std::uint64_t pixels,
-                                                    std::uint32_t palette_size) {
-  const std::size_t count = kNeighbourStreamCount;
-  if (data.empty() || data[0] != count) corrupt("method 1 needs exactly 20 streams");
+// What a method requires of its stream table's raw sizes (§5.2, §5.3), checked before any
+// frame is decompressed.
+struct StreamLayout {
+  std::size_t stream_count;
+  std::size_t symbol_streams;      // the first streams; the rest hold literals
+  std::uint64_t min_symbol_bytes;  // bounds on the symbol streams' total raw size
+  std::uint64_t max_symbol_bytes;
+  std::uint64_t literal_unit;  // every literal stream holds whole literals
+  std::uint64_t max_literal_bytes;
+};
+
+// Methods 1 and 2: parses the stream count and table, checks them against the layout and the
+// chunk, then decompresses every stream.
+std::vector<Stream> read_streams(std::span<const std::uint8_t> data, const StreamLayout& layout,
+                                 int method) {
+  const std::size_t count = layout.stream_count;
+  if (data.empty() || data[0] != count) {
+    corrupt("method " + std::to_string(method) + " needs exactly " + std::to_string(count) +
+            " streams");
+  }
   if (data.size() - 1 < 8 * count) corrupt("stream table is cut short");
-  const std::size_t index_bytes = index_width(palette_size);
   std::uint64_t compressed_total = 0, symbol_total = 0, literal_total = 0;
   std::vector<std::uint32_t> compressed(count), raw(count);
   for (std::size_t s = 0; s < count; ++s) {
     compressed[s] = load_u32le(&data[1 + 8 * s]);
     raw[s] = load_u32le(&data[5 + 8 * s]);
     compressed_total += compressed[s];
-    (s < kNeighbourContexts ? symbol_total : literal_total) += raw[s];
+    (s < layout.symbol_streams ? symbol_total : literal_total) += raw[s];
     if ((raw[s] == 0) != (compressed[s] == 0)) corrupt("an empty stream must have an empty frame");
-    if (s >= kNeighbourContexts && raw[s] % index_bytes != 0)
+    if (s >= layout.symbol_streams && raw[s] % layout.literal_unit != 0)
       corrupt("literal stream size is not whole indices");
   }
   const std::span<const std::uint8_t> frames = data.subspan(1 + 8 * count);
   if (compressed_total != frames.size()) corrupt("stream sizes do not add up to the chunk");
-  if (symbol_total != pixels) corrupt("symbol streams do not hold one symbol per pixel");
-  if (literal_total > pixels * index_bytes) corrupt("literal streams are too large");
+  if (symbol_total < layout.min_symbol_bytes || symbol_total > layout.max_symbol_bytes)
+    corrupt("symbol streams do not hold one symbol per pixel");
+  if (literal_total > layout.max_literal_bytes) corrupt("literal streams are too large");
 
   std::vector<Stream> streams(count);
   std::size_t offset = 0;
@@ -95,7 +111,24 @@ std::vector<std::uint8_t> decode_neighbour_contexts(std::span<const std::uint8_t
       streams[s].bytes = decompress_frame(frames.subspan(offset, compressed[s]), raw[s]);
     offset += compressed[s];
   }
+  return streams;
+}
 
+void check_streams_consumed(const std::vector<Stream>& streams) {
+  for (const Stream& stream : streams) {
+    if (stream.position != stream.bytes.size())
+      corrupt("a stream holds more data than the image uses");
+  }
+}
+
+std::vector<std::uint8_t> decode_neighbour_contexts(std::span<const std::uint8_t> data,
+                                                    std::uint32_t width, std::uint64_t pixels,
+                                                    std::uint32_t palette_size) {
+  const std::size_t index_bytes = index_width(palette_size);
+  std::vector<Stream> streams = read_streams(data,
+                                             {kNeighbourStreamCount, kNeighbourContexts, pixels,
+                                              pixels, index_bytes, pixels * index_bytes},
+                                             1);
   std::vector<std::uint8_t> out(static_cast<std::size_t>(pixels * index_bytes));
   const bool wide = index_bytes == 2;
   auto label_at = [&](std::size_t i) -> std::uint32_t {
@@ -129,8 +162,79 @@ std::vector<std::uint8_t> decode_neighbour_contexts(std::span<const std::uint8_t
       }
     }
   }
-  for (const Stream& stream : streams) {
-    if (stream.position != stream.bytes.size())
+  check_streams_consumed(streams);
+  return out;
+}
+
+// Unpacks a symbol stream (three base-5 digits a byte, lowest first, §5.3) in place: one byte
+// per symbol, so that the pixel loop reads symbols without a data-dependent branch.
+void unpack_symbols(Stream& stream) {
+  std::vector<std::uint8_t> symbols(stream.bytes.size() * kSymbolsPerByte);
+  for (std::size_t b = 0; b < stream.bytes.size(); ++b) {
+    std::uint32_t packed = stream.bytes[b];
+    if (packed >= kPackedByteLimit) corrupt("packed symbol byte above 124");
+    for (std::uint32_t d = 0; d < kSymbolsPerByte; ++d, packed /= kSymbolBase) {
+      symbols[b * kSymbolsPerByte + d] = static_cast<std::uint8_t>(packed % kSymbolBase);
+    }
+  }
+  stream.bytes = std::move(symbols);
+}
+
+// Every packed byte must have been started, and the digits after the last symbol must be 0.
+void check_symbols_consumed(const Stream& stream) {
+  const std::size_t used_bytes = (stream.position + kSymbolsPerByte - 1) / kSymbolsPerByte;
+  if (used_bytes * kSymbolsPerByte != stream.bytes.size())
+    corrupt("a stream holds more data than the image uses");
+  for (std::size_t i = stream.position; i < stream.bytes.size(); ++i) {
+    if (stream.bytes[i] != 0) corrupt("padding after the last symbol of a stream is not zero");
+  }
+}
+
+std::vector<std::uint8_t> decode_neighbour_partitions(std::span<const std::uint8_t> data,
+                                                      std::uint32_t width, std::uint64_t pixels,
+                                                      std::uint32_t palette_size,
+                                                      std::span<const std::uint8_t> palette,
+                                                      int channels) {
+  if (palette_size > kMaxPartitionPaletteSize) corrupt("method 2 needs K <= 256");
+  // Each symbol stream may end in one partly used byte.
+  const std::uint64_t least_symbol_bytes = (pixels + kSymbolsPerByte - 1) / kSymbolsPerByte;
+  std::vector<Stream> streams =
+      read_streams(data,
+                   {kPartitionStreamCount, kPartitionContexts, least_symbol_bytes,
+                    least_symbol_bytes + kPartitionContexts, 1, pixels},
+                   2);
+  for (int c = 0; c < kPartitionContexts; ++c) unpack_symbols(streams[static_cast<std::size_t>(c)]);
+  const ColourRanking ranking(palette, channels);
+
+  std::vector<std::uint8_t> out(static_cast<std::size_t>(pixels));
+  auto label_at = [&](std::size_t i) -> std::uint32_t { return out[i]; };
+  const std::size_t height = static_cast<std::size_t>(pixels / width);
+  for (std::size_t y = 0, i = 0; y < height; ++y) {
+    for (std::size_t x = 0; x < width; ++x, ++i) {
+      const Partition near = partition_of(neighbours(label_at, width, x, y));
+      const std::uint32_t symbol = streams[static_cast<std::size_t>(near.context)].next("symbol");
+      std::uint32_t label;
+      if (symbol < static_cast<std::uint32_t>(near.count)) {
+        label = near.candidate[symbol];
+      } else if (symbol == static_cast<std::uint32_t>(near.count)) {
+        const std::uint32_t literal = streams[kPartitionContexts + near.count - 1].next("literal");
+        if (literal + static_cast<std::uint32_t>(near.count) >= palette_size) {
+          corrupt("literal " + std::to_string(literal) + " is not below K - " +
+                  std::to_string(near.count) + " = " +
+                  std::to_string(palette_size - static_cast<std::uint32_t>(near.count)));
+        }
+        label = ranking.label_of(literal, near);
+      } else {
+        corrupt("symbol " + std::to_string(symbol) + " names no candidate");
+      }
+      out[i] = static_cast<std::uint8_t>(label);
+    }
+  }
+  for (int c = 0; c < kPartitionContexts; ++c) {
+    check_symbols_consumed(streams[static_cast<std::size_t>(c)]);
+  }
+  for (std::size_t s = kPartitionContexts; s < streams.size(); ++s) {
+    if (streams[s].position != streams[s].bytes.size())
       corrupt("a stream holds more data than the image uses");
   }
   return out;
@@ -173,6 +277,11 @@ std::vector<std::uint8_t> decode_label_bytes(const ParsedContainer& container) {
       // Literals are checked as they are read; other labels copy earlier ones.
       raw = decode_neighbour_contexts(container.label_data, container.width,
                                       container.pixel_count(), container.palette_size);
+      break;
+    case LabelCoding::neighbour_partitions:
+      raw = decode_neighbour_partitions(container.label_data, container.width,
+                                        container.pixel_count(), container.palette_size,
+                                        container.palette, static_cast<int>(container.channels));
       break;
     default:
       throw Error(

@@ -3,9 +3,11 @@
 #include <kmq/kmq.hpp>
 #include <map>
 #include <string>
+#include <vector>
 
 #include "common/byte_io.hpp"
 #include "common/format_constants.hpp"
+#include "common/neighbour_partition.hpp"
 #include "common/parallel.hpp"
 #include "enc/container_writer.hpp"
 #include "enc/label_encoder.hpp"
@@ -17,6 +19,82 @@ namespace kmq {
 namespace {
 
 constexpr int kTrialLevel = 3;
+
+using detail::LabelCoding;
+
+// The neighbour-context method for this palette: method 2 needs K <= 256.
+LabelCoding context_method(const IndexedImage& indexed) {
+  return static_cast<std::uint32_t>(indexed.palette_size()) <= detail::kMaxPartitionPaletteSize
+             ? LabelCoding::neighbour_partitions
+             : LabelCoding::neighbour_contexts;
+}
+
+// zstd levels to encode with at this effort (kTunedLevel = kmq's tuned parameters).
+std::vector<int> levels_for(const EncodeOptions& options) {
+  if (options.level != kTunedLevel) return {options.level};
+  switch (options.effort) {
+    case 1:
+      return {1};
+    case 2:
+      return {16};  // btopt: within 1 % of the tuned size on corpus photos, a fifth faster
+    case kMaxEffort:
+      return {kTunedLevel, 22};
+    default:
+      return {kTunedLevel};
+  }
+}
+
+// Methods worth encoding fully at this effort; several means "keep the smallest".
+std::vector<LabelCoding> candidate_methods(const IndexedImage& indexed,
+                                           const EncodeOptions& options) {
+  switch (options.label_coding) {
+    case LabelCodingChoice::raw:
+      return {LabelCoding::zstd_raw};
+    case LabelCodingChoice::contexts:
+      return {LabelCoding::neighbour_contexts};
+    case LabelCodingChoice::partitions:
+      return {LabelCoding::neighbour_partitions};
+    case LabelCodingChoice::automatic:
+      break;
+  }
+  if (options.effort < 4) return {context_method(indexed)};
+  if (options.effort == 4) return {};  // decided by a trial
+  std::vector<LabelCoding> methods = {LabelCoding::zstd_raw, LabelCoding::neighbour_contexts};
+  if (context_method(indexed) == LabelCoding::neighbour_partitions) {
+    methods.push_back(LabelCoding::neighbour_partitions);
+  }
+  return methods;
+}
+
+std::vector<std::uint8_t> encode_label_chunk(const IndexedImage& indexed,
+                                             const EncodeOptions& options) {
+  detail::LabelEncoderSettings settings;
+  settings.threads = detail::resolve_threads(options.threads);
+  settings.width = static_cast<std::size_t>(indexed.width);
+  auto encode_with = [&](LabelCoding method, int level) {
+    detail::LabelEncoderSettings at_level = settings;
+    at_level.level = level;
+    return detail::encode_labels(indexed, method, at_level);
+  };
+  std::vector<LabelCoding> methods = candidate_methods(indexed, options);
+  if (methods.empty()) {
+    // Decide with a fast level-3 trial of method 0 against the context method (their order
+    // agreed with level 19's on every corpus photo we measured; level 1 hides raw's long row
+    // matches), then spend the real effort on the winner only.
+    const LabelCoding contexts = context_method(indexed);
+    const std::size_t raw_size = encode_with(LabelCoding::zstd_raw, kTrialLevel).size();
+    const std::size_t contexts_size = encode_with(contexts, kTrialLevel).size();
+    methods = {raw_size <= contexts_size ? LabelCoding::zstd_raw : contexts};
+  }
+  std::vector<std::uint8_t> best;
+  for (const LabelCoding method : methods) {  // ties keep the earlier, lower-numbered method
+    for (const int level : levels_for(options)) {
+      std::vector<std::uint8_t> labels = encode_with(method, level);
+      if (best.empty() || labels.size() < best.size()) best = std::move(labels);
+    }
+  }
+  return best;
+}
 
 void check_indexed(const IndexedImage& indexed) {
   auto fail = [](const std::string& message) { throw Error(ErrorCategory::bad_input, message); };
@@ -50,29 +128,7 @@ std::vector<std::uint8_t> encode_indexed(const IndexedImage& indexed,
   validate(options);
   check_indexed(indexed);
   const auto palette_size = static_cast<std::uint32_t>(indexed.palette_size());
-  detail::LabelEncoderSettings settings;
-  settings.level = options.level;
-  settings.threads = detail::resolve_threads(options.threads);
-  settings.width = static_cast<std::size_t>(indexed.width);
-  auto encode_with = [&](detail::LabelCoding method, int level) {
-    detail::LabelEncoderSettings at_level = settings;
-    at_level.level = level;
-    return detail::encode_labels(indexed.indices, palette_size, method, at_level);
-  };
-  detail::LabelCoding chosen = options.label_coding == LabelCodingChoice::raw
-                                   ? detail::LabelCoding::zstd_raw
-                                   : detail::LabelCoding::neighbour_contexts;
-  if (options.label_coding == LabelCodingChoice::automatic) {
-    // Decide with a fast level-3 trial of both methods (their order agreed with level 19's on
-    // every corpus photo we measured; level 1 hides raw's long row matches), then spend the
-    // requested level on the winner only.
-    const std::size_t raw_size = encode_with(detail::LabelCoding::zstd_raw, kTrialLevel).size();
-    const std::size_t contexts_size =
-        encode_with(detail::LabelCoding::neighbour_contexts, kTrialLevel).size();
-    chosen = raw_size <= contexts_size ? detail::LabelCoding::zstd_raw
-                                       : detail::LabelCoding::neighbour_contexts;
-  }
-  const std::vector<std::uint8_t> labels = encode_with(chosen, options.level);
+  const std::vector<std::uint8_t> labels = encode_label_chunk(indexed, options);
   const auto method = static_cast<detail::LabelCoding>(labels[0]);
 
   std::vector<std::uint8_t> header;

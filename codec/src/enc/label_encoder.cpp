@@ -2,6 +2,8 @@
 // Method 0 (zstd-raw): indices as 1 or 2 little-endian bytes each, in one zstd frame.
 // Method 1 (neighbour-contexts): symbols against the distinct neighbours W, N, NE, NW, split into
 // streams by neighbourhood pattern, escapes' literals in streams by candidate count (§5.2).
+// Method 2 (neighbour-partitions): the same symbols by the exact equality pattern, three to a
+// byte, and literals ranked by colour distance from W (§5.3).
 #include "enc/label_encoder.hpp"
 
 #include <zstd.h>
@@ -11,6 +13,7 @@
 #include <string>
 
 #include "common/byte_io.hpp"
+#include "common/colour_ranking.hpp"
 #include "common/label_context.hpp"
 #include "common/parallel.hpp"
 
@@ -53,9 +56,9 @@ struct ZstdParameters {
 // The one place where EncodeOptions::level becomes zstd parameters.
 ZstdParameters zstd_parameters(LabelCoding method, int level) {
   if (level != kTunedLevel) return {level};
-  if (method == LabelCoding::neighbour_contexts) {
-    // Method 1's streams are long runs over tiny alphabets. zstd's optimal parser prices them
-    // well, but level 19's deep match search (searchLog 7+) finds longer matches that do not
+  if (method != LabelCoding::zstd_raw) {
+    // Methods 1 and 2's streams are long runs over tiny alphabets. zstd's optimal parser prices
+    // them well, but level 19's deep match search (searchLog 7+) finds longer matches that do not
     // pay: on corpus photos a one-step search gives files from 1.7 % smaller to 0.5 % larger
     // than level 19 in a third of the time (see the notes).
     return {19, ZSTD_btultra, 1};
@@ -91,6 +94,29 @@ std::vector<std::uint8_t> compress_frame(std::span<const std::uint8_t> raw,
   return frame;
 }
 
+// Method data of methods 1 and 2: stream count, table, then each non-empty stream's frame.
+std::vector<std::uint8_t> stream_payload(LabelCoding method,
+                                         const std::vector<std::vector<std::uint8_t>>& streams,
+                                         const LabelEncoderSettings& settings) {
+  // Streams are independent: compressing them in parallel cannot change the bytes.
+  const ZstdParameters parameters = zstd_parameters(method, settings.level);
+  std::vector<std::vector<std::uint8_t>> frames(streams.size());
+  parallel_chunks(streams.size(), 1, settings.threads,
+                  [&](std::size_t, std::size_t, std::size_t begin, std::size_t end) {
+                    for (std::size_t s = begin; s < end; ++s) {
+                      if (!streams[s].empty()) frames[s] = compress_frame(streams[s], parameters);
+                    }
+                  });
+  std::vector<std::uint8_t> payload = {static_cast<std::uint8_t>(method),
+                                       static_cast<std::uint8_t>(streams.size())};
+  for (std::size_t s = 0; s < streams.size(); ++s) {
+    append_u32le(payload, static_cast<std::uint32_t>(frames[s].size()));
+    append_u32le(payload, static_cast<std::uint32_t>(streams[s].size()));
+  }
+  for (const auto& frame : frames) payload.insert(payload.end(), frame.begin(), frame.end());
+  return payload;
+}
+
 std::vector<std::uint8_t> encode_neighbour_contexts(std::span<const std::uint16_t> indices,
                                                     std::uint32_t palette_size,
                                                     const LabelEncoderSettings& settings) {
@@ -114,31 +140,70 @@ std::vector<std::uint8_t> encode_neighbour_contexts(std::span<const std::uint16_
       }
     }
   }
-  // Streams are independent: compressing them in parallel cannot change the bytes.
-  const ZstdParameters parameters =
-      zstd_parameters(LabelCoding::neighbour_contexts, settings.level);
-  std::vector<std::vector<std::uint8_t>> frames(streams.size());
-  parallel_chunks(streams.size(), 1, settings.threads,
-                  [&](std::size_t, std::size_t, std::size_t begin, std::size_t end) {
-                    for (std::size_t s = begin; s < end; ++s) {
-                      if (!streams[s].empty()) frames[s] = compress_frame(streams[s], parameters);
-                    }
-                  });
-  std::vector<std::uint8_t> payload = {static_cast<std::uint8_t>(LabelCoding::neighbour_contexts),
-                                       static_cast<std::uint8_t>(kNeighbourStreamCount)};
-  for (std::size_t s = 0; s < streams.size(); ++s) {
-    append_u32le(payload, static_cast<std::uint32_t>(frames[s].size()));
-    append_u32le(payload, static_cast<std::uint32_t>(streams[s].size()));
+  return stream_payload(LabelCoding::neighbour_contexts, streams, settings);
+}
+
+// Appends symbols (0..4) to a stream three to a byte, first symbol in the lowest base-5 digit.
+class PackedSymbols {
+ public:
+  void push(std::uint32_t symbol) {
+    if (count_ % kSymbolsPerByte == 0) {
+      bytes_.push_back(0);
+      weight_ = 1;
+    }
+    bytes_.back() = static_cast<std::uint8_t>(bytes_.back() + symbol * weight_);
+    weight_ *= kSymbolBase;
+    ++count_;
   }
-  for (const auto& frame : frames) payload.insert(payload.end(), frame.begin(), frame.end());
-  return payload;
+  std::vector<std::uint8_t>& bytes() { return bytes_; }
+
+ private:
+  std::vector<std::uint8_t> bytes_;
+  std::size_t count_ = 0;
+  std::uint32_t weight_ = 1;
+};
+
+std::vector<std::uint8_t> encode_neighbour_partitions(std::span<const std::uint16_t> indices,
+                                                      std::span<const std::uint8_t> palette,
+                                                      int channels,
+                                                      const LabelEncoderSettings& settings) {
+  const ColourRanking ranking(palette, channels);
+  const std::size_t width = settings.width;
+  const std::size_t height = width == 0 ? 0 : indices.size() / width;
+  std::vector<PackedSymbols> symbols(kPartitionContexts);
+  std::vector<std::vector<std::uint8_t>> streams(kPartitionStreamCount);
+  auto label_at = [&](std::size_t i) { return static_cast<std::uint32_t>(indices[i]); };
+  for (std::size_t y = 0, i = 0; y < height; ++y) {
+    for (std::size_t x = 0; x < width; ++x, ++i) {
+      const Partition near = partition_of(neighbours(label_at, width, x, y));
+      const std::uint32_t label = indices[i];
+      int symbol = 0;
+      while (symbol < near.count && near.candidate[symbol] != label) ++symbol;
+      symbols[static_cast<std::size_t>(near.context)].push(static_cast<std::uint32_t>(symbol));
+      if (symbol == near.count) {
+        streams[kPartitionContexts + near.count - 1].push_back(
+            static_cast<std::uint8_t>(ranking.literal_of(label, near)));
+      }
+    }
+  }
+  for (int c = 0; c < kPartitionContexts; ++c) {
+    streams[static_cast<std::size_t>(c)] = std::move(symbols[static_cast<std::size_t>(c)].bytes());
+  }
+  return stream_payload(LabelCoding::neighbour_partitions, streams, settings);
 }
 
 }  // namespace
 
-std::vector<std::uint8_t> encode_labels(std::span<const std::uint16_t> indices,
-                                        std::uint32_t palette_size, LabelCoding method,
+std::vector<std::uint8_t> encode_labels(const IndexedImage& indexed, LabelCoding method,
                                         const LabelEncoderSettings& settings) {
+  const std::span<const std::uint16_t> indices = indexed.indices;
+  const auto palette_size = static_cast<std::uint32_t>(indexed.palette_size());
+  if (method == LabelCoding::neighbour_partitions) {
+    if (palette_size > kMaxPartitionPaletteSize) {
+      throw Error(ErrorCategory::bad_input, "label coding method 2 needs K <= 256");
+    }
+    return encode_neighbour_partitions(indices, indexed.palette, indexed.channels, settings);
+  }
   if (method == LabelCoding::neighbour_contexts) {
     return encode_neighbour_contexts(indices, palette_size, settings);
   }

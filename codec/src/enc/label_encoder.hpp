@@ -14,12 +14,12 @@ namespace kmq::detail {
 struct LabelEncoderSettings {
   int level = kTunedLevel;  // zstd level, or kTunedLevel for kmq's own parameters
   int threads = 1;
-  std::size_t width = 0;  // image width: method 1 needs the rows
+  std::size_t width = 0;  // image width: methods 1 and 2 need the rows
 };
 
-/// Returns the LABL payload (method byte + method data) for `indices` (each < palette_size).
-std::vector<std::uint8_t> encode_labels(std::span<const std::uint16_t> indices,
-                                        std::uint32_t palette_size, LabelCoding method,
+/// Returns the LABL payload (method byte + method data) for the index map of a checked image
+/// (every index < K). Method 2 needs K <= 256.
+std::vector<std::uint8_t> encode_labels(const IndexedImage& indexed, LabelCoding method,
                                         const LabelEncoderSettings& settings);
 
 }  // namespace kmq::detail

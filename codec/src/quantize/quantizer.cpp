@@ -48,6 +48,8 @@ void validate(const EncodeOptions& options) {
   require(finite_at_least(options.tolerance, 0), "tolerance must be a finite number >= 0");
   require(options.level >= 0 && options.level <= 22,
           "zstd level must be 0 (tuned) or 1..22, got " + std::to_string(options.level));
+  require(options.effort >= kMinEffort && options.effort <= kMaxEffort,
+          "effort must be in 1..6, got " + std::to_string(options.effort));
   require(options.threads >= 0, "threads must be >= 0 (0 = all cores)");
   require(options.batch_size >= 1, "batch size must be at least 1");
   require(options.max_no_improvement >= 1, "max_no_improvement must be at least 1");

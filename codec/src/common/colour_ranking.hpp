@@ -1,0 +1,34 @@
+// SPDX-License-Identifier: MIT
+// Method 2's literals (format-spec §5.3): an unseen label is named by its place among the palette
+// entries ordered by distance from W's colour, skipping the candidates. Photos change colour
+// gradually, so that place is small even where palette indices say nothing about closeness.
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <vector>
+
+#include "common/neighbour_partition.hpp"
+
+namespace kmq::detail {
+
+class ColourRanking {
+ public:
+  /// `palette`: K entries of `channels` samples, K <= 256.
+  ColourRanking(std::span<const std::uint8_t> palette, int channels);
+
+  std::uint32_t palette_size() const noexcept { return palette_size_; }
+
+  /// The literal of `label`, which must not be a candidate of `near`.
+  std::uint32_t literal_of(std::uint32_t label, const Partition& near) const;
+
+  /// Inverse of literal_of(); `literal` must be below K - near.count (else the result is K).
+  std::uint32_t label_of(std::uint32_t literal, const Partition& near) const;
+
+ private:
+  std::uint32_t palette_size_;
+  std::vector<std::uint8_t> order_;  // row r: every label by (distance from r, label)
+  std::vector<std::uint8_t> rank_;   // rank_[r * K + label]: label's place in row r
+};
+
+}  // namespace kmq::detail

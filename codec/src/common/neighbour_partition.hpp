@@ -1,0 +1,88 @@
+// SPDX-License-Identifier: MIT
+// The neighbourhood model of label coding method 2 (format-spec/kmq.md §5.3): which of the 15
+// equality patterns W, N, NE, NW form, and the symbol packing of its streams. Shared by the
+// encoder and the decoder so that both derive identical contexts.
+#pragma once
+
+#include <array>
+#include <cstdint>
+
+#include "common/label_context.hpp"
+
+namespace kmq::detail {
+
+inline constexpr int kPartitionContexts = 15;  // symbol streams, one per equality pattern
+inline constexpr int kPartitionStreamCount = kPartitionContexts + kLiteralContexts;
+inline constexpr std::uint32_t kSymbolBase = 5;      // symbols are 0..4
+inline constexpr std::uint32_t kSymbolsPerByte = 3;  // 5^3 = 125 values fit a byte
+inline constexpr std::uint32_t kPackedByteLimit = 125;
+inline constexpr std::uint32_t kMaxPartitionPaletteSize = 256;
+
+/// Candidates (the distinct labels among W, N, NE, NW in that order) and the pattern of
+/// equalities among the four, which selects the symbol stream.
+struct Partition {
+  std::uint32_t candidate[4];
+  int count;    // 1..4
+  int context;  // 0..14
+};
+
+namespace partition_detail {
+
+// What the six equalities among W, N, NE, NW say: the context and which neighbour first shows
+// each candidate.
+struct Pattern {
+  std::int8_t context = 0;
+  std::int8_t count = 1;
+  std::int8_t first[4] = {0, 0, 0, 0};  // 0 = W, 1 = N, 2 = NE, 3 = NW
+};
+
+// Bits: 0 N=W, 1 NE=W, 2 NE=N, 3 NW=W, 4 NW=N, 5 NW=NE. Neighbour groups form a restricted
+// growth string (W's group is 0; every other neighbour takes the group of the first equal one
+// before it, or the next new group); the context is that string's rank in lexicographic order
+// among the 15 possible ones. Bit combinations that no labels can produce get harmless entries.
+constexpr std::array<Pattern, 64> patterns() {
+  std::array<std::int8_t, 64> context_of_groups{};
+  std::int8_t next_context = 0;
+  for (int code = 0; code < 64; ++code) {
+    const int n = code >> 4, ne = code >> 2 & 3, nw = code & 3;
+    const bool valid = n <= 1 && ne <= n + 1 && nw <= (ne > n ? ne : n) + 1;
+    context_of_groups[static_cast<std::size_t>(code)] = valid ? next_context++ : 0;
+  }
+  std::array<Pattern, 64> table{};
+  for (int bits = 0; bits < 64; ++bits) {
+    auto equal = [bits](int bit) { return (bits >> bit & 1) != 0; };
+    int groups = 1;
+    const int n = equal(0) ? 0 : groups++;
+    const int ne = equal(1) ? 0 : equal(2) ? n : groups++;
+    const int nw = equal(3) ? 0 : equal(4) ? n : equal(5) ? ne : groups++;
+    Pattern& pattern = table[static_cast<std::size_t>(bits)];
+    pattern.context = context_of_groups[static_cast<std::size_t>(n << 4 | ne << 2 | nw)];
+    pattern.count = static_cast<std::int8_t>(groups);
+    const int group_of[4] = {0, n, ne, nw};
+    for (int neighbour = 3; neighbour >= 0; --neighbour) {
+      pattern.first[group_of[neighbour]] = static_cast<std::int8_t>(neighbour);
+    }
+  }
+  return table;
+}
+
+inline constexpr std::array<Pattern, 64> kPatterns = patterns();
+
+}  // namespace partition_detail
+
+inline Partition partition_of(const Neighbours& near) {
+  const int bits =
+      static_cast<int>(near.n == near.w) | static_cast<int>(near.ne == near.w) << 1 |
+      static_cast<int>(near.ne == near.n) << 2 | static_cast<int>(near.nw == near.w) << 3 |
+      static_cast<int>(near.nw == near.n) << 4 | static_cast<int>(near.nw == near.ne) << 5;
+  const partition_detail::Pattern& pattern =
+      partition_detail::kPatterns[static_cast<std::size_t>(bits)];
+  const std::uint32_t value[4] = {near.w, near.n, near.ne, near.nw};
+  Partition result;
+  result.count = pattern.count;
+  result.context = pattern.context;
+  for (int g = 0; g < 4; ++g) result.candidate[g] = value[pattern.first[g]];
+  return result;
+}
+
+}  // namespace kmq::detail
