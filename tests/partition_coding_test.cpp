@@ -63,7 +63,7 @@ TEST(ColourRanking, LiteralsNumberTheNonCandidatesWithoutGapsAndInvert) {
     for (const int k : {1, 2, 3, 5, 17, 256}) {
       std::vector<std::uint8_t> palette(static_cast<std::size_t>(k * channels));
       for (auto& sample : palette) sample = static_cast<std::uint8_t>(random() % 8 * 32);  // ties
-      const kmq::detail::ColourRanking ranking(palette, channels);
+      kmq::detail::ColourRanking ranking(palette, channels);
       for (int trial = 0; trial < 40; ++trial) {
         const kmq::detail::Neighbours near{random() % k, random() % k, random() % k, random() % k};
         const kmq::detail::Partition partition = kmq::detail::partition_of(near);
@@ -87,7 +87,7 @@ TEST(ColourRanking, TheNearestColourToWIsLiteralZeroAndTiesGoToTheLowerIndex) {
   // Grey levels 0, 100, 40, 60, 160: from W = 0 (grey 0) the order is 0, 2, 3, 1, 4.
   const std::vector<std::uint8_t> palette = {0,  0,  0,  100, 100, 100, 40, 40,
                                              40, 60, 60, 60,  160, 160, 160};
-  const kmq::detail::ColourRanking ranking(palette, 3);
+  kmq::detail::ColourRanking ranking(palette, 3);
   const kmq::detail::Partition w_only = kmq::detail::partition_of({0, 0, 0, 0});
   EXPECT_EQ(ranking.literal_of(2, w_only), 0u);
   EXPECT_EQ(ranking.literal_of(3, w_only), 1u);

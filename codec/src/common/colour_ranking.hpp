@@ -14,19 +14,26 @@ namespace kmq::detail {
 
 class ColourRanking {
  public:
-  /// `palette`: K entries of `channels` samples, K <= 256.
+  /// `palette`: K entries of `channels` samples, K <= 256; it must outlive the ranking.
   ColourRanking(std::span<const std::uint8_t> palette, int channels);
 
   std::uint32_t palette_size() const noexcept { return palette_size_; }
 
   /// The literal of `label`, which must not be a candidate of `near`.
-  std::uint32_t literal_of(std::uint32_t label, const Partition& near) const;
+  std::uint32_t literal_of(std::uint32_t label, const Partition& near);
 
   /// Inverse of literal_of(); `literal` must be below K - near.count (else the result is K).
-  std::uint32_t label_of(std::uint32_t literal, const Partition& near) const;
+  std::uint32_t label_of(std::uint32_t literal, const Partition& near);
 
  private:
+  // Offset of row `reference` in order_ and rank_, sorting it the first time it is needed: a
+  // small image may need few rows, and a palette of 256 costs 256 sorts.
+  std::size_t row(std::uint32_t reference);
+
+  std::span<const std::uint8_t> palette_;
+  std::size_t channels_;
   std::uint32_t palette_size_;
+  std::vector<bool> row_ready_;
   std::vector<std::uint8_t> order_;  // row r: every label by (distance from r, label)
   std::vector<std::uint8_t> rank_;   // rank_[r * K + label]: label's place in row r
 };

@@ -7,6 +7,7 @@
 
 #include <zstd.h>
 
+#include <array>
 #include <kmq/kmq.hpp>
 #include <memory>
 #include <string>
@@ -166,29 +167,39 @@ std::vector<std::uint8_t> decode_neighbour_contexts(std::span<const std::uint8_t
   return out;
 }
 
-// Unpacks a symbol stream (three base-5 digits a byte, lowest first, §5.3) in place: one byte
-// per symbol, so that the pixel loop reads symbols without a data-dependent branch.
-void unpack_symbols(Stream& stream) {
-  std::vector<std::uint8_t> symbols(stream.bytes.size() * kSymbolsPerByte);
-  for (std::size_t b = 0; b < stream.bytes.size(); ++b) {
-    std::uint32_t packed = stream.bytes[b];
-    if (packed >= kPackedByteLimit) corrupt("packed symbol byte above 124");
-    for (std::uint32_t d = 0; d < kSymbolsPerByte; ++d, packed /= kSymbolBase) {
-      symbols[b * kSymbolsPerByte + d] = static_cast<std::uint8_t>(packed % kSymbolBase);
+// A symbol stream unpacked (three base-5 digits a byte, lowest first, §5.3) to one byte per
+// symbol, so that the pixel loop reads symbols without a data-dependent branch. A sentinel
+// symbol past the end (5, which no pixel accepts) stops a reader that runs out.
+class UnpackedSymbols {
+ public:
+  explicit UnpackedSymbols(const std::vector<std::uint8_t>& packed)
+      : symbols_(packed.size() * kSymbolsPerByte + 1) {
+    for (std::size_t b = 0; b < packed.size(); ++b) {
+      std::uint32_t value = packed[b];
+      if (value >= kPackedByteLimit) corrupt("packed symbol byte above 124");
+      for (std::uint32_t d = 0; d < kSymbolsPerByte; ++d, value /= kSymbolBase) {
+        symbols_[b * kSymbolsPerByte + d] = static_cast<std::uint8_t>(value % kSymbolBase);
+      }
+    }
+    symbols_.back() = static_cast<std::uint8_t>(kSymbolBase);
+  }
+  const std::uint8_t* begin() const { return symbols_.data(); }
+
+  // Every packed byte must have been started, and the digits after the last symbol must be 0.
+  void check_consumed(const std::uint8_t* cursor) const {
+    const auto read = static_cast<std::size_t>(cursor - symbols_.data());
+    const std::size_t stored = symbols_.size() - 1;
+    if (read > stored) corrupt("symbol stream ends too early");
+    if ((read + kSymbolsPerByte - 1) / kSymbolsPerByte * kSymbolsPerByte != stored)
+      corrupt("a stream holds more data than the image uses");
+    for (std::size_t i = read; i < stored; ++i) {
+      if (symbols_[i] != 0) corrupt("padding after the last symbol of a stream is not zero");
     }
   }
-  stream.bytes = std::move(symbols);
-}
 
-// Every packed byte must have been started, and the digits after the last symbol must be 0.
-void check_symbols_consumed(const Stream& stream) {
-  const std::size_t used_bytes = (stream.position + kSymbolsPerByte - 1) / kSymbolsPerByte;
-  if (used_bytes * kSymbolsPerByte != stream.bytes.size())
-    corrupt("a stream holds more data than the image uses");
-  for (std::size_t i = stream.position; i < stream.bytes.size(); ++i) {
-    if (stream.bytes[i] != 0) corrupt("padding after the last symbol of a stream is not zero");
-  }
-}
+ private:
+  std::vector<std::uint8_t> symbols_;
+};
 
 std::vector<std::uint8_t> decode_neighbour_partitions(std::span<const std::uint8_t> data,
                                                       std::uint32_t width, std::uint64_t pixels,
@@ -203,8 +214,15 @@ std::vector<std::uint8_t> decode_neighbour_partitions(std::span<const std::uint8
                    {kPartitionStreamCount, kPartitionContexts, least_symbol_bytes,
                     least_symbol_bytes + kPartitionContexts, 1, pixels},
                    2);
-  for (int c = 0; c < kPartitionContexts; ++c) unpack_symbols(streams[static_cast<std::size_t>(c)]);
-  const ColourRanking ranking(palette, channels);
+  std::vector<UnpackedSymbols> symbols;
+  std::array<const std::uint8_t*, kPartitionContexts> cursor;
+  symbols.reserve(kPartitionContexts);
+  for (std::size_t c = 0; c < kPartitionContexts; ++c) {
+    symbols.emplace_back(streams[c].bytes);
+    streams[c].bytes = {};
+    cursor[c] = symbols[c].begin();
+  }
+  ColourRanking ranking(palette, channels);
 
   std::vector<std::uint8_t> out(static_cast<std::size_t>(pixels));
   auto label_at = [&](std::size_t i) -> std::uint32_t { return out[i]; };
@@ -212,7 +230,7 @@ std::vector<std::uint8_t> decode_neighbour_partitions(std::span<const std::uint8
   for (std::size_t y = 0, i = 0; y < height; ++y) {
     for (std::size_t x = 0; x < width; ++x, ++i) {
       const Partition near = partition_of(neighbours(label_at, width, x, y));
-      const std::uint32_t symbol = streams[static_cast<std::size_t>(near.context)].next("symbol");
+      const std::uint32_t symbol = *cursor[static_cast<std::size_t>(near.context)]++;
       std::uint32_t label;
       if (symbol < static_cast<std::uint32_t>(near.count)) {
         label = near.candidate[symbol];
@@ -224,15 +242,15 @@ std::vector<std::uint8_t> decode_neighbour_partitions(std::span<const std::uint8
                   std::to_string(palette_size - static_cast<std::uint32_t>(near.count)));
         }
         label = ranking.label_of(literal, near);
+      } else if (symbol == kSymbolBase) {
+        corrupt("symbol stream ends too early");
       } else {
         corrupt("symbol " + std::to_string(symbol) + " names no candidate");
       }
       out[i] = static_cast<std::uint8_t>(label);
     }
   }
-  for (int c = 0; c < kPartitionContexts; ++c) {
-    check_symbols_consumed(streams[static_cast<std::size_t>(c)]);
-  }
+  for (std::size_t c = 0; c < kPartitionContexts; ++c) symbols[c].check_consumed(cursor[c]);
   for (std::size_t s = kPartitionContexts; s < streams.size(); ++s) {
     if (streams[s].position != streams[s].bytes.size())
       corrupt("a stream holds more data than the image uses");

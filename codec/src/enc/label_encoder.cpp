@@ -167,7 +167,7 @@ std::vector<std::uint8_t> encode_neighbour_partitions(std::span<const std::uint1
                                                       std::span<const std::uint8_t> palette,
                                                       int channels,
                                                       const LabelEncoderSettings& settings) {
-  const ColourRanking ranking(palette, channels);
+  ColourRanking ranking(palette, channels);
   const std::size_t width = settings.width;
   const std::size_t height = width == 0 ? 0 : indices.size() / width;
   std::vector<PackedSymbols> symbols(kPartitionContexts);
