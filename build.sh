@@ -3,8 +3,9 @@
 # kmq build driver. Installs missing Debian packages, builds in Release and runs a job:
 #   ./build.sh demo            encode the bundled sample at K=16, decode it, print sizes and PSNR
 #   ./build.sh test            run the whole test suite through CTest
-#   ./build.sh bench           micro-benchmarks of the hot loops, then kmqenc/kmqdec against the
-#                              peers installed (pngquant, dwebp, cwebp, cjxl) on ../shared/corpus
+#   ./build.sh bench           micro-benchmarks of the hot loops, kmq against libimagequant
+#                              in-process, then kmqenc/kmqdec against the peers installed
+#                              (pngquant, dwebp, cwebp, cjxl) on ../shared/corpus
 #   ./build.sh asan            build with AddressSanitizer+UBSan (LeakSanitizer included), run
 #                              the whole test suite
 #   ./build.sh tsan            build with ThreadSanitizer, run the concurrency tests
@@ -79,9 +80,13 @@ case "$job" in
     tests/packaging_test.sh "$BUILD_DIR" shared
     ;;
   bench)
-    install_missing "${PACKAGES[@]}" libbenchmark-dev
+    install_missing "${PACKAGES[@]}" libbenchmark-dev libimagequant-dev
     build -DKMQ_BUILD_BENCHMARKS=ON
     "$BUILD_DIR"/bench/kmq_benchmarks --benchmark_min_time=0.2
+    if [ -x "$BUILD_DIR/bench/liq_compare" ] && [ -d ../shared/corpus ]; then
+      # In-process quantize + remap against libimagequant on 1, 4 and 14.7 MP photos.
+      "$BUILD_DIR"/bench/liq_compare --runs 3 ../shared/corpus/{coffee.png,eveningglow_2560x1600.jpg,path_2560x1600.jpg,icecold_5120x2880.png}
+    fi
     missing_peers=()
     for peer in pngquant dwebp cwebp cjxl optipng convert; do
       command -v "$peer" >/dev/null || missing_peers+=("$peer")

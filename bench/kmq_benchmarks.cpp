@@ -56,7 +56,7 @@ void BM_EncodeLabels(benchmark::State& state) {
   for (auto _ : state) benchmark::DoNotOptimize(kmq::encode_indexed(indexed, options));
   state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(photo().pixel_count()));
 }
-BENCHMARK(BM_EncodeLabels)->ArgsProduct({{3, 19}, {1, 2}})->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_EncodeLabels)->ArgsProduct({{3, 19}, {1, 2, 3}})->Unit(benchmark::kMillisecond);
 
 void BM_Decode(benchmark::State& state) {
   kmq::EncodeOptions options;
@@ -66,7 +66,7 @@ void BM_Decode(benchmark::State& state) {
   for (auto _ : state) benchmark::DoNotOptimize(kmq::decode(file));
   state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(photo().pixel_count()));
 }
-BENCHMARK(BM_Decode)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_Decode)->Arg(1)->Arg(2)->Arg(3)->Unit(benchmark::kMillisecond);
 
 }  // namespace
 

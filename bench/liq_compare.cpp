@@ -1,0 +1,131 @@
+// SPDX-License-Identifier: MIT
+// In-process comparison with libimagequant (pngquant's library): quantize + remap of the same
+// RGBA pixels, no file I/O, no dithering, each side's default speed settings and all cores.
+// Prints the median wall time of each, their ratio and the PSNR of each result.
+// Usage: liq_compare [--runs N] [--colors K,K...] IMAGE...
+#include <libimagequant.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <kmq/io.hpp>
+#include <kmq/kmq.hpp>
+#include <memory>
+#include <sstream>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+struct LiqDeleter {
+  void operator()(liq_attr* attr) const noexcept { liq_attr_destroy(attr); }
+  void operator()(liq_image* image) const noexcept { liq_image_destroy(image); }
+  void operator()(liq_result* result) const noexcept { liq_result_destroy(result); }
+};
+
+double median(std::vector<double> values) {
+  std::sort(values.begin(), values.end());
+  return values[values.size() / 2];
+}
+
+// One libimagequant run: the RGB image as an RGBA palette image.
+kmq::IndexedImage liq_quantize_and_remap(const kmq::Image& rgba, int colors) {
+  std::unique_ptr<liq_attr, LiqDeleter> attr(liq_attr_create());
+  if (!attr || liq_set_max_colors(attr.get(), colors) != LIQ_OK)
+    throw std::runtime_error("libimagequant: bad attributes");
+  std::unique_ptr<liq_image, LiqDeleter> image(
+      liq_image_create_rgba(attr.get(), rgba.data().data(), rgba.width(), rgba.height(), 0));
+  if (!image) throw std::runtime_error("libimagequant: cannot wrap the image");
+  liq_result* raw_result = nullptr;
+  if (liq_image_quantize(image.get(), attr.get(), &raw_result) != LIQ_OK)
+    throw std::runtime_error("libimagequant: quantization failed");
+  std::unique_ptr<liq_result, LiqDeleter> result(raw_result);
+  liq_set_dithering_level(result.get(), 0);
+  std::vector<std::uint8_t> indices(rgba.pixel_count());
+  if (liq_write_remapped_image(result.get(), image.get(), indices.data(), indices.size()) != LIQ_OK)
+    throw std::runtime_error("libimagequant: remapping failed");
+  const liq_palette* palette = liq_get_palette(result.get());
+  kmq::IndexedImage out;
+  out.width = rgba.width();
+  out.height = rgba.height();
+  out.channels = 3;
+  for (unsigned i = 0; i < palette->count; ++i) {
+    out.palette.insert(out.palette.end(),
+                       {palette->entries[i].r, palette->entries[i].g, palette->entries[i].b});
+  }
+  out.indices.assign(indices.begin(), indices.end());
+  return out;
+}
+
+template <class Run>
+double median_seconds(int runs, const Run& run) {
+  std::vector<double> seconds;
+  for (int r = 0; r < runs; ++r) {
+    const auto start = Clock::now();
+    run();
+    seconds.push_back(std::chrono::duration<double>(Clock::now() - start).count());
+  }
+  return median(seconds);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  int runs = 5;
+  std::vector<int> color_counts = {16, 256};
+  std::vector<std::string> images;
+  for (int i = 1; i < argc; ++i) {
+    const std::string argument = argv[i];
+    if (argument == "--runs" && i + 1 < argc) {
+      runs = std::max(1, std::atoi(argv[++i]));
+    } else if (argument == "--colors" && i + 1 < argc) {
+      color_counts.clear();
+      std::stringstream list(argv[++i]);
+      for (std::string item; std::getline(list, item, ',');)
+        color_counts.push_back(std::stoi(item));
+    } else {
+      images.push_back(argument);
+    }
+  }
+  if (images.empty()) {
+    std::fprintf(stderr, "usage: liq_compare [--runs N] [--colors K,K...] IMAGE...\n");
+    return 2;
+  }
+  std::printf("%-28s %5s %6s %10s %10s %7s %9s %9s\n", "image", "K", "MP", "kmq ms", "liq ms",
+              "kmq/liq", "kmq dB", "liq dB");
+  try {
+    for (const std::string& name : images) {
+      const kmq::Image rgb = kmq::io::read_image(kmq::io::read_file(name));
+      if (rgb.channels() != 3) throw std::runtime_error(name + ": RGB images only");
+      kmq::Image rgba(rgb.width(), rgb.height(), 4);  // libimagequant's input layout
+      for (std::size_t p = 0; p < rgb.pixel_count(); ++p) {
+        std::copy_n(&rgb.data()[3 * p], 3, &rgba.data()[4 * p]);
+        rgba.data()[4 * p + 3] = 255;
+      }
+      for (const int colors : color_counts) {
+        kmq::EncodeOptions options;
+        options.colors = colors;
+        kmq::IndexedImage ours, theirs;
+        const double kmq_seconds =
+            median_seconds(runs, [&] { ours = kmq::quantize(rgb, options); });
+        const double liq_seconds =
+            median_seconds(runs, [&] { theirs = liq_quantize_and_remap(rgba, colors); });
+        const std::string base = name.substr(name.find_last_of('/') + 1);
+        std::printf("%-28s %5d %6.1f %10.1f %10.1f %7.2f %9.3f %9.3f\n", base.c_str(), colors,
+                    static_cast<double>(rgb.pixel_count()) / 1e6, 1e3 * kmq_seconds,
+                    1e3 * liq_seconds, kmq_seconds / liq_seconds, kmq::psnr(rgb, kmq::expand(ours)),
+                    kmq::psnr(rgb, kmq::expand(theirs)));
+        std::fflush(stdout);
+      }
+    }
+  } catch (const std::exception& error) {
+    std::fprintf(stderr, "liq_compare: %s\n", error.what());
+    return 1;
+  }
+  return 0;
+}
