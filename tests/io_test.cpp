@@ -304,6 +304,21 @@ TEST(PnmWrite, PpmAndPamRoundTrip) {
   EXPECT_EQ(kmq::io::read_image(kmq::io::write_pnm(rgba)), rgba);
 }
 
+TEST(PnmWrite, HeaderPlusSamplesIsTheWholeFile) {
+  for (const auto& image :
+       {kmq::testing::gradient_image(9, 4), kmq::testing::half_transparent_image(8, 3)}) {
+    for (const bool pam : {false, true}) {
+      if (!pam && image.channels() == 4) {
+        EXPECT_THROW(kmq::io::netpbm_header(image.width(), image.height(), 4, false), kmq::Error);
+        continue;
+      }
+      Bytes pieces = kmq::io::netpbm_header(image.width(), image.height(), image.channels(), pam);
+      pieces.insert(pieces.end(), image.data().begin(), image.data().end());
+      EXPECT_EQ(pieces, pam ? kmq::io::write_pam(image) : kmq::io::write_pnm(image));
+    }
+  }
+}
+
 TEST(PnmRead, MalformedHeadersAndShortDataAreErrors) {
   const Bytes cases[] = {
       text("P6\n2 1\n255\n", {1, 2, 3}),  // short
@@ -350,6 +365,31 @@ TEST(Files, AtomicWriteReplacesCompletelyAndLeavesNoTemporaryFile) {
     EXPECT_EQ(e.category(), kmq::ErrorCategory::io);
   }
   EXPECT_THROW(kmq::io::read_file(folder / "absent"), kmq::Error);
+  std::filesystem::remove_all(folder);
+}
+
+TEST(Files, AtomicWriteInPiecesKeepsTheirOrderAndLeavesNothingWhenProductionFails) {
+  const auto folder =
+      std::filesystem::temp_directory_path() / ("kmq_io_pieces_" + std::to_string(::getpid()));
+  std::filesystem::create_directories(folder);
+  const auto path = folder / "out.bin";
+  kmq::io::write_file_atomically(path, [](const kmq::io::ByteSink& sink) {
+    sink(Bytes{1, 2});
+    sink(Bytes{});
+    sink(Bytes{3});
+  });
+  EXPECT_EQ(kmq::io::read_file(path), (Bytes{1, 2, 3}));
+  const auto fresh = folder / "fresh.bin";
+  EXPECT_THROW(kmq::io::write_file_atomically(fresh,
+                                              [](const kmq::io::ByteSink& sink) {
+                                                sink(Bytes{9, 9});
+                                                throw kmq::Error(kmq::ErrorCategory::corrupt_file,
+                                                                 "half way");
+                                              }),
+               kmq::Error);
+  std::size_t entries = 0;
+  for ([[maybe_unused]] const auto& entry : std::filesystem::directory_iterator(folder)) ++entries;
+  EXPECT_EQ(entries, 1u);  // out.bin only: no fresh.bin, no temporary file
   std::filesystem::remove_all(folder);
 }
 

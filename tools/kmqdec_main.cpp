@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 // kmqdec: decodes a .kmq file to PNG, JPEG, PPM or PAM.
+#include <algorithm>
 #include <cstdio>
 #include <iostream>
 #include <kmq/io.hpp>
@@ -23,6 +24,27 @@ kmq::io::FileFormat parse_format(const std::string& name) {
     throw kmq::tools::UsageError("unknown output format '" + name + "' (png, jpg, ppm, pam)");
   }
   return format;
+}
+
+// Writes the decoded pixels as PPM or PAM a band of rows at a time, so that the whole RGB image
+// never sits in memory next to its encoded copy: the index map and one band are all it needs.
+void write_netpbm_in_bands(const std::string& output, const kmq::IndexedImage& indexed, bool pam) {
+  const std::size_t width = static_cast<std::size_t>(indexed.width);
+  const std::size_t channels = static_cast<std::size_t>(indexed.channels);
+  const std::size_t band_rows = std::max<std::size_t>(1, (1u << 20) / (width * channels));
+  kmq::io::write_file_atomically(output, [&](const kmq::io::ByteSink& sink) {
+    sink(kmq::io::netpbm_header(indexed.width, indexed.height, indexed.channels, pam));
+    std::vector<std::uint8_t> band;
+    for (std::size_t y = 0; y < static_cast<std::size_t>(indexed.height); y += band_rows) {
+      const std::size_t rows = std::min(band_rows, static_cast<std::size_t>(indexed.height) - y);
+      band.resize(rows * width * channels);
+      const std::uint16_t* index = &indexed.indices[y * width];
+      for (std::size_t p = 0; p < rows * width; ++p) {
+        std::copy_n(&indexed.palette[index[p] * channels], channels, &band[p * channels]);
+      }
+      sink(band);
+    }
+  });
 }
 
 int run(int argc, char** argv) {
@@ -63,8 +85,21 @@ int run(int argc, char** argv) {
   }
   kmq::tools::check_output_path(input, output, values.count("force") > 0);
 
-  const std::vector<std::uint8_t> file = kmq::io::read_file(input);
+  std::vector<std::uint8_t> file = kmq::io::read_file(input);
   const kmq::DecodeOptions decode_options{max_pixels};
+  auto report_psnr = [&](const kmq::Image& decoded) {
+    const kmq::Image original = kmq::io::read_image(kmq::io::read_file(reference), {max_pixels});
+    std::fprintf(stderr, "kmqdec: psnr %.3f dB against %s\n", kmq::psnr(original, decoded),
+                 reference.c_str());
+  };
+  if (format == kmq::io::FileFormat::pam || format == kmq::io::FileFormat::ppm) {
+    const kmq::IndexedImage indexed = kmq::decode_indexed(file, decode_options);
+    const bool pam = format == kmq::io::FileFormat::pam || indexed.channels == 4;
+    if (reference.empty()) std::vector<std::uint8_t>().swap(file);  // no longer needed
+    write_netpbm_in_bands(output, indexed, pam);
+    if (!reference.empty()) report_psnr(kmq::expand(indexed));
+    return kmq::tools::kExitOk;
+  }
   std::vector<std::uint8_t> encoded;
   switch (format) {
     case kmq::io::FileFormat::png:
@@ -77,19 +112,11 @@ int run(int argc, char** argv) {
                                         std::cerr << "kmqdec: warning: " << message << "\n";
                                     });
       break;
-    case kmq::io::FileFormat::pam:
-      encoded = kmq::io::write_pam(kmq::decode(file, decode_options));
-      break;
     default:
-      encoded = kmq::io::write_pnm(kmq::decode(file, decode_options));
-      break;
+      throw kmq::tools::UsageError("unsupported output format");
   }
   kmq::io::write_file_atomically(output, encoded);
-  if (!reference.empty()) {
-    const kmq::Image original = kmq::io::read_image(kmq::io::read_file(reference), {max_pixels});
-    std::fprintf(stderr, "kmqdec: psnr %.3f dB against %s\n",
-                 kmq::psnr(original, kmq::decode(file, decode_options)), reference.c_str());
-  }
+  if (!reference.empty()) report_psnr(kmq::decode(file, decode_options));
   return kmq::tools::kExitOk;
 }
 

@@ -92,12 +92,19 @@ std::vector<std::uint8_t> read_file(const std::filesystem::path& path) {
 }
 
 void write_file_atomically(const std::filesystem::path& path, std::span<const std::uint8_t> bytes) {
+  write_file_atomically(path, [&](const ByteSink& sink) { sink(bytes); });
+}
+
+void write_file_atomically(const std::filesystem::path& path,
+                           const std::function<void(const ByteSink&)>& produce) {
   if (path == "-") {
-    write_all(STDOUT_FILENO, bytes, "standard output");
+    produce([](std::span<const std::uint8_t> piece) {
+      write_all(STDOUT_FILENO, piece, "standard output");
+    });
     return;
   }
   TemporaryFile temporary(path);
-  write_all(temporary.fd(), bytes, path);
+  produce([&](std::span<const std::uint8_t> piece) { write_all(temporary.fd(), piece, path); });
   temporary.commit(path);
 }
 

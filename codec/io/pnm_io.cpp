@@ -133,17 +133,8 @@ PnmHeader read_netpbm_header(HeaderReader& reader, std::uint64_t depth) {
 
 std::vector<std::uint8_t> write_netpbm(const Image& image, bool pam) {
   if (image.empty()) throw Error(ErrorCategory::bad_input, "PNM: cannot write an empty image");
-  const std::string dims = std::to_string(image.width()) + " " + std::to_string(image.height());
-  std::string header;
-  if (pam) {
-    header = "P7\nWIDTH " + std::to_string(image.width()) + "\nHEIGHT " +
-             std::to_string(image.height()) + "\nDEPTH " + std::to_string(image.channels()) +
-             "\nMAXVAL 255\nTUPLTYPE " + (image.channels() == 4 ? "RGB_ALPHA" : "RGB") +
-             "\nENDHDR\n";
-  } else {
-    header = "P6\n" + dims + "\n255\n";
-  }
-  std::vector<std::uint8_t> out(header.begin(), header.end());
+  std::vector<std::uint8_t> out =
+      netpbm_header(image.width(), image.height(), image.channels(), pam);
   out.insert(out.end(), image.data().begin(), image.data().end());
   return out;
 }
@@ -203,6 +194,21 @@ Image read_pnm(std::span<const std::uint8_t> bytes, const ReadOptions& options) 
     if (has_alpha) pixel[3] = sample(base + depth - 1);
   }
   return image;
+}
+
+std::vector<std::uint8_t> netpbm_header(int width, int height, int channels, bool pam) {
+  if (!pam && channels != 3) {
+    throw Error(ErrorCategory::bad_input, "PPM holds RGB only: use PAM for alpha");
+  }
+  std::string header;
+  if (pam) {
+    header = "P7\nWIDTH " + std::to_string(width) + "\nHEIGHT " + std::to_string(height) +
+             "\nDEPTH " + std::to_string(channels) + "\nMAXVAL 255\nTUPLTYPE " +
+             (channels == 4 ? "RGB_ALPHA" : "RGB") + "\nENDHDR\n";
+  } else {
+    header = "P6\n" + std::to_string(width) + " " + std::to_string(height) + "\n255\n";
+  }
+  return {header.begin(), header.end()};
 }
 
 std::vector<std::uint8_t> write_pnm(const Image& image) {

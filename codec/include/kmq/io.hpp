@@ -47,6 +47,10 @@ std::vector<std::uint8_t> write_jpeg(const Image& image, int quality,
 std::vector<std::uint8_t> write_pnm(const Image& image);
 /// PAM (P7) with TUPLTYPE RGB or RGB_ALPHA.
 std::vector<std::uint8_t> write_pam(const Image& image);
+/// The header of write_pnm() (pam = false: P6, RGB only) or write_pam() for an image of this
+/// shape; the samples follow it exactly as Image stores them, so large images can be written
+/// in pieces.
+std::vector<std::uint8_t> netpbm_header(int width, int height, int channels, bool pam);
 
 /// Reads a whole file ("-" reads standard input). Throws Error(io).
 std::vector<std::uint8_t> read_file(const std::filesystem::path& path);
@@ -55,5 +59,12 @@ std::vector<std::uint8_t> read_file(const std::filesystem::path& path);
 /// only when complete; on failure nothing is left behind. "-" writes standard output.
 /// Throws Error(io).
 void write_file_atomically(const std::filesystem::path& path, std::span<const std::uint8_t> bytes);
+
+/// Receives the next piece of a file being written.
+using ByteSink = std::function<void(std::span<const std::uint8_t>)>;
+/// The same for a file made piece by piece: `produce` passes every piece, in order, to the sink
+/// it is given. If `produce` or a write throws, nothing is left behind.
+void write_file_atomically(const std::filesystem::path& path,
+                           const std::function<void(const ByteSink&)>& produce);
 
 }  // namespace kmq::io
