@@ -62,6 +62,17 @@ kmq::IndexedImage liq_quantize_and_remap(const kmq::Image& rgba, int colors) {
   return out;
 }
 
+// PNGs often carry an alpha channel that is opaque everywhere: compare on RGB then.
+kmq::Image opaque_as_rgb(const kmq::Image& image, const std::string& name) {
+  if (image.channels() == 3) return image;
+  kmq::Image rgb(image.width(), image.height(), 3);
+  for (std::size_t p = 0; p < image.pixel_count(); ++p) {
+    if (image.data()[4 * p + 3] != 255) throw std::runtime_error(name + ": not opaque");
+    std::copy_n(&image.data()[4 * p], 3, &rgb.data()[3 * p]);
+  }
+  return rgb;
+}
+
 template <class Run>
 double median_seconds(int runs, const Run& run) {
   std::vector<double> seconds;
@@ -100,8 +111,7 @@ int main(int argc, char** argv) {
               "kmq/liq", "kmq dB", "liq dB");
   try {
     for (const std::string& name : images) {
-      const kmq::Image rgb = kmq::io::read_image(kmq::io::read_file(name));
-      if (rgb.channels() != 3) throw std::runtime_error(name + ": RGB images only");
+      const kmq::Image rgb = opaque_as_rgb(kmq::io::read_image(kmq::io::read_file(name)), name);
       kmq::Image rgba(rgb.width(), rgb.height(), 4);  // libimagequant's input layout
       for (std::size_t p = 0; p < rgb.pixel_count(); ++p) {
         std::copy_n(&rgb.data()[3 * p], 3, &rgba.data()[4 * p]);
