@@ -2,6 +2,7 @@
 // kmqdec: decodes a .kmq file to PNG, JPEG, PPM or PAM.
 #include <algorithm>
 #include <cstdio>
+#include <cstring>
 #include <iostream>
 #include <kmq/io.hpp>
 #include <kmq/kmq.hpp>
@@ -39,8 +40,16 @@ void write_netpbm_in_bands(const std::string& output, const kmq::IndexedImage& i
       const std::size_t rows = std::min(band_rows, static_cast<std::size_t>(indexed.height) - y);
       band.resize(rows * width * channels);
       const std::uint16_t* index = &indexed.indices[y * width];
-      for (std::size_t p = 0; p < rows * width; ++p) {
-        std::copy_n(&indexed.palette[index[p] * channels], channels, &band[p * channels]);
+      const std::uint8_t* palette = indexed.palette.data();
+      std::uint8_t* out = band.data();
+      // A fixed-size copy per pixel compiles to plain moves; std::copy_n with a run-time
+      // length was a tenth of kmqdec's time.
+      if (channels == 3) {
+        for (std::size_t p = 0; p < rows * width; ++p)
+          std::memcpy(out + 3 * p, palette + 3 * index[p], 3);
+      } else {
+        for (std::size_t p = 0; p < rows * width; ++p)
+          std::memcpy(out + 4 * p, palette + 4 * index[p], 4);
       }
       sink(band);
     }

@@ -201,6 +201,12 @@ class UnpackedSymbols {
   std::vector<std::uint8_t> symbols_;
 };
 
+// A symbol above the candidate count, or the sentinel after a stream's end.
+[[noreturn]] void bad_symbol(std::uint32_t symbol) {
+  if (symbol == kSymbolBase) corrupt("symbol stream ends too early");
+  corrupt("symbol " + std::to_string(symbol) + " names no candidate");
+}
+
 std::vector<std::uint8_t> decode_neighbour_partitions(std::span<const std::uint8_t> data,
                                                       std::uint32_t width, std::uint64_t pixels,
                                                       std::uint32_t palette_size,
@@ -226,29 +232,55 @@ std::vector<std::uint8_t> decode_neighbour_partitions(std::span<const std::uint8
 
   std::vector<std::uint8_t> out(static_cast<std::size_t>(pixels));
   auto label_at = [&](std::size_t i) -> std::uint32_t { return out[i]; };
-  const std::size_t height = static_cast<std::size_t>(pixels / width);
-  for (std::size_t y = 0, i = 0; y < height; ++y) {
-    for (std::size_t x = 0; x < width; ++x, ++i) {
-      const Partition near = partition_of(neighbours(label_at, width, x, y));
-      const std::uint32_t symbol = *cursor[static_cast<std::size_t>(near.context)]++;
-      std::uint32_t label;
-      if (symbol < static_cast<std::uint32_t>(near.count)) {
-        label = near.candidate[symbol];
-      } else if (symbol == static_cast<std::uint32_t>(near.count)) {
-        const std::uint32_t literal = streams[kPartitionContexts + near.count - 1].next("literal");
-        if (literal + static_cast<std::uint32_t>(near.count) >= palette_size) {
-          corrupt("literal " + std::to_string(literal) + " is not below K - " +
-                  std::to_string(near.count) + " = " +
-                  std::to_string(palette_size - static_cast<std::uint32_t>(near.count)));
-        }
-        label = ranking.label_of(literal, near);
-      } else if (symbol == kSymbolBase) {
-        corrupt("symbol stream ends too early");
-      } else {
-        corrupt("symbol " + std::to_string(symbol) + " names no candidate");
-      }
-      out[i] = static_cast<std::uint8_t>(label);
+  // §5.3 step 3: an unseen label.
+  auto escaped = [&](const Partition& near) -> std::uint32_t {
+    const std::uint32_t literal = streams[kPartitionContexts + near.count - 1].next("literal");
+    if (literal + static_cast<std::uint32_t>(near.count) >= palette_size) {
+      corrupt("literal " + std::to_string(literal) + " is not below K - " +
+              std::to_string(near.count) + " = " +
+              std::to_string(palette_size - static_cast<std::uint32_t>(near.count)));
     }
+    return ranking.label_of(literal, near);
+  };
+  // §5.3 steps 1-4 for any pixel.
+  auto decode_pixel = [&](const Neighbours& around) -> std::uint32_t {
+    const Partition near = partition_of(around);
+    const std::uint32_t symbol = *cursor[static_cast<std::size_t>(near.context)]++;
+    if (symbol < static_cast<std::uint32_t>(near.count)) return near.candidate[symbol];
+    if (symbol == static_cast<std::uint32_t>(near.count)) return escaped(near);
+    bad_symbol(symbol);
+  };
+  const std::size_t height = static_cast<std::size_t>(pixels / width);
+  for (std::size_t y = 0; y < height; ++y) {
+    std::uint8_t* row = out.data() + y * width;
+    if (y == 0 || width < 3) {
+      for (std::size_t x = 0; x < width; ++x) {
+        row[x] = static_cast<std::uint8_t>(decode_pixel(neighbours(label_at, width, x, y)));
+      }
+      continue;
+    }
+    // Inside the image most pixels repeat four equal neighbours (context 0). Their chain from
+    // one label to the next is kept short: W stays in a register, context 0's cursor too.
+    const std::uint8_t* above = row - width;
+    std::uint32_t w = decode_pixel(neighbours(label_at, width, 0, y));
+    row[0] = static_cast<std::uint8_t>(w);
+    const std::uint8_t* flat = cursor[0];
+    for (std::size_t x = 1; x + 1 < width; ++x) {
+      const std::uint32_t n = above[x], ne = above[x + 1], nw = above[x - 1];
+      if (w == n && w == ne && w == nw) {
+        const std::uint32_t symbol = *flat++;
+        if (symbol != 0) {
+          if (symbol != 1) bad_symbol(symbol);
+          w = escaped(partition_of({w, n, ne, nw}));
+        }
+      } else {
+        w = decode_pixel({w, n, ne, nw});  // never context 0
+      }
+      row[x] = static_cast<std::uint8_t>(w);
+    }
+    cursor[0] = flat;
+    row[width - 1] =
+        static_cast<std::uint8_t>(decode_pixel(neighbours(label_at, width, width - 1, y)));
   }
   for (std::size_t c = 0; c < kPartitionContexts; ++c) symbols[c].check_consumed(cursor[c]);
   for (std::size_t s = kPartitionContexts; s < streams.size(); ++s) {
