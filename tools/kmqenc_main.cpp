@@ -113,12 +113,17 @@ FileResult encode_one(const std::string& input, const std::string& output, const
   const auto start = std::chrono::steady_clock::now();
   try {
     kmq::tools::check_output_path(input, output, settings.force);
-    const std::vector<std::uint8_t> bytes = kmq::io::read_file(input);
-    const kmq::Image image = kmq::io::read_image(bytes, {settings.max_pixels});
+    // The encoded input is dropped as soon as it is decoded: quantizing does not need it.
+    std::size_t input_bytes = 0;
+    const kmq::Image image = [&] {
+      const std::vector<std::uint8_t> bytes = kmq::io::read_file(input);
+      input_bytes = bytes.size();
+      return kmq::io::read_image(bytes, {settings.max_pixels});
+    }();
     const std::vector<std::uint8_t> file = kmq::encode(image, options, &result.stats);
     kmq::io::write_file_atomically(output, file);
     result.ok = true;
-    result.input_bytes = bytes.size();
+    result.input_bytes = input_bytes;
     result.output_bytes = file.size();
     result.width = image.width();
     result.height = image.height();

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // Whole-file reading and crash-safe writing (temporary file + rename), with "-" for stdio.
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -75,6 +76,12 @@ std::vector<std::uint8_t> read_file(const std::filesystem::path& path) {
   const int fd = is_stdin ? STDIN_FILENO : ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) io_error(path, std::strerror(errno));
   std::vector<std::uint8_t> bytes;
+  // A regular file's size is known: read into exactly that much (growth by doubling could
+  // hold up to twice the file). Pipes and files that change while read still work.
+  struct stat status {};
+  if (!is_stdin && ::fstat(fd, &status) == 0 && S_ISREG(status.st_mode) && status.st_size > 0) {
+    bytes.reserve(static_cast<std::size_t>(status.st_size));
+  }
   std::uint8_t buffer[1 << 16];
   for (;;) {
     const ssize_t n = ::read(fd, buffer, sizeof buffer);
