@@ -115,23 +115,32 @@ FileResult encode_one(const std::string& input, const std::string& output, const
     kmq::tools::check_output_path(input, output, settings.force);
     // The encoded input is dropped as soon as it is decoded: quantizing does not need it.
     std::size_t input_bytes = 0;
-    const kmq::Image image = [&] {
+    kmq::Image image = [&] {
       const std::vector<std::uint8_t> bytes = kmq::io::read_file(input);
       input_bytes = bytes.size();
       return kmq::io::read_image(bytes, {settings.max_pixels});
     }();
-    const std::vector<std::uint8_t> file = kmq::encode(image, options, &result.stats);
+    result.width = image.width();
+    result.height = image.height();
+    result.channels = image.channels();
+    const auto pixels = static_cast<double>(image.pixel_count());
+    std::vector<std::uint8_t> file;
+    if (options.max_bytes == 0) {
+      // As kmq::encode() does, but the pixels are released before the labels are coded.
+      const kmq::IndexedImage indexed = kmq::quantize(image, options, &result.stats);
+      image = kmq::Image();
+      file = kmq::encode_indexed(indexed, options);
+    } else {
+      file = kmq::encode(image, options, &result.stats);  // tries several K on the pixels
+    }
     kmq::io::write_file_atomically(output, file);
     result.ok = true;
     result.input_bytes = input_bytes;
     result.output_bytes = file.size();
-    result.width = image.width();
-    result.height = image.height();
-    result.channels = image.channels();
     result.psnr =
         result.stats.mse > 0 ? 10 * std::log10(255.0 * 255.0 / result.stats.mse) : INFINITY;
-    result.label_bits_per_pixel = 8.0 * static_cast<double>(kmq::inspect(file).label_bytes) /
-                                  static_cast<double>(image.pixel_count());
+    result.label_bits_per_pixel =
+        8.0 * static_cast<double>(kmq::inspect(file).label_bytes) / pixels;
   } catch (const kmq::tools::UsageError& e) {
     result.error = e.what();
     result.exit_code = kmq::tools::kExitUsage;
