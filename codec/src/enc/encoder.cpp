@@ -183,7 +183,8 @@ std::vector<std::uint8_t> encode(const Image& image, const EncodeOptions& option
       const IndexedImage indexed = detail::make_indexed(prepared, choice, options);
       Trial trial;
       trial.file = encode_indexed(indexed, options);
-      detail::describe(prepared, choice, indexed, options, trial.stats);
+      detail::describe(prepared, choice, options, trial.stats,
+                       options.dither > 0 ? &indexed : nullptr);
       found = trials.emplace(k, std::move(trial)).first;
     }
     return found->second.file.size() <= options.max_bytes;

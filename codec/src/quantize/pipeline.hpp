@@ -70,8 +70,10 @@ double target_mse(const EncodeOptions& options);
 
 namespace kmq::detail {
 
-/// Fills the stats of a finished palette image.
+/// Fills the stats of a palette choice. With dithering the MSE needs the dithered image, else
+/// it comes from the colour histogram (so the index map may be made afterwards).
 void describe(const PreparedImage& prepared, const PaletteChoice& choice,
-              const IndexedImage& indexed, const EncodeOptions& options, QuantizeStats& stats);
+              const EncodeOptions& options, QuantizeStats& stats,
+              const IndexedImage* dithered = nullptr);
 
 }  // namespace kmq::detail
