@@ -70,13 +70,18 @@ inline constexpr std::array<Pattern, 64> kPatterns = patterns();
 
 }  // namespace partition_detail
 
+/// The six equalities among W, N, NE, NW as an index into partition_detail::kPatterns.
+inline std::size_t pattern_bits(const Neighbours& near) {
+  return static_cast<std::size_t>(near.n == near.w) |
+         static_cast<std::size_t>(near.ne == near.w) << 1 |
+         static_cast<std::size_t>(near.ne == near.n) << 2 |
+         static_cast<std::size_t>(near.nw == near.w) << 3 |
+         static_cast<std::size_t>(near.nw == near.n) << 4 |
+         static_cast<std::size_t>(near.nw == near.ne) << 5;
+}
+
 inline Partition partition_of(const Neighbours& near) {
-  const int bits =
-      static_cast<int>(near.n == near.w) | static_cast<int>(near.ne == near.w) << 1 |
-      static_cast<int>(near.ne == near.n) << 2 | static_cast<int>(near.nw == near.w) << 3 |
-      static_cast<int>(near.nw == near.n) << 4 | static_cast<int>(near.nw == near.ne) << 5;
-  const partition_detail::Pattern& pattern =
-      partition_detail::kPatterns[static_cast<std::size_t>(bits)];
+  const partition_detail::Pattern& pattern = partition_detail::kPatterns[pattern_bits(near)];
   const std::uint32_t value[4] = {near.w, near.n, near.ne, near.nw};
   Partition result;
   result.count = pattern.count;

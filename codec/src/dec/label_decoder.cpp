@@ -273,8 +273,21 @@ std::vector<std::uint8_t> decode_neighbour_partitions(std::span<const std::uint8
           if (symbol != 1) bad_symbol(symbol);
           w = escaped(partition_of({w, n, ne, nw}));
         }
-      } else {
-        w = decode_pixel({w, n, ne, nw});  // never context 0
+      } else {  // never context 0
+        // The candidate comes from the four labels packed in one register (K <= 256): no
+        // candidate array is built unless the label is unseen.
+        const Neighbours around{w, n, ne, nw};
+        const partition_detail::Pattern& pattern =
+            partition_detail::kPatterns[pattern_bits(around)];
+        const std::uint32_t symbol = *cursor[static_cast<std::size_t>(pattern.context)]++;
+        if (symbol < static_cast<std::uint32_t>(pattern.count)) {
+          const std::uint32_t packed = w | n << 8 | ne << 16 | nw << 24;
+          w = packed >> (8 * pattern.first[symbol]) & 0xFF;
+        } else if (symbol == static_cast<std::uint32_t>(pattern.count)) {
+          w = escaped(partition_of(around));
+        } else {
+          bad_symbol(symbol);
+        }
       }
       row[x] = static_cast<std::uint8_t>(w);
     }
