@@ -242,12 +242,16 @@ std::vector<std::uint8_t> decode_neighbour_partitions(std::span<const std::uint8
     }
     return ranking.label_of(literal, near);
   };
-  // §5.3 steps 1-4 for any pixel.
+  // §5.3 steps 1-4 for any pixel. A seen label comes from the four labels packed in one
+  // register (K <= 256): the candidate array is built only for an unseen label.
   auto decode_pixel = [&](const Neighbours& around) -> std::uint32_t {
-    const Partition near = partition_of(around);
-    const std::uint32_t symbol = *cursor[static_cast<std::size_t>(near.context)]++;
-    if (symbol < static_cast<std::uint32_t>(near.count)) return near.candidate[symbol];
-    if (symbol == static_cast<std::uint32_t>(near.count)) return escaped(near);
+    const partition_detail::Pattern& pattern = partition_detail::kPatterns[pattern_bits(around)];
+    const std::uint32_t symbol = *cursor[static_cast<std::size_t>(pattern.context)]++;
+    if (symbol < static_cast<std::uint32_t>(pattern.count)) {
+      const std::uint32_t packed = around.w | around.n << 8 | around.ne << 16 | around.nw << 24;
+      return packed >> (8 * pattern.first[symbol]) & 0xFF;
+    }
+    if (symbol == static_cast<std::uint32_t>(pattern.count)) return escaped(partition_of(around));
     bad_symbol(symbol);
   };
   const std::size_t height = static_cast<std::size_t>(pixels / width);
@@ -273,21 +277,8 @@ std::vector<std::uint8_t> decode_neighbour_partitions(std::span<const std::uint8
           if (symbol != 1) bad_symbol(symbol);
           w = escaped(partition_of({w, n, ne, nw}));
         }
-      } else {  // never context 0
-        // The candidate comes from the four labels packed in one register (K <= 256): no
-        // candidate array is built unless the label is unseen.
-        const Neighbours around{w, n, ne, nw};
-        const partition_detail::Pattern& pattern =
-            partition_detail::kPatterns[pattern_bits(around)];
-        const std::uint32_t symbol = *cursor[static_cast<std::size_t>(pattern.context)]++;
-        if (symbol < static_cast<std::uint32_t>(pattern.count)) {
-          const std::uint32_t packed = w | n << 8 | ne << 16 | nw << 24;
-          w = packed >> (8 * pattern.first[symbol]) & 0xFF;
-        } else if (symbol == static_cast<std::uint32_t>(pattern.count)) {
-          w = escaped(partition_of(around));
-        } else {
-          bad_symbol(symbol);
-        }
+      } else {
+        w = decode_pixel({w, n, ne, nw});  // never context 0
       }
       row[x] = static_cast<std::uint8_t>(w);
     }
@@ -296,10 +287,7 @@ std::vector<std::uint8_t> decode_neighbour_partitions(std::span<const std::uint8
         static_cast<std::uint8_t>(decode_pixel(neighbours(label_at, width, width - 1, y)));
   }
   for (std::size_t c = 0; c < kPartitionContexts; ++c) symbols[c].check_consumed(cursor[c]);
-  for (std::size_t s = kPartitionContexts; s < streams.size(); ++s) {
-    if (streams[s].position != streams[s].bytes.size())
-      corrupt("a stream holds more data than the image uses");
-  }
+  check_streams_consumed(streams);  // the literal streams (the symbol streams were moved out)
   return out;
 }
 
