@@ -104,7 +104,7 @@ int run(int argc, char** argv) {
   if (format == kmq::io::FileFormat::pam || format == kmq::io::FileFormat::ppm) {
     const kmq::IndexedImage indexed = kmq::decode_indexed(file, decode_options);
     const bool pam = format == kmq::io::FileFormat::pam || indexed.channels == 4;
-    if (reference.empty()) std::vector<std::uint8_t>().swap(file);  // no longer needed
+    std::vector<std::uint8_t>().swap(file);  // not needed again, even for --compare
     write_netpbm_in_bands(output, indexed, pam);
     if (!reference.empty()) report_psnr(kmq::expand(indexed));
     return kmq::tools::kExitOk;
