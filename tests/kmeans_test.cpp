@@ -173,6 +173,32 @@ TEST(NearestCentre, TreeSearchAgreesWithBruteForce) {
   }
 }
 
+TEST(NearestCentre, SearchFromAGuessAgreesWithTheFullSearch) {
+  std::mt19937 rng(11);
+  // 48..1024 centres use neighbour lists; 1500 falls back to the tree. Clustered centres make
+  // many lists run out before the cut-off, which must fall back to the full search.
+  for (const std::size_t count : {48u, 60u, 256u, 1024u, 1500u}) {
+    std::vector<float> centres;
+    for (std::size_t i = 0; i < count; ++i) {
+      const float spread = i % 3 == 0 ? 4.f : 256.f;
+      for (std::size_t d = 0; d < 3; ++d) {
+        centres.push_back(static_cast<float>(rng() % static_cast<std::uint32_t>(spread)));
+      }
+      centres.push_back(0.f);
+    }
+    const kmq::detail::NearestCentre search(centres);
+    for (int q = 0; q < 2000; ++q) {
+      const float point[4] = {float(rng() % 256), float(rng() % 256), float(rng() % 256), 0.f};
+      const auto guess = static_cast<std::uint32_t>(rng() % count);
+      const auto exact = search.nearest_two(point);
+      const auto guided = search.nearest_two_from(point, guess);
+      ASSERT_EQ(guided.best, exact.best) << count << " centres, guess " << guess;
+      ASSERT_EQ(guided.best_distance2, exact.best_distance2);
+      ASSERT_EQ(guided.second_distance2, exact.second_distance2);
+    }
+  }
+}
+
 // Distinct points on a coarse grid with varied weights.
 kmq::detail::WeightedPoints grid_points() {
   kmq::detail::WeightedPoints points;

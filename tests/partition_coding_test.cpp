@@ -65,7 +65,8 @@ TEST(ColourRanking, LiteralsNumberTheNonCandidatesWithoutGapsAndInvert) {
       for (auto& sample : palette) sample = static_cast<std::uint8_t>(random() % 8 * 32);  // ties
       kmq::detail::ColourRanking ranking(palette, channels);
       for (int trial = 0; trial < 40; ++trial) {
-        const kmq::detail::Neighbours near{random() % k, random() % k, random() % k, random() % k};
+        auto pick = [&] { return static_cast<std::uint32_t>(random() % static_cast<unsigned>(k)); };
+        const kmq::detail::Neighbours near{pick(), pick(), pick(), pick()};
         const kmq::detail::Partition partition = kmq::detail::partition_of(near);
         std::set<std::uint32_t> literals;
         for (std::uint32_t label = 0; label < static_cast<std::uint32_t>(k); ++label) {
@@ -164,6 +165,39 @@ TEST(PartitionCoding, BeatsMethodOneOnTheSamplePhoto) {
     // Measured on this photo: 0.90x at K = 16, 0.88x at K = 256.
     EXPECT_LT(static_cast<double>(partitions.size()), 0.94 * static_cast<double>(contexts.size()))
         << k;
+  }
+}
+
+TEST(LabelModelling, RowBandsOnSeveralThreadsGiveTheSameBytesAsOne) {
+  // 427 rows: up to 6 bands of at least 64 rows, each modelled on its own thread.
+  const auto image = kmq::io::read_image(kmq::io::read_file(KMQ_SAMPLE_IMAGE));
+  for (const auto& [choice, k] :
+       {std::pair{LabelCodingChoice::partitions, 16}, std::pair{LabelCodingChoice::contexts, 300},
+        std::pair{LabelCodingChoice::automatic, 64}}) {
+    auto options = coding(choice, k);
+    options.threads = 1;
+    const auto indexed = kmq::quantize(image, options);
+    const auto one = kmq::encode_indexed(indexed, options);
+    for (const int threads : {2, 3, 6}) {
+      options.threads = threads;
+      EXPECT_EQ(kmq::encode_indexed(indexed, options), one) << k << " on " << threads;
+    }
+    EXPECT_EQ(kmq::decode_indexed(one), indexed);
+  }
+}
+
+TEST(LabelModelling, TunedStreamsAreNeverLargerThanLevelOne) {
+  // Each stream keeps the smaller of its level-1 and tuned frames, and level 1 alone where it
+  // leaves the stream above 60 % (entropy-bound): so tuned can only win against level 1.
+  const auto image = kmq::io::read_image(kmq::io::read_file(KMQ_SAMPLE_IMAGE));
+  for (const int k : {16, 256}) {
+    auto options = coding(LabelCodingChoice::partitions, k);
+    const auto indexed = kmq::quantize(image, options);
+    const auto tuned = kmq::encode_indexed(indexed, options);
+    options.level = 1;
+    const auto fast = kmq::encode_indexed(indexed, options);
+    EXPECT_LT(tuned.size(), fast.size()) << k;
+    EXPECT_EQ(kmq::decode_indexed(tuned), indexed);
   }
 }
 

@@ -49,6 +49,8 @@ struct FileResult {
   std::size_t input_bytes = 0, output_bytes = 0;
   kmq::QuantizeStats stats;
   double psnr = 0, seconds = 0;
+  // Where the time went (single-K path only): reading the input, quantizing, coding the labels.
+  double read_seconds = 0, quantize_seconds = 0, code_seconds = 0;
   int width = 0, height = 0, channels = 0;
   double label_bits_per_pixel = 0;
 };
@@ -111,6 +113,9 @@ FileResult encode_one(const std::string& input, const std::string& output, const
   result.input = input;
   result.output = output;
   const auto start = std::chrono::steady_clock::now();
+  auto seconds_since = [](std::chrono::steady_clock::time_point from) {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - from).count();
+  };
   try {
     kmq::tools::check_output_path(input, output, settings.force);
     // The encoded input is dropped as soon as it is decoded: quantizing does not need it.
@@ -120,6 +125,7 @@ FileResult encode_one(const std::string& input, const std::string& output, const
       input_bytes = bytes.size();
       return kmq::io::read_image(bytes, {settings.max_pixels});
     }();
+    result.read_seconds = seconds_since(start);
     result.width = image.width();
     result.height = image.height();
     result.channels = image.channels();
@@ -127,9 +133,13 @@ FileResult encode_one(const std::string& input, const std::string& output, const
     std::vector<std::uint8_t> file;
     if (options.max_bytes == 0) {
       // As kmq::encode() does, but the pixels are released before the labels are coded.
+      const auto quantize_start = std::chrono::steady_clock::now();
       const kmq::IndexedImage indexed = kmq::quantize(image, options, &result.stats);
+      result.quantize_seconds = seconds_since(quantize_start);
       image = kmq::Image();
+      const auto code_start = std::chrono::steady_clock::now();
       file = kmq::encode_indexed(indexed, options);
+      result.code_seconds = seconds_since(code_start);
     } else {
       file = kmq::encode(image, options, &result.stats);  // tries several K on the pixels
     }
@@ -153,7 +163,7 @@ FileResult encode_one(const std::string& input, const std::string& output, const
     result.error = e.what();
     result.exit_code = kmq::tools::kExitBadInput;
   }
-  result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  result.seconds = seconds_since(start);
   return result;
 }
 
@@ -172,10 +182,15 @@ void report_verbose(const FileResult& r, const Settings& settings) {
                e.dither > 0 ? ", dithered" : "");
   std::fprintf(stderr,
                "kmqenc: output %s: %zu bytes (%.2f%% of input), labels %.4f bits/pixel\n"
-               "kmqenc: time %.1f ms\n",
+               "kmqenc: time %.1f ms",
                r.output.c_str(), r.output_bytes,
                100.0 * static_cast<double>(r.output_bytes) / static_cast<double>(r.input_bytes),
                r.label_bits_per_pixel, r.seconds * 1000);
+  if (r.quantize_seconds > 0) {
+    std::fprintf(stderr, " (read %.1f, quantize %.1f, code labels %.1f)", r.read_seconds * 1000,
+                 r.quantize_seconds * 1000, r.code_seconds * 1000);
+  }
+  std::fprintf(stderr, "\n");
 }
 
 void print_json(const std::vector<FileResult>& results) {

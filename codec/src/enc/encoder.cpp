@@ -71,25 +71,38 @@ std::vector<std::uint8_t> encode_label_chunk(const IndexedImage& indexed,
   detail::LabelEncoderSettings settings;
   settings.threads = detail::resolve_threads(options.threads);
   settings.width = static_cast<std::size_t>(indexed.width);
-  auto encode_with = [&](LabelCoding method, int level) {
+  auto compress_at = [&](const detail::LabelStreams& modelled, int level) {
     detail::LabelEncoderSettings at_level = settings;
     at_level.level = level;
-    return detail::encode_labels(indexed, method, at_level);
+    return detail::compress_labels(modelled, at_level);
   };
-  std::vector<LabelCoding> methods = candidate_methods(indexed, options);
-  if (methods.empty()) {
+  std::vector<detail::LabelStreams> candidates;
+  for (const LabelCoding method : candidate_methods(indexed, options)) {
+    candidates.push_back(detail::model_labels(indexed, method, settings));
+  }
+  if (candidates.empty()) {
     // Decide with a fast level-3 trial of method 0 against the context method (their order
     // agreed with level 19's on every corpus photo we measured; level 1 hides raw's long row
-    // matches), then spend the real effort on the winner only.
-    const LabelCoding contexts = context_method(indexed);
-    const std::size_t raw_size = encode_with(LabelCoding::zstd_raw, kTrialLevel).size();
-    const std::size_t contexts_size = encode_with(contexts, kTrialLevel).size();
-    methods = {raw_size <= contexts_size ? LabelCoding::zstd_raw : contexts};
+    // matches), then spend the real effort on the winner only. Each method is modelled once.
+    detail::LabelStreams raw = detail::model_labels(indexed, LabelCoding::zstd_raw, settings);
+    detail::LabelStreams contexts =
+        detail::model_labels(indexed, context_method(indexed), settings);
+    std::size_t trial_size[2] = {0, 0};
+    // The two trials at once: raw is a single frame, which one thread would otherwise idle on.
+    detail::LabelEncoderSettings one_thread = settings;
+    one_thread.threads = 1;
+    one_thread.level = kTrialLevel;
+    detail::parallel_chunks(
+        2, 1, settings.threads, [&](std::size_t, std::size_t trial, std::size_t, std::size_t) {
+          trial_size[trial] =
+              detail::compress_labels(trial == 0 ? raw : contexts, one_thread).size();
+        });
+    candidates.push_back(trial_size[0] <= trial_size[1] ? std::move(raw) : std::move(contexts));
   }
   std::vector<std::uint8_t> best;
-  for (const LabelCoding method : methods) {  // ties keep the earlier, lower-numbered method
+  for (const auto& modelled : candidates) {  // ties keep the earlier, lower-numbered method
     for (const int level : levels_for(options)) {
-      std::vector<std::uint8_t> labels = encode_with(method, level);
+      std::vector<std::uint8_t> labels = compress_at(modelled, level);
       if (best.empty() || labels.size() < best.size()) best = std::move(labels);
     }
   }

@@ -98,7 +98,8 @@ class Lloyd {
                             continue;
                           }
                         }
-                        const NearestTwo near = search.nearest_two(p);
+                        const NearestTwo near = first ? search.nearest_two(p)
+                                                      : search.nearest_two_from(p, assignment_[i]);
                         if (first || near.best != assignment_[i]) ++changed;
                         assignment_[i] = near.best;
                         upper_[i] = std::sqrt(near.best_distance2);

@@ -16,6 +16,13 @@ constexpr std::size_t kMinCentresForTree = 48;
 // Above this many centres the half-gap table is built through the tree, not pairwise.
 constexpr std::size_t kMaxCentresForPairwiseGaps = 1024;
 constexpr std::uint32_t kLeafSize = 8;
+// Neighbour lists cost K^2 distances to build; above this many centres the tree does the work.
+constexpr std::size_t kMaxCentresForNeighbourLists = 1024;
+// A search that runs off the end of its guess's list falls back to the tree.
+constexpr std::size_t kNeighbourListLength = 48;
+// The triangle-inequality cut-off is applied with this relative slack, so that float rounding
+// can never skip a centre the exact search would have found.
+constexpr float kCutoffSlack = 1.0001f;
 
 void consider(std::uint32_t index, float d2, NearestTwo& best) {
   if (d2 < best.best_distance2 || (d2 == best.best_distance2 && index < best.best)) {
@@ -44,9 +51,17 @@ NearestCentre::NearestCentre(std::span<const float> centres, bool with_gaps)
     nodes_.reserve(2 * count_ / kLeafSize + 2);
     build(0, static_cast<std::uint32_t>(count_));
   }
+  if (count_ >= kMinCentresForTree && count_ <= kMaxCentresForNeighbourLists) {
+    build_neighbour_lists();
+  }
   if (count_ < 2 || !with_gaps) return;
   half_gap_.assign(count_, std::numeric_limits<float>::infinity());
-  if (count_ <= kMaxCentresForPairwiseGaps) {
+  if (list_length_ > 0) {
+    for (std::size_t j = 0; j < count_; ++j) {
+      const float d = neighbour_distance_[j * list_length_];
+      half_gap_[j] = d * d;
+    }
+  } else if (count_ <= kMaxCentresForPairwiseGaps) {
     for (std::size_t i = 0; i < count_; ++i) {
       for (std::size_t j = i + 1; j < count_; ++j) {
         const float d2 = squared_distance(centre(i), centre(j));
@@ -62,6 +77,27 @@ NearestCentre::NearestCentre(std::span<const float> centres, bool with_gaps)
     }
   }
   for (float& gap : half_gap_) gap = 0.5f * std::sqrt(gap);
+}
+
+void NearestCentre::build_neighbour_lists() {
+  list_length_ = std::min(kNeighbourListLength, count_ - 1);
+  neighbour_index_.resize(count_ * list_length_);
+  neighbour_distance_.resize(count_ * list_length_);
+  std::vector<std::pair<float, std::uint32_t>> row(count_ - 1);
+  for (std::size_t j = 0; j < count_; ++j) {
+    std::size_t n = 0;
+    for (std::size_t c = 0; c < count_; ++c) {
+      if (c != j)
+        row[n++] = {squared_distance(centre(j), centre(c)), static_cast<std::uint32_t>(c)};
+    }
+    const auto end = row.begin() + static_cast<std::ptrdiff_t>(list_length_);
+    if (end != row.end()) std::nth_element(row.begin(), end, row.end());
+    std::sort(row.begin(), end);
+    for (std::size_t i = 0; i < list_length_; ++i) {
+      neighbour_index_[j * list_length_ + i] = row[i].second;
+      neighbour_distance_[j * list_length_ + i] = std::sqrt(row[i].first);
+    }
+  }
 }
 
 std::uint32_t NearestCentre::build(std::uint32_t begin, std::uint32_t end) {
@@ -138,6 +174,24 @@ NearestTwo NearestCentre::nearest_two(const float* point) const noexcept {
     consider(static_cast<std::uint32_t>(j), squared_distance(point, c), best);
   }
   return best;
+}
+
+NearestTwo NearestCentre::nearest_two_from(const float* point, std::uint32_t guess) const noexcept {
+  if (list_length_ == 0 || guess >= count_) return nearest_two(point);
+  NearestTwo best = empty_result();
+  const float to_guess2 = squared_distance(point, centre(guess));
+  consider(guess, to_guess2, best);
+  const float to_guess = std::sqrt(to_guess2);
+  const std::uint32_t* index = &neighbour_index_[guess * list_length_];
+  const float* distance = &neighbour_distance_[guess * list_length_];
+  for (std::size_t i = 0; i < list_length_; ++i) {
+    // Every centre from here on is at least distance[i] - to_guess from the point.
+    const float reach = distance[i] - to_guess;
+    if (reach > 0 && reach * reach > best.second_distance2 * kCutoffSlack) return best;
+    consider(index[i], squared_distance(point, centre(index[i])), best);
+  }
+  if (list_length_ + 1 == count_) return best;  // every centre was looked at
+  return nearest_two(point);
 }
 
 std::uint32_t NearestCentre::nearest(const float* point, std::uint32_t guess) const noexcept {

@@ -26,7 +26,9 @@ struct NearestTwo {
 
 /// Centres, searched by brute force when few and through a kd-tree when many, plus for each
 /// centre half the distance to its nearest other centre: a point closer than that to a centre
-/// provably has it as its nearest (Hamerly).
+/// provably has it as its nearest (Hamerly). Up to kMaxCentresForNeighbourLists centres, each
+/// centre also keeps its nearest other centres in order of distance, so that a search from a
+/// good guess only looks at the guess's neighbourhood.
 class NearestCentre {
  public:
   /// `centres` holds 4 floats per centre; at least one centre. Without `with_gaps` the
@@ -39,6 +41,9 @@ class NearestCentre {
   float half_gap(std::size_t j) const noexcept { return half_gap_.empty() ? 0.f : half_gap_[j]; }
 
   NearestTwo nearest_two(const float* point) const noexcept;
+  /// Same result as nearest_two(), searched outwards from `guess`: by the triangle inequality
+  /// a centre c with |guess c| - |point guess| beyond the second-best distance cannot matter.
+  NearestTwo nearest_two_from(const float* point, std::uint32_t guess) const noexcept;
   /// Nearest centre, trying `guess` first: exact, and O(1) when the guess is clearly right.
   std::uint32_t nearest(const float* point, std::uint32_t guess) const noexcept;
 
@@ -58,8 +63,15 @@ class NearestCentre {
   std::size_t count_;
   std::vector<float> interleaved_;
   std::vector<float> half_gap_;
+  void build_neighbour_lists();
+
   std::vector<std::uint32_t> tree_order_;  // centre indices, grouped by leaf
   std::vector<Node> nodes_;
+  // Row j: the list_length_ centres nearest to centre j (itself excluded) and their distances,
+  // nearest first.
+  std::size_t list_length_ = 0;
+  std::vector<std::uint32_t> neighbour_index_;
+  std::vector<float> neighbour_distance_;
 };
 
 }  // namespace kmq::detail
