@@ -40,6 +40,9 @@ struct ClusterSums {
       : sums(clusters * kDims, 0), weight(clusters, 0), members(clusters, 0) {}
 };
 
+// Lloyd's iterations with Hamerly's bounds. One pass over the points per iteration: the bounds
+// are shifted as they are read, and the cluster sums are kept up to date from the points that
+// change cluster (exact integers, so the order of the updates cannot matter).
 class Lloyd {
  public:
   Lloyd(const WeightedPoints& points, const KMeansParams& params, std::vector<float> centres)
@@ -47,21 +50,22 @@ class Lloyd {
         params_(params),
         clusters_(static_cast<std::size_t>(params.clusters)),
         centres_(std::move(centres)),
+        sums_(clusters_),
         assignment_(points.size(), 0),
         upper_(points.size(), 0),
         lower_(points.size(), 0) {}
 
   KMeansResult run() {
     KMeansResult result;
-    double inertia = assign(/*first=*/true);
+    double inertia = assign_all();
+    sums_ = accumulate();
     int iterations = 0;
     while (iterations < params_.max_iterations) {
       const std::vector<float> shift = update_centres();
       ++iterations;
-      shift_bounds(shift);
       const double previous = inertia;
       std::size_t changed = 0;
-      inertia = assign(/*first=*/false, &changed);
+      inertia = reassign(shift, changed);
       if (changed == 0) break;
       if (previous > 0 && (previous - inertia) / previous < params_.tolerance) break;
     }
@@ -75,33 +79,96 @@ class Lloyd {
   }
 
  private:
-  // Assigns every point to its nearest centre, using and refreshing the bounds. Returns the
-  // inertia against the current centres.
-  double assign(bool first, std::size_t* changed_out = nullptr) {
+  void add_point(ClusterSums& sums, std::size_t i, std::uint32_t cluster, bool remove) const {
+    const std::int64_t w = points_.weights[i];
+    const float scale = points_.fixed_point_scale;
+    for (std::size_t d = 0; d < kDims; ++d) {
+      const auto fixed = static_cast<std::int64_t>(points_.coords[i * kDims + d] * scale);
+      sums.sums[cluster * kDims + d] += remove ? -fixed * w : fixed * w;
+    }
+    if (remove) {
+      sums.weight[cluster] -= static_cast<std::uint64_t>(w);
+      --sums.members[cluster];
+    } else {
+      sums.weight[cluster] += static_cast<std::uint64_t>(w);
+      ++sums.members[cluster];
+    }
+  }
+
+  // Integer addition is associative: the merge order cannot change the totals.
+  void merge_into(ClusterSums& total, const ClusterSums& part) const {
+    for (std::size_t k = 0; k < total.sums.size(); ++k) total.sums[k] += part.sums[k];
+    for (std::size_t k = 0; k < clusters_; ++k) {
+      total.weight[k] += part.weight[k];
+      total.members[k] += part.members[k];
+    }
+  }
+
+  // First assignment: every point searched, bounds set.
+  double assign_all() {
     const NearestCentre search(centres_);
     const std::size_t n = points_.size();
     std::vector<double> chunk_inertia(chunk_count(n, kChunk), 0.0);
-    std::vector<std::size_t> chunk_changed(chunk_inertia.size(), 0);
     parallel_chunks(n, kChunk, params_.threads,
                     [&](std::size_t, std::size_t chunk, std::size_t begin, std::size_t end) {
+                      double inertia = 0;
+                      for (std::size_t i = begin; i < end; ++i) {
+                        const NearestTwo near = search.nearest_two(&points_.coords[i * kDims]);
+                        assignment_[i] = near.best;
+                        upper_[i] = std::sqrt(near.best_distance2);
+                        lower_[i] = std::sqrt(near.second_distance2);
+                        inertia += static_cast<double>(points_.weights[i]) * near.best_distance2;
+                      }
+                      chunk_inertia[chunk] = inertia;
+                    });
+    double inertia = 0;
+    for (const double part : chunk_inertia) inertia += part;
+    return inertia;
+  }
+
+  // After the centres moved by `shift`: lowers each point's bound by the largest move of a centre
+  // other than its own (Hamerly), searches the points whose bounds no longer prove their centre,
+  // and moves the points that changed cluster in the sums. Returns the inertia.
+  double reassign(const std::vector<float>& shift, std::size_t& changed_out) {
+    std::size_t largest = 0;
+    for (std::size_t k = 1; k < clusters_; ++k) {
+      if (shift[k] > shift[largest]) largest = k;
+    }
+    float second_shift = 0;
+    for (std::size_t k = 0; k < clusters_; ++k) {
+      if (k != largest) second_shift = std::max(second_shift, shift[k]);
+    }
+    const float first_shift = shift[largest];
+
+    const NearestCentre search(centres_);
+    const std::size_t n = points_.size();
+    const std::size_t workers = worker_count(n, kChunk, params_.threads);
+    std::vector<ClusterSums> moved(workers, ClusterSums(clusters_));
+    std::vector<double> chunk_inertia(chunk_count(n, kChunk), 0.0);
+    std::vector<std::size_t> chunk_changed(chunk_inertia.size(), 0);
+    parallel_chunks(n, kChunk, params_.threads,
+                    [&](std::size_t worker, std::size_t chunk, std::size_t begin, std::size_t end) {
                       double inertia = 0;
                       std::size_t changed = 0;
                       for (std::size_t i = begin; i < end; ++i) {
                         const float* p = &points_.coords[i * kDims];
-                        if (!first) {
-                          const std::uint32_t a = assignment_[i];
-                          const float d2 = squared_distance(p, search.centre(a));
-                          const float d = std::sqrt(d2);
-                          upper_[i] = d;
-                          if (d <= std::max(search.half_gap(a), lower_[i])) {
-                            inertia += static_cast<double>(points_.weights[i]) * d2;
-                            continue;
-                          }
+                        const std::uint32_t a = assignment_[i];
+                        const float lower = lower_[i] - (a == largest ? second_shift : first_shift);
+                        const float d2 = squared_distance(p, search.centre(a));
+                        const float d = std::sqrt(d2);
+                        upper_[i] = d;
+                        if (d <= std::max(search.half_gap(a), lower)) {
+                          lower_[i] = lower;
+                          inertia += static_cast<double>(points_.weights[i]) * d2;
+                          continue;
                         }
-                        const NearestTwo near = first ? search.nearest_two(p)
-                                                      : search.nearest_two_from(p, assignment_[i]);
-                        if (first || near.best != assignment_[i]) ++changed;
-                        assignment_[i] = near.best;
+                        const NearestTwo near = search.nearest_two_from(p, a);
+                        if (near.best != a) {
+                          ++changed;
+                          add_point(moved[worker], i, a, /*remove=*/true);
+                          add_point(moved[worker], i, near.best, /*remove=*/false);
+                          assignment_[i] = near.best;
+                        }
                         upper_[i] = std::sqrt(near.best_distance2);
                         lower_[i] = std::sqrt(near.second_distance2);
                         inertia += static_cast<double>(points_.weights[i]) * near.best_distance2;
@@ -109,13 +176,13 @@ class Lloyd {
                       chunk_inertia[chunk] = inertia;
                       chunk_changed[chunk] = changed;
                     });
+    for (const ClusterSums& part : moved) merge_into(sums_, part);
     double inertia = 0;
-    std::size_t changed = 0;
+    changed_out = 0;
     for (std::size_t c = 0; c < chunk_inertia.size(); ++c) {
       inertia += chunk_inertia[c];
-      changed += chunk_changed[c];
+      changed_out += chunk_changed[c];
     }
-    if (changed_out) *changed_out = changed;
     return inertia;
   }
 
@@ -123,52 +190,35 @@ class Lloyd {
     const std::size_t n = points_.size();
     const std::size_t workers = worker_count(n, kChunk, params_.threads);
     std::vector<ClusterSums> partial(workers, ClusterSums(clusters_));
-    const float scale = points_.fixed_point_scale;
     parallel_chunks(n, kChunk, params_.threads,
                     [&](std::size_t worker, std::size_t, std::size_t begin, std::size_t end) {
-                      ClusterSums& sums = partial[worker];
                       for (std::size_t i = begin; i < end; ++i) {
-                        const std::uint32_t a = assignment_[i];
-                        const std::uint64_t w = points_.weights[i];
-                        for (std::size_t d = 0; d < kDims; ++d) {
-                          const auto fixed =
-                              static_cast<std::int64_t>(points_.coords[i * kDims + d] * scale);
-                          sums.sums[a * kDims + d] += fixed * static_cast<std::int64_t>(w);
-                        }
-                        sums.weight[a] += w;
-                        ++sums.members[a];
+                        add_point(partial[worker], i, assignment_[i], /*remove=*/false);
                       }
                     });
-    // Integer addition is associative: the merge order cannot change the totals.
     ClusterSums total = std::move(partial[0]);
-    for (std::size_t w = 1; w < partial.size(); ++w) {
-      for (std::size_t k = 0; k < total.sums.size(); ++k) total.sums[k] += partial[w].sums[k];
-      for (std::size_t k = 0; k < clusters_; ++k) {
-        total.weight[k] += partial[w].weight[k];
-        total.members[k] += partial[w].members[k];
-      }
-    }
+    for (std::size_t w = 1; w < partial.size(); ++w) merge_into(total, partial[w]);
     return total;
   }
 
   // Gives each empty cluster the point farthest from its centre among clusters with more than
   // one point, as scikit-learn does. Returns true if any point moved.
-  bool relocate_empty_clusters(ClusterSums& sums) {
+  bool relocate_empty_clusters() {
     bool moved = false;
     for (std::size_t k = 0; k < clusters_; ++k) {
-      if (sums.members[k] != 0) continue;
+      if (sums_.members[k] != 0) continue;
       std::size_t farthest = points_.size();
       float farthest_distance = -1;
       for (std::size_t i = 0; i < points_.size(); ++i) {
-        if (sums.members[assignment_[i]] <= 1) continue;
+        if (sums_.members[assignment_[i]] <= 1) continue;
         if (upper_[i] > farthest_distance) {
           farthest_distance = upper_[i];
           farthest = i;
         }
       }
       if (farthest == points_.size()) break;  // fewer distinct points than clusters
-      --sums.members[assignment_[farthest]];
-      ++sums.members[k];
+      add_point(sums_, farthest, assignment_[farthest], /*remove=*/true);
+      add_point(sums_, farthest, static_cast<std::uint32_t>(k), /*remove=*/false);
       assignment_[farthest] = static_cast<std::uint32_t>(k);
       upper_[farthest] = 0;
       moved = true;
@@ -178,43 +228,23 @@ class Lloyd {
 
   // Moves every centre to the mean of its points; returns how far each moved.
   std::vector<float> update_centres() {
-    ClusterSums sums = accumulate();
-    if (relocate_empty_clusters(sums)) {
-      sums = accumulate();
+    if (relocate_empty_clusters()) {
       std::fill(lower_.begin(), lower_.end(), 0.f);  // bounds no longer hold: recheck all
     }
     std::vector<float> shift(clusters_, 0.f);
     const double scale = points_.fixed_point_scale;
     for (std::size_t k = 0; k < clusters_; ++k) {
-      if (sums.weight[k] == 0) continue;
+      if (sums_.weight[k] == 0) continue;
       float moved[kDims];
       for (std::size_t d = 0; d < kDims; ++d) {
-        const double mean = static_cast<double>(sums.sums[k * kDims + d]) /
-                            (static_cast<double>(sums.weight[k]) * scale);
+        const double mean = static_cast<double>(sums_.sums[k * kDims + d]) /
+                            (static_cast<double>(sums_.weight[k]) * scale);
         moved[d] = static_cast<float>(mean);
       }
       shift[k] = std::sqrt(squared_distance(moved, &centres_[k * kDims]));
       std::copy(moved, moved + kDims, &centres_[k * kDims]);
     }
     return shift;
-  }
-
-  void shift_bounds(const std::vector<float>& shift) {
-    std::size_t largest = 0;
-    for (std::size_t k = 1; k < clusters_; ++k) {
-      if (shift[k] > shift[largest]) largest = k;
-    }
-    float second = 0;
-    for (std::size_t k = 0; k < clusters_; ++k) {
-      if (k != largest) second = std::max(second, shift[k]);
-    }
-    const float first = shift[largest];
-    parallel_chunks(points_.size(), kChunk, params_.threads,
-                    [&](std::size_t, std::size_t, std::size_t begin, std::size_t end) {
-                      for (std::size_t i = begin; i < end; ++i) {
-                        lower_[i] -= assignment_[i] == largest ? second : first;
-                      }
-                    });
   }
 
   double total_inertia() const {
@@ -239,6 +269,7 @@ class Lloyd {
   const KMeansParams& params_;
   std::size_t clusters_;
   std::vector<float> centres_;
+  ClusterSums sums_;  // of the current assignment
   std::vector<std::uint32_t> assignment_;
   std::vector<float> upper_;
   std::vector<float> lower_;
