@@ -106,7 +106,7 @@ class Lloyd {
 
   // First assignment: every point searched, bounds set.
   double assign_all() {
-    const NearestCentre search(centres_);
+    const NearestCentre search(centres_, /*with_gaps=*/true, params_.threads);
     const std::size_t n = points_.size();
     std::vector<double> chunk_inertia(chunk_count(n, kChunk), 0.0);
     parallel_chunks(n, kChunk, params_.threads,
@@ -140,7 +140,7 @@ class Lloyd {
     }
     const float first_shift = shift[largest];
 
-    const NearestCentre search(centres_);
+    const NearestCentre search(centres_, /*with_gaps=*/true, params_.threads);
     const std::size_t n = points_.size();
     const std::size_t workers = worker_count(n, kChunk, params_.threads);
     std::vector<ClusterSums> moved(workers, ClusterSums(clusters_));

@@ -7,6 +7,9 @@
 #include <cmath>
 #include <limits>
 #include <numeric>
+#include <utility>
+
+#include "common/parallel.hpp"
 
 namespace kmq::detail {
 
@@ -43,7 +46,7 @@ NearestTwo empty_result() {
 }
 }  // namespace
 
-NearestCentre::NearestCentre(std::span<const float> centres, bool with_gaps)
+NearestCentre::NearestCentre(std::span<const float> centres, bool with_gaps, int threads)
     : count_(centres.size() / kDims), interleaved_(centres.begin(), centres.end()) {
   if (count_ >= kMinCentresForTree) {
     tree_order_.resize(count_);
@@ -52,7 +55,7 @@ NearestCentre::NearestCentre(std::span<const float> centres, bool with_gaps)
     build(0, static_cast<std::uint32_t>(count_));
   }
   if (count_ >= kMinCentresForTree && count_ <= kMaxCentresForNeighbourLists) {
-    build_neighbour_lists();
+    build_neighbour_lists(threads);
   }
   if (count_ < 2 || !with_gaps) return;
   half_gap_.assign(count_, std::numeric_limits<float>::infinity());
@@ -79,25 +82,33 @@ NearestCentre::NearestCentre(std::span<const float> centres, bool with_gaps)
   for (float& gap : half_gap_) gap = 0.5f * std::sqrt(gap);
 }
 
-void NearestCentre::build_neighbour_lists() {
+void NearestCentre::build_neighbour_lists(int threads) {
   list_length_ = std::min(kNeighbourListLength, count_ - 1);
   neighbour_index_.resize(count_ * list_length_);
   neighbour_distance_.resize(count_ * list_length_);
-  std::vector<std::pair<float, std::uint32_t>> row(count_ - 1);
-  for (std::size_t j = 0; j < count_; ++j) {
-    std::size_t n = 0;
-    for (std::size_t c = 0; c < count_; ++c) {
-      if (c != j)
-        row[n++] = {squared_distance(centre(j), centre(c)), static_cast<std::uint32_t>(c)};
-    }
-    const auto end = row.begin() + static_cast<std::ptrdiff_t>(list_length_);
-    if (end != row.end()) std::nth_element(row.begin(), end, row.end());
-    std::sort(row.begin(), end);
-    for (std::size_t i = 0; i < list_length_; ++i) {
-      neighbour_index_[j * list_length_ + i] = row[i].second;
-      neighbour_distance_[j * list_length_ + i] = std::sqrt(row[i].first);
-    }
-  }
+  const std::size_t rows_per_chunk = 64;
+  parallel_chunks(
+      count_, rows_per_chunk, threads,
+      [&](std::size_t, std::size_t, std::size_t begin, std::size_t end) {
+        std::vector<std::pair<float, std::uint32_t>> row(count_ - 1);
+        for (std::size_t j = begin; j < end; ++j) {
+          std::size_t n = 0;
+          for (std::size_t c = 0; c < count_; ++c) {
+            if (c != j) {
+              row[n++] = {squared_distance(centre(j), centre(c)), static_cast<std::uint32_t>(c)};
+            }
+          }
+          const auto end_of_list = row.begin() + static_cast<std::ptrdiff_t>(list_length_);
+          if (end_of_list != row.end()) {
+            std::nth_element(row.begin(), end_of_list, row.end());
+          }
+          std::sort(row.begin(), end_of_list);
+          for (std::size_t i = 0; i < list_length_; ++i) {
+            neighbour_index_[j * list_length_ + i] = row[i].second;
+            neighbour_distance_[j * list_length_ + i] = std::sqrt(row[i].first);
+          }
+        }
+      });
 }
 
 std::uint32_t NearestCentre::build(std::uint32_t begin, std::uint32_t end) {

@@ -32,8 +32,9 @@ struct NearestTwo {
 class NearestCentre {
  public:
   /// `centres` holds 4 floats per centre; at least one centre. Without `with_gaps` the
-  /// half-gap table is not built (nearest() then always searches).
-  explicit NearestCentre(std::span<const float> centres, bool with_gaps = true);
+  /// half-gap table is not built (nearest() then always searches). `threads` build the
+  /// neighbour lists.
+  explicit NearestCentre(std::span<const float> centres, bool with_gaps = true, int threads = 1);
 
   std::size_t size() const noexcept { return count_; }
   const float* centre(std::size_t j) const noexcept { return &interleaved_[j * kDims]; }
@@ -63,7 +64,7 @@ class NearestCentre {
   std::size_t count_;
   std::vector<float> interleaved_;
   std::vector<float> half_gap_;
-  void build_neighbour_lists();
+  void build_neighbour_lists(int threads);
 
   std::vector<std::uint32_t> tree_order_;  // centre indices, grouped by leaf
   std::vector<Node> nodes_;

@@ -26,6 +26,10 @@ constexpr int kStoredPaletteRounds = 8;
 // Above this many distinct colours, K-means searches on binned colours first.
 constexpr std::size_t kMaxClusteringPoints = 1u << 16;
 constexpr std::size_t kMinBinsPerCluster = 8;
+// Lloyd on the exact colours after the binned run creeps: on 4 MP photos at K = 256 it took ~96
+// iterations to reach the tolerance, the last 56 of them for 0.007-0.012 dB (eveningglow, path)
+// and 35 % of the quantizer's time. Stopping there keeps nearly all of the polish's gain.
+constexpr int kMaxPolishIterations = 40;
 
 // Palette order: transparent and translucent entries first (as PNG's tRNS favours), then by
 // luminance, so that similar colours get nearby indices.
@@ -121,7 +125,9 @@ void cluster_members(const PreparedImage& prepared, const std::vector<std::uint3
         one.restarts = 1;
         one.seed = kmeans_start_seed(params.seed, start);
         const KMeansResult coarse = run_kmeans(binned, one);
-        KMeansResult polished = run_lloyd(points, params, coarse.centres);
+        KMeansParams polish = params;
+        polish.max_iterations = std::min(params.max_iterations, kMaxPolishIterations);
+        KMeansResult polished = run_lloyd(points, polish, coarse.centres);
         polished.iterations += coarse.iterations;
         if (start == 0 || polished.inertia < clustered.inertia) clustered = std::move(polished);
       }
