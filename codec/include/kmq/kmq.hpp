@@ -151,14 +151,15 @@ struct EncodeOptions {
   /// K-means convergence: relative decrease of inertia in one Lloyd iteration. >= 0.
   double tolerance = 1e-5;
   /// zstd effort for the label streams. 0 (kTunedLevel, the default) lets `effort` choose:
-  /// at effort 3..5 kmq's tuned parameters (for the context methods' streams zstd's optimal
-  /// parser with a one-step match search, as small as level 19 within about 1 % in a third of
-  /// the time; for method 0's single frame, which needs a deep search, level 19). 1..22 is
-  /// that zstd level, whatever the effort.
+  /// at effort 2..6 kmq's tuned parameters (for each of the context methods' streams level 1
+  /// where that leaves more than 60 % of the stream, else the smaller of level 1 and zstd's
+  /// optimal parser with a one-step match search; for method 0's single frame, which needs a
+  /// deep search, level 19). 1..22 is that zstd level, whatever the effort.
   int level = kTunedLevel;
   /// Encode time against file size, kMinEffort..kMaxEffort (the labels' quantization is the
   /// same at every effort):
-  ///  1, 2: the context method only (2 when K <= 256, else 1), zstd level 1 or 16;
+  ///  1: the context method only (2 when K <= 256, else 1), zstd level 1;
+  ///  2: as 1, tuned parameters with level 1 kept above 50 % instead of 60 %;
   ///  3: the context method only, tuned parameters;
   ///  4 (default): a fast level-3 trial picks method 0 or the context method, tuned parameters;
   ///  5: every applicable method with tuned parameters, the smallest kept;

@@ -105,17 +105,12 @@ std::vector<std::uint8_t> compress_frame(std::span<const std::uint8_t> raw,
   return frame;
 }
 
-// A stream that level 1 leaves above this fraction of its size is entropy-bound: the optimal
-// parser finds no repeats worth its time there. On the corpus (methods 2's streams of eveningglow,
-// path and coffee at K = 16, 64, 256) keeping level 1 for those streams and the smaller of the
-// two frames elsewhere gave files 0.0-0.1 % smaller than the tuned parameters alone, in 45-65 %
-// less time at K = 64 and 256.
-constexpr double kEntropyBoundRatio = 0.6;
-
+// The tuned level's per-stream rule (format-spec §5.4): level 1 for an entropy-bound stream, else
+// the smaller of the level-1 and optimal-parser frames.
 std::vector<std::uint8_t> compress_tuned_stream(std::span<const std::uint8_t> stream,
-                                                const ZstdParameters& tuned) {
+                                                const ZstdParameters& tuned, double entropy_bound) {
   std::vector<std::uint8_t> fast = compress_frame(stream, ZstdParameters{1});
-  if (static_cast<double>(fast.size()) > kEntropyBoundRatio * static_cast<double>(stream.size())) {
+  if (static_cast<double>(fast.size()) > entropy_bound * static_cast<double>(stream.size())) {
     return fast;
   }
   std::vector<std::uint8_t> slow = compress_frame(stream, tuned);
@@ -141,7 +136,8 @@ std::vector<std::uint8_t> stream_payload(LabelCoding method,
                       const std::size_t s = order[i];
                       if (streams[s].empty()) continue;
                       frames[s] = settings.level == kTunedLevel
-                                      ? compress_tuned_stream(streams[s], parameters)
+                                      ? compress_tuned_stream(streams[s], parameters,
+                                                              settings.entropy_bound)
                                       : compress_frame(streams[s], parameters);
                     }
                   });
