@@ -72,16 +72,23 @@ std::vector<std::uint8_t> encode_label_chunk(const IndexedImage& indexed,
   settings.threads = detail::resolve_threads(options.threads);
   if (options.effort <= 2) settings.entropy_bound = detail::kQuickEntropyBound;
   settings.width = static_cast<std::size_t>(indexed.width);
-  auto compress_at = [&](const detail::LabelStreams& modelled, int level) {
-    detail::LabelEncoderSettings at_level = settings;
-    at_level.level = level;
-    return detail::compress_labels(modelled, at_level);
+  std::vector<std::uint8_t> best;
+  // Every level of this effort on one method's streams; ties keep the earlier, lower-numbered
+  // method.
+  auto keep_smallest = [&](const detail::LabelStreams& modelled) {
+    for (const int level : levels_for(options)) {
+      detail::LabelEncoderSettings at_level = settings;
+      at_level.level = level;
+      std::vector<std::uint8_t> labels = detail::compress_labels(modelled, at_level);
+      if (best.empty() || labels.size() < best.size()) best = std::move(labels);
+    }
   };
-  std::vector<detail::LabelStreams> candidates;
-  for (const LabelCoding method : candidate_methods(indexed, options)) {
-    candidates.push_back(detail::model_labels(indexed, method, settings));
+  const std::vector<LabelCoding> methods = candidate_methods(indexed, options);
+  // One method's streams in memory at a time.
+  for (const LabelCoding method : methods) {
+    keep_smallest(detail::model_labels(indexed, method, settings));
   }
-  if (candidates.empty()) {
+  if (methods.empty()) {
     // Decide with a fast level-3 trial of method 0 against the context method (their order
     // agreed with level 19's on every corpus photo we measured; level 1 hides raw's long row
     // matches), then spend the real effort on the winner only. Each method is modelled once.
@@ -98,14 +105,7 @@ std::vector<std::uint8_t> encode_label_chunk(const IndexedImage& indexed,
           trial_size[trial] =
               detail::compress_labels(trial == 0 ? raw : contexts, one_thread).size();
         });
-    candidates.push_back(trial_size[0] <= trial_size[1] ? std::move(raw) : std::move(contexts));
-  }
-  std::vector<std::uint8_t> best;
-  for (const auto& modelled : candidates) {  // ties keep the earlier, lower-numbered method
-    for (const int level : levels_for(options)) {
-      std::vector<std::uint8_t> labels = compress_at(modelled, level);
-      if (best.empty() || labels.size() < best.size()) best = std::move(labels);
-    }
+    keep_smallest(trial_size[0] <= trial_size[1] ? raw : contexts);
   }
   return best;
 }

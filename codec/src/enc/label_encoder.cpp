@@ -179,6 +179,25 @@ std::vector<std::vector<std::uint8_t>> model_in_bands(std::size_t height, std::s
   return streams;
 }
 
+// One band's pixels for methods 1 and 2: the symbol is the label's place among the candidates of
+// model_at(x, y) (their count = an escape), written to the model's context stream; an escape's
+// label also goes to write_literal(label, model, streams).
+template <typename ModelAt, typename WriteLiteral>
+void code_band(std::span<const std::uint16_t> indices, std::size_t width, std::size_t first_row,
+               std::size_t end_row, const ModelAt& model_at, WriteLiteral&& write_literal,
+               std::vector<std::vector<std::uint8_t>>& streams) {
+  for (std::size_t y = first_row, i = first_row * width; y < end_row; ++y) {
+    for (std::size_t x = 0; x < width; ++x, ++i) {
+      const auto near = model_at(x, y);
+      const std::uint32_t label = indices[i];
+      int symbol = 0;
+      while (symbol < near.count && near.candidate[symbol] != label) ++symbol;
+      streams[static_cast<std::size_t>(near.context)].push_back(static_cast<std::uint8_t>(symbol));
+      if (symbol == near.count) write_literal(label, near, streams);
+    }
+  }
+}
+
 std::vector<std::vector<std::uint8_t>> model_neighbour_contexts(
     std::span<const std::uint16_t> indices, std::uint32_t palette_size,
     const LabelEncoderSettings& settings) {
@@ -188,22 +207,17 @@ std::vector<std::vector<std::uint8_t>> model_neighbour_contexts(
   auto label_at = [&](std::size_t i) { return static_cast<std::uint32_t>(indices[i]); };
   auto model_band = [&](std::size_t first_row, std::size_t end_row,
                         std::vector<std::vector<std::uint8_t>>& streams) {
-    for (std::size_t y = first_row, i = first_row * width; y < end_row; ++y) {
-      for (std::size_t x = 0; x < width; ++x, ++i) {
-        const Neighbourhood near = neighbourhood(label_at, width, x, y);
-        const std::uint32_t label = indices[i];
-        int symbol = 0;
-        while (symbol < near.count && near.candidate[symbol] != label) ++symbol;
-        streams[static_cast<std::size_t>(near.context)].push_back(
-            static_cast<std::uint8_t>(symbol));
-        if (symbol == near.count) {
-          std::vector<std::uint8_t>& literals = streams[kNeighbourContexts + near.count - 1];
-          const std::uint32_t literal = literal_of(label, near.prediction, palette_size);
-          literals.push_back(static_cast<std::uint8_t>(literal));
-          if (wide) literals.push_back(static_cast<std::uint8_t>(literal >> 8));
-        }
-      }
-    }
+    auto model_at = [&](std::size_t x, std::size_t y) {
+      return neighbourhood(label_at, width, x, y);
+    };
+    auto write_literal = [&](std::uint32_t label, const Neighbourhood& near,
+                             std::vector<std::vector<std::uint8_t>>& out) {
+      std::vector<std::uint8_t>& literals = out[kNeighbourContexts + near.count - 1];
+      const std::uint32_t literal = literal_of(label, near.prediction, palette_size);
+      literals.push_back(static_cast<std::uint8_t>(literal));
+      if (wide) literals.push_back(static_cast<std::uint8_t>(literal >> 8));
+    };
+    code_band(indices, width, first_row, end_row, model_at, write_literal, streams);
   };
   return model_in_bands(height, kNeighbourStreamCount, settings.threads, model_band);
 }
@@ -230,20 +244,15 @@ std::vector<std::vector<std::uint8_t>> model_neighbour_partitions(
   auto model_band = [&](std::size_t first_row, std::size_t end_row,
                         std::vector<std::vector<std::uint8_t>>& streams) {
     ColourRanking ranking(palette, channels);  // sorts rows on first use: one per band
-    for (std::size_t y = first_row, i = first_row * width; y < end_row; ++y) {
-      for (std::size_t x = 0; x < width; ++x, ++i) {
-        const Partition near = partition_of(neighbours(label_at, width, x, y));
-        const std::uint32_t label = indices[i];
-        int symbol = 0;
-        while (symbol < near.count && near.candidate[symbol] != label) ++symbol;
-        streams[static_cast<std::size_t>(near.context)].push_back(
-            static_cast<std::uint8_t>(symbol));
-        if (symbol == near.count) {
-          streams[kPartitionContexts + near.count - 1].push_back(
-              static_cast<std::uint8_t>(ranking.literal_of(label, near)));
-        }
-      }
-    }
+    auto model_at = [&](std::size_t x, std::size_t y) {
+      return partition_of(neighbours(label_at, width, x, y));
+    };
+    auto write_literal = [&](std::uint32_t label, const Partition& near,
+                             std::vector<std::vector<std::uint8_t>>& out) {
+      out[kPartitionContexts + near.count - 1].push_back(
+          static_cast<std::uint8_t>(ranking.literal_of(label, near)));
+    };
+    code_band(indices, width, first_row, end_row, model_at, write_literal, streams);
   };
   std::vector<std::vector<std::uint8_t>> streams =
       model_in_bands(height, kPartitionStreamCount, settings.threads, model_band);
@@ -279,7 +288,7 @@ LabelStreams model_labels(const IndexedImage& indexed, LabelCoding method,
   }
   throw Error(ErrorCategory::unsupported, "label coding method " +
                                               std::to_string(static_cast<int>(method)) +
-                                              " is not implemented by this encoder");
+                                              " is unknown to this encoder");
 }
 
 std::vector<std::uint8_t> compress_labels(const LabelStreams& modelled,
