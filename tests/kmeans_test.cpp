@@ -4,7 +4,9 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
+#include <limits>
 #include <random>
 
 #include "quantize/color_bins.hpp"
@@ -137,6 +139,54 @@ TEST(KMeansPlusPlus, PicksDistinctPointsAsInitialCentres) {
       EXPECT_GT(kmq::detail::squared_distance(&centres[a * kDims], &centres[b * kDims]), 0.f);
     }
   }
+}
+
+// Many points (several chunks and sampling blocks) and many centres: the per-block sampling sums
+// must not depend on how the chunks were shared out, and every centre must be a distinct point.
+TEST(KMeansPlusPlus, SameCentresWhateverTheThreadCount) {
+  const auto points = points_around(kCentres, 6000);  // 30 000 points
+  for (const int clusters : {5, 40, 256}) {
+    const auto single = kmq::detail::kmeans_plus_plus(points, clusters, 11, 1);
+    const auto multi = kmq::detail::kmeans_plus_plus(points, clusters, 11, 3);
+    EXPECT_EQ(single, multi) << clusters;
+    ASSERT_EQ(single.size(), static_cast<std::size_t>(clusters) * kDims);
+    std::vector<std::array<float, kDims>> picked;
+    for (int c = 0; c < clusters; ++c) {
+      picked.push_back({single[c * kDims], single[c * kDims + 1], single[c * kDims + 2],
+                        single[c * kDims + 3]});
+    }
+    std::sort(picked.begin(), picked.end());
+    EXPECT_EQ(std::adjacent_find(picked.begin(), picked.end()), picked.end()) << clusters;
+  }
+  // Five well separated groups and five centres: sampling by squared distance puts one in each.
+  const auto five = kmq::detail::kmeans_plus_plus(points, 5, 11, 2);
+  for (const auto& centre : kCentres) {
+    float nearest = std::numeric_limits<float>::infinity();
+    for (int c = 0; c < 5; ++c) {
+      const float target[kDims] = {centre[0], centre[1], centre[2], 0};
+      nearest = std::min(nearest, kmq::detail::squared_distance(&five[c * kDims], target));
+    }
+    EXPECT_LE(nearest, 27.f);  // within the +-3 spread
+  }
+}
+
+// The polish after a binned run starts each point from its bin's cluster; that guess may only
+// save time, never change the result.
+TEST(KMeans, AGuessedFirstAssignmentGivesTheSameResult) {
+  const auto points = points_around(kCentres, 3000);
+  kmq::detail::KMeansParams params;
+  params.clusters = 60;
+  params.seed = 5;
+  params.threads = 2;
+  const auto start = kmq::detail::kmeans_plus_plus(points, params.clusters, 5, 2);
+  const auto plain = kmq::detail::run_lloyd(points, params, start);
+  std::mt19937 rng(3);
+  std::vector<std::uint32_t> guess(points.size());
+  for (auto& g : guess) g = rng() % static_cast<std::uint32_t>(params.clusters);
+  const auto guessed = kmq::detail::run_lloyd(points, params, start, guess);
+  EXPECT_EQ(plain.centres, guessed.centres);
+  EXPECT_EQ(plain.assignment, guessed.assignment);
+  EXPECT_EQ(plain.iterations, guessed.iterations);
 }
 
 }  // namespace
@@ -291,6 +341,27 @@ TEST(KMeans, MoreRestartsNeverGiveAWorseResult) {
 }  // namespace
 
 namespace {
+
+TEST(ColorBins, TellTheBinOfEveryPoint) {
+  const auto points = grid_points();
+  std::vector<std::uint32_t> bin_of;
+  const auto binned = kmq::detail::bin_points(points, 50, &bin_of);
+  ASSERT_EQ(bin_of.size(), points.size());
+  std::vector<std::uint64_t> weight(binned.size(), 0);
+  std::vector<double> sum(binned.size() * 3, 0.0);
+  for (std::size_t i = 0; i < points.size(); ++i) {
+    ASSERT_LT(bin_of[i], binned.size());
+    weight[bin_of[i]] += points.weights[i];
+    for (std::size_t d = 0; d < 3; ++d)
+      sum[bin_of[i] * 3 + d] += points.weights[i] * points.coords[i * kDims + d];
+  }
+  for (std::size_t b = 0; b < binned.size(); ++b) {
+    EXPECT_EQ(weight[b], binned.weights[b]);
+    for (std::size_t d = 0; d < 3; ++d) {
+      EXPECT_NEAR(sum[b * 3 + d] / weight[b], binned.coords[b * kDims + d], 0.05);
+    }
+  }
+}
 
 TEST(ColorBins, KeepTotalWeightAndWeightedMeanWithinTheCap) {
   const auto points = grid_points();  // 16 x 12 x 9 distinct colours

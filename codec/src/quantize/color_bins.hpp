@@ -4,6 +4,8 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
+#include <vector>
 
 #include "quantize/kmeans.hpp"
 
@@ -11,7 +13,9 @@ namespace kmq::detail {
 
 /// Merges points into bins, doubling the bin edge until at most `max_points` remain. K-means
 /// on the result minimises the same objective up to the within-bin spread, which a few Lloyd
-/// iterations on the exact points then remove. Deterministic.
-WeightedPoints bin_points(const WeightedPoints& points, std::size_t max_points);
+/// iterations on the exact points then remove. Deterministic. With `bin_of`, also tells the bin
+/// of every point.
+WeightedPoints bin_points(const WeightedPoints& points, std::size_t max_points,
+                          std::vector<std::uint32_t>* bin_of = nullptr);
 
 }  // namespace kmq::detail

@@ -35,12 +35,18 @@ class ColorHistogram {
 
   /// Position of a colour that occurs in the image (precondition: it does).
   std::uint32_t find(std::uint32_t packed) const noexcept;
+  /// Starts loading the hash slot of a colour that find() will be asked for soon.
+  void prefetch(std::uint32_t packed) const noexcept {
+    __builtin_prefetch(&slots_[slot_of(packed, mask_)]);
+  }
 
  private:
   static std::uint32_t slot_of(std::uint32_t packed, std::uint32_t mask) noexcept {
     return (packed * 0x9E3779B1u >> 7) & mask;
   }
-  void insert_or_count(std::uint32_t packed);
+  void count_pixels(const std::uint8_t* sample, std::size_t pixels, int channels);
+  /// Adds `count` pixels of a colour; returns its position.
+  std::uint32_t add(std::uint32_t packed, std::uint32_t count);
   void grow();
 
   std::vector<std::uint32_t> colors_;

@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: MIT
 // Weighted K-means: k-means++ seeding, then Lloyd iterations that skip most distance scans with
-// Hamerly's upper/lower bounds. Centre sums are exact 64-bit integers, so threads never change
-// the result.
+// Hamerly's bounds (the upper one exact, the lower one carried). Centre sums are exact 64-bit
+// integers, so threads never change the result.
 #include "quantize/kmeans.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <limits>
 #include <random>
@@ -18,6 +19,13 @@ namespace kmq::detail {
 namespace {
 
 constexpr std::size_t kChunk = 8192;
+// k-means++ keeps its sampling weights summed per block of points; a block never straddles a
+// chunk.
+constexpr std::size_t kBlock = 256;
+static_assert(kChunk % kBlock == 0);
+// Greedy k-means++ tries 2 + ln K candidates per centre: at most 13 for K <= 65536.
+constexpr std::size_t kMaxTrials = 16;
+constexpr std::size_t kLanes = 8;
 
 double uniform01(std::mt19937_64& rng) {
   // Not std::uniform_real_distribution: its output differs between standard libraries.
@@ -52,12 +60,11 @@ class Lloyd {
         centres_(std::move(centres)),
         sums_(clusters_),
         assignment_(points.size(), 0),
-        upper_(points.size(), 0),
         lower_(points.size(), 0) {}
 
-  KMeansResult run() {
+  KMeansResult run(const std::vector<std::uint32_t>& guess = {}) {
     KMeansResult result;
-    double inertia = assign_all();
+    double inertia = assign_all(guess);
     sums_ = accumulate();
     int iterations = 0;
     while (iterations < params_.max_iterations) {
@@ -66,6 +73,7 @@ class Lloyd {
       const double previous = inertia;
       std::size_t changed = 0;
       inertia = reassign(shift, changed);
+
       if (changed == 0) break;
       if (previous > 0 && (previous - inertia) / previous < params_.tolerance) break;
     }
@@ -104,8 +112,8 @@ class Lloyd {
     }
   }
 
-  // First assignment: every point searched, bounds set.
-  double assign_all() {
+  // First assignment: every point searched (from its guess, if any), bounds set.
+  double assign_all(const std::vector<std::uint32_t>& guess) {
     const NearestCentre search(centres_, /*with_gaps=*/true, params_.threads);
     const std::size_t n = points_.size();
     std::vector<double> chunk_inertia(chunk_count(n, kChunk), 0.0);
@@ -113,9 +121,11 @@ class Lloyd {
                     [&](std::size_t, std::size_t chunk, std::size_t begin, std::size_t end) {
                       double inertia = 0;
                       for (std::size_t i = begin; i < end; ++i) {
-                        const NearestTwo near = search.nearest_two(&points_.coords[i * kDims]);
+                        const float* point = &points_.coords[i * kDims];
+                        const NearestTwo near = guess.empty()
+                                                    ? search.nearest_two(point)
+                                                    : search.nearest_two_from(point, guess[i]);
                         assignment_[i] = near.best;
-                        upper_[i] = std::sqrt(near.best_distance2);
                         lower_[i] = std::sqrt(near.second_distance2);
                         inertia += static_cast<double>(points_.weights[i]) * near.best_distance2;
                       }
@@ -156,7 +166,6 @@ class Lloyd {
                         const float lower = lower_[i] - (a == largest ? second_shift : first_shift);
                         const float d2 = squared_distance(p, search.centre(a));
                         const float d = std::sqrt(d2);
-                        upper_[i] = d;
                         if (d <= std::max(search.half_gap(a), lower)) {
                           lower_[i] = lower;
                           inertia += static_cast<double>(points_.weights[i]) * d2;
@@ -169,7 +178,6 @@ class Lloyd {
                           add_point(moved[worker], i, near.best, /*remove=*/false);
                           assignment_[i] = near.best;
                         }
-                        upper_[i] = std::sqrt(near.best_distance2);
                         lower_[i] = std::sqrt(near.second_distance2);
                         inertia += static_cast<double>(points_.weights[i]) * near.best_distance2;
                       }
@@ -211,8 +219,10 @@ class Lloyd {
       float farthest_distance = -1;
       for (std::size_t i = 0; i < points_.size(); ++i) {
         if (sums_.members[assignment_[i]] <= 1) continue;
-        if (upper_[i] > farthest_distance) {
-          farthest_distance = upper_[i];
+        const float distance = std::sqrt(
+            squared_distance(&points_.coords[i * kDims], &centres_[assignment_[i] * kDims]));
+        if (distance > farthest_distance) {
+          farthest_distance = distance;
           farthest = i;
         }
       }
@@ -220,7 +230,6 @@ class Lloyd {
       add_point(sums_, farthest, assignment_[farthest], /*remove=*/true);
       add_point(sums_, farthest, static_cast<std::uint32_t>(k), /*remove=*/false);
       assignment_[farthest] = static_cast<std::uint32_t>(k);
-      upper_[farthest] = 0;
       moved = true;
     }
     return moved;
@@ -271,7 +280,6 @@ class Lloyd {
   std::vector<float> centres_;
   ClusterSums sums_;  // of the current assignment
   std::vector<std::uint32_t> assignment_;
-  std::vector<float> upper_;
   std::vector<float> lower_;
 };
 
@@ -284,72 +292,115 @@ std::vector<float> kmeans_plus_plus(const WeightedPoints& points, int clusters, 
   std::mt19937_64 rng(seed);
   std::vector<float> centres;
   centres.reserve(k_total * kDims);
-  std::vector<double> cumulative(n);
-
   auto add_centre = [&](std::size_t i) {
     centres.insert(centres.end(), &points.coords[i * kDims], &points.coords[i * kDims] + kDims);
   };
 
   // First centre: drawn in proportion to weight.
-  double running = 0;
-  for (std::size_t i = 0; i < n; ++i) cumulative[i] = running += points.weights[i];
-  add_centre(pick_by_cumulative(cumulative, uniform01(rng) * running));
+  {
+    std::vector<double> cumulative(n);
+    double running = 0;
+    for (std::size_t i = 0; i < n; ++i) cumulative[i] = running += points.weights[i];
+    add_centre(pick_by_cumulative(cumulative, uniform01(rng) * running));
+  }
 
-  std::vector<float> closest(n);
-  const std::size_t chunks = chunk_count(n, kChunk);
-  std::vector<double> chunk_sums(chunks);
-  parallel_chunks(n, kChunk, threads,
-                  [&](std::size_t, std::size_t chunk, std::size_t b, std::size_t e) {
-                    double sum = 0;
-                    for (std::size_t i = b; i < e; ++i) {
-                      closest[i] = squared_distance(&points.coords[i * kDims], centres.data());
-                      sum += points.weights[i] * static_cast<double>(closest[i]);
-                    }
-                    chunk_sums[chunk] = sum;
-                  });
+  // closest[i]: squared distance to the nearest centre chosen before the latest one, which a
+  // round folds in as it passes over the points (one pass per round instead of two).
+  std::vector<float> closest(n, std::numeric_limits<float>::infinity());
+  const float* latest = centres.data();
+  auto folded = [&](std::size_t i) {
+    return std::min(closest[i], squared_distance(&points.coords[i * kDims], latest));
+  };
+  const std::size_t blocks = (n + kBlock - 1) / kBlock;
+  std::vector<double> mass(blocks);  // per block: sum of weight * folded(i)
+  parallel_chunks(n, kChunk, threads, [&](std::size_t, std::size_t, std::size_t b, std::size_t e) {
+    for (std::size_t block_begin = b; block_begin < e; block_begin += kBlock) {
+      double sum = 0;
+      for (std::size_t i = block_begin; i < std::min(e, block_begin + kBlock); ++i) {
+        sum += points.weights[i] * static_cast<double>(folded(i));
+      }
+      mass[block_begin / kBlock] = sum;
+    }
+  });
 
   const std::size_t trials = 2 + static_cast<std::size_t>(std::log(static_cast<double>(clusters)));
-  std::vector<std::size_t> candidates(trials);
-  std::vector<double> chunk_potentials(chunks * trials);
+  std::array<std::size_t, kMaxTrials> candidates{};
+  std::vector<double> trial_mass(blocks * trials);  // [block * trials + t]
+  std::vector<double> mass_before(blocks + 1);
   for (std::size_t k = 1; k < k_total; ++k) {
-    running = 0;
-    for (std::size_t i = 0; i < n; ++i) {
-      cumulative[i] = running += points.weights[i] * static_cast<double>(closest[i]);
-    }
+    // Candidates drawn in proportion to weight * squared distance: the block by a binary
+    // search over the running block sums, then the point inside it.
+    for (std::size_t b = 0; b < blocks; ++b) mass_before[b + 1] = mass_before[b] + mass[b];
     for (std::size_t t = 0; t < trials; ++t) {
-      candidates[t] = pick_by_cumulative(cumulative, uniform01(rng) * running);
+      const double r = uniform01(rng) * mass_before[blocks];
+      const auto above = std::upper_bound(mass_before.begin() + 1, mass_before.end(), r);
+      const std::size_t block =
+          std::min(blocks - 1, static_cast<std::size_t>(above - (mass_before.begin() + 1)));
+      const std::size_t begin = block * kBlock, end = std::min(n, begin + kBlock);
+      // The block's sum was added in float: should rounding leave r unreached, the last point
+      // that carries any weight is taken.
+      std::size_t chosen = end - 1;
+      double within = 0;
+      for (std::size_t i = begin; i < end; ++i) {
+        const double point_mass = points.weights[i] * static_cast<double>(folded(i));
+        if (point_mass <= 0) continue;
+        chosen = i;
+        within += point_mass;
+        if (mass_before[block] + within > r) break;
+      }
+      candidates[t] = chosen;
     }
-    parallel_chunks(
-        n, kChunk, threads, [&](std::size_t, std::size_t chunk, std::size_t b, std::size_t e) {
-          for (std::size_t t = 0; t < trials; ++t) {
-            const float* candidate = &points.coords[candidates[t] * kDims];
-            double potential = 0;
-            for (std::size_t i = b; i < e; ++i) {
-              const float d2 = squared_distance(&points.coords[i * kDims], candidate);
-              potential += points.weights[i] * static_cast<double>(std::min(d2, closest[i]));
-            }
-            chunk_potentials[chunk * trials + t] = potential;
-          }
-        });
+    // One pass: fold the latest centre into closest, and sum each candidate's potential per
+    // block. Candidates are laid out by coordinate, kLanes at a time, so that the compiler
+    // evaluates them side by side; a block's sums are float (256 terms), blocks add in double.
+    std::array<float, kMaxTrials * kDims> lanes{};  // [group][coordinate][lane]
+    for (std::size_t t = 0; t < kMaxTrials; ++t) {
+      const float* candidate = &points.coords[candidates[t < trials ? t : 0] * kDims];
+      for (std::size_t d = 0; d < kDims; ++d) {
+        lanes[(t / kLanes * kDims + d) * kLanes + t % kLanes] = candidate[d];
+      }
+    }
+    const std::size_t groups = (trials + kLanes - 1) / kLanes;
+    parallel_chunks(n, kChunk, threads,
+                    [&](std::size_t, std::size_t, std::size_t b, std::size_t e) {
+                      for (std::size_t block_begin = b; block_begin < e; block_begin += kBlock) {
+                        const std::size_t block_end = std::min(e, block_begin + kBlock);
+                        for (std::size_t i = block_begin; i < block_end; ++i)
+                          closest[i] = folded(i);
+                        for (std::size_t g = 0; g < groups; ++g) {
+                          const float* lane = &lanes[g * kDims * kLanes];
+                          std::array<float, kLanes> sum{};
+                          for (std::size_t i = block_begin; i < block_end; ++i) {
+                            const float* point = &points.coords[i * kDims];
+                            const float weight = static_cast<float>(points.weights[i]);
+                            const float near = closest[i];
+                            for (std::size_t l = 0; l < kLanes; ++l) {
+                              const float d0 = point[0] - lane[l], d1 = point[1] - lane[kLanes + l];
+                              const float d2 = point[2] - lane[2 * kLanes + l];
+                              const float d3 = point[3] - lane[3 * kLanes + l];
+                              const float distance2 = d0 * d0 + d1 * d1 + d2 * d2 + d3 * d3;
+                              sum[l] += weight * std::min(distance2, near);
+                            }
+                          }
+                          for (std::size_t l = 0; l < kLanes && g * kLanes + l < trials; ++l) {
+                            trial_mass[block_begin / kBlock * trials + g * kLanes + l] = sum[l];
+                          }
+                        }
+                      }
+                    });
     std::size_t best = 0;
     double best_potential = std::numeric_limits<double>::infinity();
     for (std::size_t t = 0; t < trials; ++t) {
       double potential = 0;
-      for (std::size_t c = 0; c < chunks; ++c) potential += chunk_potentials[c * trials + t];
+      for (std::size_t b = 0; b < blocks; ++b) potential += trial_mass[b * trials + t];
       if (potential < best_potential) {
         best_potential = potential;
         best = t;
       }
     }
-    const std::size_t chosen = candidates[best];
-    add_centre(chosen);
-    const float* centre = &points.coords[chosen * kDims];
-    parallel_chunks(
-        n, kChunk, threads, [&](std::size_t, std::size_t, std::size_t b, std::size_t e) {
-          for (std::size_t i = b; i < e; ++i) {
-            closest[i] = std::min(closest[i], squared_distance(&points.coords[i * kDims], centre));
-          }
-        });
+    for (std::size_t b = 0; b < blocks; ++b) mass[b] = trial_mass[b * trials + best];
+    add_centre(candidates[best]);
+    latest = &centres[k * kDims];
   }
   return centres;
 }
@@ -362,9 +413,9 @@ int kmeans_restarts(const KMeansParams& params) {
 }
 
 KMeansResult run_lloyd(const WeightedPoints& points, const KMeansParams& params,
-                       std::vector<float> centres) {
+                       std::vector<float> centres, const std::vector<std::uint32_t>& guess) {
   Lloyd lloyd(points, params, std::move(centres));
-  return lloyd.run();
+  return lloyd.run(guess);
 }
 
 KMeansResult run_kmeans(const WeightedPoints& points, const KMeansParams& params) {

@@ -55,9 +55,10 @@ struct KMeansResult {
 /// Runs K-means. Precondition: 1 <= clusters <= points.size() and all points distinct.
 KMeansResult run_kmeans(const WeightedPoints& points, const KMeansParams& params);
 
-/// Lloyd iterations from the given centres (4 floats each).
+/// Lloyd iterations from the given centres (4 floats each). `guess`, when not empty, holds a
+/// likely cluster of every point, which speeds up the first assignment (same result).
 KMeansResult run_lloyd(const WeightedPoints& points, const KMeansParams& params,
-                       std::vector<float> centres);
+                       std::vector<float> centres, const std::vector<std::uint32_t>& guess = {});
 
 /// Greedy k-means++ (sklearn's variant: 2 + ln K candidates per step, keep the best).
 /// Returns 4 floats per centre.

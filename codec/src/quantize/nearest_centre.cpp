@@ -211,7 +211,7 @@ std::uint32_t NearestCentre::nearest(const float* point, std::uint32_t guess) co
     const float gap = half_gap_[guess];
     if (d2 < gap * gap) return guess;  // strict: every other centre is farther
   }
-  return nearest_two(point).best;
+  return nearest_two_from(point, guess).best;
 }
 
 }  // namespace kmq::detail

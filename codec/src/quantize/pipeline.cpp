@@ -50,7 +50,23 @@ std::uint32_t stored_color(const ColorSpaceMapper& mapper, const float* point, i
   return packed;
 }
 
-WeightedPoints subset(const WeightedPoints& points, const std::vector<std::uint32_t>& members) {
+// The histogram colours to cluster: all of them, or all but the one kept for transparency.
+// (A list of positions cost 4 bytes per colour at the encoder's peak memory.)
+class Members {
+ public:
+  Members(std::size_t colors, std::uint32_t skipped)
+      : size_(skipped < colors ? colors - 1 : colors), skipped_(skipped) {}
+  std::size_t size() const noexcept { return size_; }
+  std::uint32_t operator[](std::size_t i) const noexcept {
+    return static_cast<std::uint32_t>(i < skipped_ ? i : i + 1);
+  }
+
+ private:
+  std::size_t size_;
+  std::size_t skipped_;
+};
+
+WeightedPoints subset(const WeightedPoints& points, const Members& members) {
   WeightedPoints out;
   out.fixed_point_scale = points.fixed_point_scale;
   out.coords.resize(members.size() * kDims);
@@ -75,11 +91,12 @@ void assign_nearest(const WeightedPoints& points, const std::vector<float>& pale
 }
 
 // Clusters `members` into at most `clusters` entries; appends them to `choice`.
-void cluster_members(const PreparedImage& prepared, const std::vector<std::uint32_t>& members,
-                     int clusters, const EncodeOptions& options, PaletteChoice& choice) {
+void cluster_members(const PreparedImage& prepared, const Members& members, int clusters,
+                     const EncodeOptions& options, PaletteChoice& choice) {
   const int channels = prepared.channels;
   if (members.size() <= static_cast<std::size_t>(clusters)) {
-    for (const std::uint32_t m : members) {
+    for (std::size_t i = 0; i < members.size(); ++i) {
+      const std::uint32_t m = members[i];
       choice.label_of_distinct[m] = static_cast<std::uint32_t>(choice.colors.size());
       choice.colors.push_back(prepared.histogram.color(m));
     }
@@ -114,9 +131,10 @@ void cluster_members(const PreparedImage& prepared, const std::vector<std::uint3
     // the exact colours, and the lowest exact inertia wins. Binning needs many more points
     // than clusters left over, or it would merge what K should keep apart.
     WeightedPoints binned;
+    std::vector<std::uint32_t> bin_of;
     if (points.size() > kMaxClusteringPoints &&
         static_cast<std::size_t>(clusters) * kMinBinsPerCluster <= kMaxClusteringPoints) {
-      binned = bin_points(points, kMaxClusteringPoints);
+      binned = bin_points(points, kMaxClusteringPoints, &bin_of);
     }
     if (binned.size() >= static_cast<std::size_t>(clusters) * kMinBinsPerCluster) {
       const int starts = kmeans_restarts(params);
@@ -125,9 +143,13 @@ void cluster_members(const PreparedImage& prepared, const std::vector<std::uint3
         one.restarts = 1;
         one.seed = kmeans_start_seed(params.seed, start);
         const KMeansResult coarse = run_kmeans(binned, one);
+
         KMeansParams polish = params;
         polish.max_iterations = std::min(params.max_iterations, kMaxPolishIterations);
-        KMeansResult polished = run_lloyd(points, polish, coarse.centres);
+        // Each colour starts its search from its bin's cluster.
+        std::vector<std::uint32_t> guess = start + 1 < starts ? bin_of : std::move(bin_of);
+        for (std::uint32_t& g : guess) g = coarse.assignment[g];
+        KMeansResult polished = run_lloyd(points, polish, coarse.centres, guess);
         polished.iterations += coarse.iterations;
         if (start == 0 || polished.inertia < clustered.inertia) clustered = std::move(polished);
       }
@@ -164,6 +186,7 @@ void cluster_members(const PreparedImage& prepared, const std::vector<std::uint3
                              &stored[c * kDims]);
   }
   if (!map_rule) assign_nearest(points, stored, prepared.threads, entry);
+
   if (options.method == Method::kmeans && options.space == ColorSpace::rgb) {
     // In sRGB the best whole-number centre of a cluster is its rounded mean.
     refine_stored_palette(points, channels, kStoredPaletteRounds, prepared.threads, stored, entry);
@@ -217,11 +240,7 @@ PaletteChoice cluster_palette(const PreparedImage& prepared, int colors,
   PaletteChoice choice;
   choice.label_of_distinct.assign(prepared.histogram.size(), 0);
   const bool reserve = prepared.reserves_transparent(colors);
-  std::vector<std::uint32_t> members;
-  members.reserve(prepared.histogram.size());
-  for (std::uint32_t i = 0; i < prepared.histogram.size(); ++i) {
-    if (!(reserve && i == prepared.transparent)) members.push_back(i);
-  }
+  const Members members(prepared.histogram.size(), reserve ? prepared.transparent : kNotFound);
   cluster_members(prepared, members, colors - (reserve ? 1 : 0), options, choice);
   if (reserve) {
     choice.label_of_distinct[prepared.transparent] =
