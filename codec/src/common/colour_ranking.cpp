@@ -12,7 +12,7 @@ ColourRanking::ColourRanking(std::span<const std::uint8_t> palette, int channels
     : palette_(palette),
       channels_(static_cast<std::size_t>(channels)),
       palette_size_(static_cast<std::uint32_t>(palette.size() / channels_)),
-      row_ready_(palette_size_, false),
+      row_ready_(palette_size_, 0),
       order_(static_cast<std::size_t>(palette_size_) * palette_size_),
       rank_(order_.size()) {
   if (palette_size_ > kMaxPartitionPaletteSize) {
@@ -20,10 +20,9 @@ ColourRanking::ColourRanking(std::span<const std::uint8_t> palette, int channels
   }
 }
 
-std::size_t ColourRanking::row(std::uint32_t reference) {
+std::size_t ColourRanking::sort_row(std::uint32_t reference) {
   const std::size_t k = palette_size_, offset = reference * k;
-  if (row_ready_[reference]) return offset;
-  row_ready_[reference] = true;
+  row_ready_[reference] = 1;
   std::uint32_t distance[256];
   const std::uint8_t* from = &palette_[reference * channels_];
   for (std::size_t label = 0; label < k; ++label) {
@@ -56,16 +55,27 @@ std::uint32_t ColourRanking::literal_of(std::uint32_t label, const Partition& ne
 
 std::uint32_t ColourRanking::label_of(std::uint32_t literal, const Partition& near) {
   // The label's place in W's row is the literal plus the candidates placed at or before it:
-  // step over the candidates' places in increasing order.
+  // step over the candidates' places in increasing order. Unused slots hold a place no label
+  // reaches, and the four are sorted by a fixed network of min/max, so that nothing here
+  // branches on the data (literals are where a decoder's branches mispredict).
   const std::size_t offset = row(near.candidate[0]);
+  constexpr std::uint32_t kBeyond = 0xFFFF;
   std::uint32_t skipped[4];
-  for (int c = 0; c < near.count; ++c) skipped[c] = rank_[offset + near.candidate[c]];
-  for (int c = 1; c < near.count; ++c) {  // at most four: insertion sort
-    for (int d = c; d > 0 && skipped[d - 1] > skipped[d]; --d)
-      std::swap(skipped[d - 1], skipped[d]);
+  for (int c = 0; c < 4; ++c) {
+    skipped[c] = c < near.count ? rank_[offset + near.candidate[c]] : kBeyond;
   }
+  auto order = [&](int a, int b) {
+    const std::uint32_t low = std::min(skipped[a], skipped[b]);
+    skipped[b] = std::max(skipped[a], skipped[b]);
+    skipped[a] = low;
+  };
+  order(0, 1);
+  order(2, 3);
+  order(0, 2);
+  order(1, 3);
+  order(1, 2);
   std::uint32_t place = literal;
-  for (int c = 0; c < near.count; ++c) place += skipped[c] <= place ? 1 : 0;
+  for (const std::uint32_t s : skipped) place += s <= place ? 1 : 0;
   return place < palette_size_ ? order_[offset + place] : palette_size_;
 }
 

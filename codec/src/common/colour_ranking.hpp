@@ -28,14 +28,17 @@ class ColourRanking {
  private:
   // Offset of row `reference` in order_ and rank_, sorting it the first time it is needed: a
   // small image may need few rows, and a palette of 256 costs 256 sorts.
-  std::size_t row(std::uint32_t reference);
+  std::size_t row(std::uint32_t reference) {
+    return row_ready_[reference] != 0 ? reference * palette_size_ : sort_row(reference);
+  }
+  std::size_t sort_row(std::uint32_t reference);
 
   std::span<const std::uint8_t> palette_;
   std::size_t channels_;
   std::uint32_t palette_size_;
-  std::vector<bool> row_ready_;
-  std::vector<std::uint8_t> order_;  // row r: every label by (distance from r, label)
-  std::vector<std::uint8_t> rank_;   // rank_[r * K + label]: label's place in row r
+  std::vector<std::uint8_t> row_ready_;  // bytes: read for every literal
+  std::vector<std::uint8_t> order_;      // row r: every label by (distance from r, label)
+  std::vector<std::uint8_t> rank_;       // rank_[r * K + label]: label's place in row r
 };
 
 }  // namespace kmq::detail
