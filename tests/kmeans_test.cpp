@@ -152,8 +152,8 @@ TEST(KMeansPlusPlus, SameCentresWhateverTheThreadCount) {
     ASSERT_EQ(single.size(), static_cast<std::size_t>(clusters) * kDims);
     std::vector<std::array<float, kDims>> picked;
     for (int c = 0; c < clusters; ++c) {
-      picked.push_back({single[c * kDims], single[c * kDims + 1], single[c * kDims + 2],
-                        single[c * kDims + 3]});
+      picked.push_back(
+          {single[c * kDims], single[c * kDims + 1], single[c * kDims + 2], single[c * kDims + 3]});
     }
     std::sort(picked.begin(), picked.end());
     EXPECT_EQ(std::adjacent_find(picked.begin(), picked.end()), picked.end()) << clusters;
