@@ -35,6 +35,20 @@ kmq::detail::WeightedPoints points_around(const std::vector<std::array<float, 3>
   return points;
 }
 
+kmq::detail::KMeansParams kmeans_params(int clusters, std::uint64_t seed, int threads) {
+  kmq::detail::KMeansParams params;
+  params.clusters = clusters;
+  params.seed = seed;
+  params.threads = threads;
+  return params;
+}
+
+void expect_same_result(const kmq::detail::KMeansResult& a, const kmq::detail::KMeansResult& b) {
+  EXPECT_EQ(a.centres, b.centres);
+  EXPECT_EQ(a.assignment, b.assignment);
+  EXPECT_EQ(a.iterations, b.iterations);
+}
+
 const std::vector<std::array<float, 3>> kCentres = {
     {20, 20, 20}, {200, 30, 40}, {30, 210, 60}, {50, 60, 220}, {230, 230, 230}};
 
@@ -106,16 +120,10 @@ TEST(KMeans, EveryPointIsAssignedToItsNearestCentre) {
 
 TEST(KMeans, SameSeedGivesIdenticalResultsWhateverTheThreadCount) {
   const auto points = points_around(kCentres, 5000);
-  kmq::detail::KMeansParams params;
-  params.clusters = 16;
-  params.seed = 42;
-  params.threads = 1;
+  auto params = kmeans_params(16, 42, 1);
   const auto single = kmq::detail::run_kmeans(points, params);
   params.threads = 4;
-  const auto multi = kmq::detail::run_kmeans(points, params);
-  EXPECT_EQ(single.centres, multi.centres);
-  EXPECT_EQ(single.assignment, multi.assignment);
-  EXPECT_EQ(single.iterations, multi.iterations);
+  expect_same_result(single, kmq::detail::run_kmeans(points, params));
 }
 
 TEST(KMeans, AsManyClustersAsPointsPutsACentreOnEachPoint) {
@@ -174,19 +182,13 @@ TEST(KMeansPlusPlus, SameCentresWhateverTheThreadCount) {
 // save time, never change the result.
 TEST(KMeans, AGuessedFirstAssignmentGivesTheSameResult) {
   const auto points = points_around(kCentres, 3000);
-  kmq::detail::KMeansParams params;
-  params.clusters = 60;
-  params.seed = 5;
-  params.threads = 2;
+  const auto params = kmeans_params(60, 5, 2);
   const auto start = kmq::detail::kmeans_plus_plus(points, params.clusters, 5, 2);
   const auto plain = kmq::detail::run_lloyd(points, params, start);
   std::mt19937 rng(3);
   std::vector<std::uint32_t> guess(points.size());
   for (auto& g : guess) g = rng() % static_cast<std::uint32_t>(params.clusters);
-  const auto guessed = kmq::detail::run_lloyd(points, params, start, guess);
-  EXPECT_EQ(plain.centres, guessed.centres);
-  EXPECT_EQ(plain.assignment, guessed.assignment);
-  EXPECT_EQ(plain.iterations, guessed.iterations);
+  expect_same_result(plain, kmq::detail::run_lloyd(points, params, start, guess));
 }
 
 }  // namespace

@@ -6,52 +6,47 @@ namespace kmq::detail {
 
 ColorHistogram ColorHistogram::build(const Image& image) {
   ColorHistogram histogram;
-  histogram.count_pixels(image.data().data(), image.pixel_count(), image.channels());
+  histogram.slots_.assign(1u << 12, 0);
+  histogram.mask_ = (1u << 12) - 1;
+  const std::uint8_t* sample = image.data().data();
+  const int channels = image.channels();
+  const std::size_t pixels = image.pixel_count();
+  std::uint32_t previous = 0;
+  std::uint32_t previous_position = 0;
+  bool have_previous = false;
+  for (std::size_t i = 0; i < pixels; ++i, sample += channels) {
+    const std::uint32_t packed = pack_color(sample, channels);
+    if (i + kPrefetchDistance < pixels) {
+      histogram.prefetch(pack_color(sample + kPrefetchDistance * channels, channels));
+    }
+    // Runs of one colour are common; counting them without hashing halves the time on flat art.
+    if (have_previous && packed == previous) {
+      ++histogram.counts_[previous_position];
+      continue;
+    }
+    previous_position = histogram.count_one(packed);
+    previous = packed;
+    have_previous = true;
+  }
   // Kept for the whole encode, at up to twice their size after growing.
   histogram.colors_.shrink_to_fit();
   histogram.counts_.shrink_to_fit();
   return histogram;
 }
 
-void ColorHistogram::count_pixels(const std::uint8_t* sample, std::size_t pixels, int channels) {
-  if (slots_.empty()) {
-    slots_.assign(1u << 12, 0);
-    mask_ = (1u << 12) - 1;
-  }
-  std::uint32_t previous = 0;
-  std::uint32_t previous_position = 0;
-  bool have_previous = false;
-  // The hash table outgrows the caches on photos: start loading a slot a few pixels early.
-  constexpr std::size_t kLookAhead = 16;
-  for (std::size_t i = 0; i < pixels; ++i, sample += channels) {
-    const std::uint32_t packed = pack_color(sample, channels);
-    if (i + kLookAhead < pixels) {
-      prefetch(pack_color(sample + kLookAhead * channels, channels));
-    }
-    // Runs of one colour are common; counting them without hashing halves the time on flat art.
-    if (have_previous && packed == previous) {
-      ++counts_[previous_position];
-      continue;
-    }
-    previous_position = add(packed, 1);
-    previous = packed;
-    have_previous = true;
-  }
-}
-
-std::uint32_t ColorHistogram::add(std::uint32_t packed, std::uint32_t count) {
+std::uint32_t ColorHistogram::count_one(std::uint32_t packed) {
   std::uint32_t slot = slot_of(packed, mask_);
   for (;;) {
     const std::uint32_t entry = slots_[slot];
     if (entry == 0) break;
     if (colors_[entry - 1] == packed) {
-      counts_[entry - 1] += count;
+      ++counts_[entry - 1];
       return entry - 1;
     }
     slot = (slot + 1) & mask_;
   }
   colors_.push_back(packed);
-  counts_.push_back(count);
+  counts_.push_back(1);
   const auto position = static_cast<std::uint32_t>(colors_.size() - 1);
   slots_[slot] = position + 1;
   if (colors_.size() * 2 > slots_.size()) grow();

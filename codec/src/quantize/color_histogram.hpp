@@ -2,6 +2,7 @@
 // Colour statistics: the distinct colours of an image with their pixel counts.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <kmq/kmq.hpp>
 #include <vector>
@@ -35,6 +36,9 @@ class ColorHistogram {
 
   /// Position of a colour that occurs in the image (precondition: it does).
   std::uint32_t find(std::uint32_t packed) const noexcept;
+  /// The hash table outgrows the caches on photos: a pass over the pixels starts loading the
+  /// slot of the colour this many pixels ahead.
+  static constexpr std::size_t kPrefetchDistance = 16;
   /// Starts loading the hash slot of a colour that find() will be asked for soon.
   void prefetch(std::uint32_t packed) const noexcept {
     __builtin_prefetch(&slots_[slot_of(packed, mask_)]);
@@ -44,9 +48,8 @@ class ColorHistogram {
   static std::uint32_t slot_of(std::uint32_t packed, std::uint32_t mask) noexcept {
     return (packed * 0x9E3779B1u >> 7) & mask;
   }
-  void count_pixels(const std::uint8_t* sample, std::size_t pixels, int channels);
-  /// Adds `count` pixels of a colour; returns its position.
-  std::uint32_t add(std::uint32_t packed, std::uint32_t count);
+  /// Counts one pixel of a colour; returns the colour's position.
+  std::uint32_t count_one(std::uint32_t packed);
   void grow();
 
   std::vector<std::uint32_t> colors_;

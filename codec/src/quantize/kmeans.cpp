@@ -32,12 +32,45 @@ double uniform01(std::mt19937_64& rng) {
   return static_cast<double>(rng() >> 11) * 0x1.0p-53;
 }
 
-// Picks the index whose cumulative weight interval contains r.
-std::size_t pick_by_cumulative(const std::vector<double>& cumulative, double r) {
-  const auto it = std::upper_bound(cumulative.begin(), cumulative.end(), r);
-  if (it == cumulative.end()) return cumulative.size() - 1;
-  return static_cast<std::size_t>(it - cumulative.begin());
-}
+// Draws a point with probability mass_of(i) / total, given the masses summed per block of kBlock
+// points: the block by a binary search over their running sums, then the point inside it.
+class BlockSampler {
+ public:
+  explicit BlockSampler(std::size_t points)
+      : points_(points), before_((points + kBlock - 1) / kBlock + 1, 0.0) {}
+
+  /// Sets the masses of the blocks (one per block).
+  void set_block_masses(const std::vector<double>& mass) {
+    for (std::size_t b = 0; b + 1 < before_.size(); ++b) before_[b + 1] = before_[b] + mass[b];
+  }
+
+  /// `u` uniform in [0, 1); mass_of(i) must add up, block by block, to the masses set.
+  template <class MassOf>
+  std::size_t draw(double u, const MassOf& mass_of) const {
+    const std::size_t blocks = before_.size() - 1;
+    const double r = u * before_[blocks];
+    const auto above = std::upper_bound(before_.begin() + 1, before_.end(), r);
+    const std::size_t block =
+        std::min(blocks - 1, static_cast<std::size_t>(above - (before_.begin() + 1)));
+    const std::size_t begin = block * kBlock, end = std::min(points_, begin + kBlock);
+    // Should rounding leave r unreached (a block's sum may have been added in float), the last
+    // point that carries any mass is taken.
+    std::size_t chosen = end - 1;
+    double within = 0;
+    for (std::size_t i = begin; i < end; ++i) {
+      const double point_mass = mass_of(i);
+      if (point_mass <= 0) continue;
+      chosen = i;
+      within += point_mass;
+      if (before_[block] + within > r) break;
+    }
+    return chosen;
+  }
+
+ private:
+  std::size_t points_;
+  std::vector<double> before_;  // [b]: the masses of the blocks before block b; last: total
+};
 
 // Sums of weight * fixed-point coordinate per cluster, one set per worker.
 struct ClusterSums {
@@ -73,7 +106,6 @@ class Lloyd {
       const double previous = inertia;
       std::size_t changed = 0;
       inertia = reassign(shift, changed);
-
       if (changed == 0) break;
       if (previous > 0 && (previous - inertia) / previous < params_.tolerance) break;
     }
@@ -296,13 +328,14 @@ std::vector<float> kmeans_plus_plus(const WeightedPoints& points, int clusters, 
     centres.insert(centres.end(), &points.coords[i * kDims], &points.coords[i * kDims] + kDims);
   };
 
-  // First centre: drawn in proportion to weight.
-  {
-    std::vector<double> cumulative(n);
-    double running = 0;
-    for (std::size_t i = 0; i < n; ++i) cumulative[i] = running += points.weights[i];
-    add_centre(pick_by_cumulative(cumulative, uniform01(rng) * running));
-  }
+  const std::size_t blocks = (n + kBlock - 1) / kBlock;
+  std::vector<double> mass(blocks, 0.0);  // per block of points: the sampling mass
+  BlockSampler sampler(n);
+
+  // First centre: drawn in proportion to weight (integers: the double sums are exact).
+  for (std::size_t i = 0; i < n; ++i) mass[i / kBlock] += points.weights[i];
+  sampler.set_block_masses(mass);
+  add_centre(sampler.draw(uniform01(rng), [&](std::size_t i) { return points.weights[i]; }));
 
   // closest[i]: squared distance to the nearest centre chosen before the latest one, which a
   // round folds in as it passes over the points (one pass per round instead of two).
@@ -311,13 +344,14 @@ std::vector<float> kmeans_plus_plus(const WeightedPoints& points, int clusters, 
   auto folded = [&](std::size_t i) {
     return std::min(closest[i], squared_distance(&points.coords[i * kDims], latest));
   };
-  const std::size_t blocks = (n + kBlock - 1) / kBlock;
-  std::vector<double> mass(blocks);  // per block: sum of weight * folded(i)
+  auto folded_mass = [&](std::size_t i) {
+    return points.weights[i] * static_cast<double>(folded(i));
+  };
   parallel_chunks(n, kChunk, threads, [&](std::size_t, std::size_t, std::size_t b, std::size_t e) {
     for (std::size_t block_begin = b; block_begin < e; block_begin += kBlock) {
       double sum = 0;
       for (std::size_t i = block_begin; i < std::min(e, block_begin + kBlock); ++i) {
-        sum += points.weights[i] * static_cast<double>(folded(i));
+        sum += folded_mass(i);
       }
       mass[block_begin / kBlock] = sum;
     }
@@ -326,30 +360,11 @@ std::vector<float> kmeans_plus_plus(const WeightedPoints& points, int clusters, 
   const std::size_t trials = 2 + static_cast<std::size_t>(std::log(static_cast<double>(clusters)));
   std::array<std::size_t, kMaxTrials> candidates{};
   std::vector<double> trial_mass(blocks * trials);  // [block * trials + t]
-  std::vector<double> mass_before(blocks + 1);
   for (std::size_t k = 1; k < k_total; ++k) {
-    // Candidates drawn in proportion to weight * squared distance: the block by a binary
-    // search over the running block sums, then the point inside it.
-    for (std::size_t b = 0; b < blocks; ++b) mass_before[b + 1] = mass_before[b] + mass[b];
-    for (std::size_t t = 0; t < trials; ++t) {
-      const double r = uniform01(rng) * mass_before[blocks];
-      const auto above = std::upper_bound(mass_before.begin() + 1, mass_before.end(), r);
-      const std::size_t block =
-          std::min(blocks - 1, static_cast<std::size_t>(above - (mass_before.begin() + 1)));
-      const std::size_t begin = block * kBlock, end = std::min(n, begin + kBlock);
-      // The block's sum was added in float: should rounding leave r unreached, the last point
-      // that carries any weight is taken.
-      std::size_t chosen = end - 1;
-      double within = 0;
-      for (std::size_t i = begin; i < end; ++i) {
-        const double point_mass = points.weights[i] * static_cast<double>(folded(i));
-        if (point_mass <= 0) continue;
-        chosen = i;
-        within += point_mass;
-        if (mass_before[block] + within > r) break;
-      }
-      candidates[t] = chosen;
-    }
+    // Candidates drawn in proportion to weight * squared distance.
+    sampler.set_block_masses(mass);
+    for (std::size_t t = 0; t < trials; ++t)
+      candidates[t] = sampler.draw(uniform01(rng), folded_mass);
     // One pass: fold the latest centre into closest, and sum each candidate's potential per
     // block. Candidates are laid out by coordinate, kLanes at a time, so that the compiler
     // evaluates them side by side; a block's sums are float (256 terms), blocks add in double.

@@ -143,7 +143,6 @@ void cluster_members(const PreparedImage& prepared, const Members& members, int 
         one.restarts = 1;
         one.seed = kmeans_start_seed(params.seed, start);
         const KMeansResult coarse = run_kmeans(binned, one);
-
         KMeansParams polish = params;
         polish.max_iterations = std::min(params.max_iterations, kMaxPolishIterations);
         // Each colour starts its search from its bin's cluster.
@@ -186,7 +185,6 @@ void cluster_members(const PreparedImage& prepared, const Members& members, int 
                              &stored[c * kDims]);
   }
   if (!map_rule) assign_nearest(points, stored, prepared.threads, entry);
-
   if (options.method == Method::kmeans && options.space == ColorSpace::rgb) {
     // In sRGB the best whole-number centre of a cluster is its rounded mean.
     refine_stored_palette(points, channels, kStoredPaletteRounds, prepared.threads, stored, entry);

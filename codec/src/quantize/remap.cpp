@@ -6,11 +6,6 @@
 
 namespace kmq::detail {
 
-namespace {
-// Hash slots are fetched this many pixels before they are needed.
-constexpr std::size_t kLookAhead = 16;
-}  // namespace
-
 std::vector<std::uint16_t> remap_pixels(const Image& image, const ColorHistogram& histogram,
                                         const std::vector<std::uint32_t>& label_of_distinct,
                                         int threads) {
@@ -25,8 +20,9 @@ std::vector<std::uint16_t> remap_pixels(const Image& image, const ColorHistogram
             static_cast<std::uint16_t>(label_of_distinct[histogram.find(cached_color)]);
         for (std::size_t i = begin; i < end; ++i) {
           const std::uint32_t packed = pack_color(samples + i * channels, channels);
-          if (i + kLookAhead < end) {
-            histogram.prefetch(pack_color(samples + (i + kLookAhead) * channels, channels));
+          if (i + ColorHistogram::kPrefetchDistance < end) {
+            histogram.prefetch(
+                pack_color(samples + (i + ColorHistogram::kPrefetchDistance) * channels, channels));
           }
           if (packed != cached_color) {
             cached_color = packed;
