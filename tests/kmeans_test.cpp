@@ -251,6 +251,44 @@ TEST(NearestCentre, SearchFromAGuessAgreesWithTheFullSearch) {
   }
 }
 
+TEST(NearestCentre, AMovedSearchIsTheSearchBuiltAfresh) {
+  std::mt19937 rng(5);
+  for (const std::size_t count : {49u, 256u, 700u}) {
+    std::vector<float> centres;
+    for (std::size_t i = 0; i < count * kDims; ++i) {
+      centres.push_back(i % kDims == 3 ? 0.f : static_cast<float>(rng() % 256));
+    }
+    kmq::detail::NearestCentre moved(centres);
+    // Lloyd-like small moves, with now and then a centre jumping across the space, which must
+    // make the lists around it be rebuilt.
+    for (int step = 0; step < 6; ++step) {
+      for (std::size_t i = 0; i < centres.size(); ++i) {
+        if (i % kDims == 3) continue;
+        const bool jump = (i / kDims) % 97 == static_cast<std::size_t>(step);
+        centres[i] += jump ? 100.f : static_cast<float>(static_cast<int>(rng() % 200) - 100) / 400;
+      }
+      moved = moved.moved_to(centres, 2);
+      const kmq::detail::NearestCentre fresh(centres);
+      for (std::size_t j = 0; j < count; ++j) {
+        const auto expected = fresh.neighbours(j);
+        const auto got = moved.neighbours(j);
+        ASSERT_FALSE(expected.empty());
+        ASSERT_TRUE(std::equal(got.begin(), got.end(), expected.begin(), expected.end()))
+            << count << " centres, step " << step << ", centre " << j;
+        ASSERT_EQ(moved.half_gap(j), fresh.half_gap(j));
+      }
+      for (int q = 0; q < 300; ++q) {
+        const float point[4] = {float(rng() % 256), float(rng() % 256), float(rng() % 256), 0.f};
+        const auto guess = static_cast<std::uint32_t>(rng() % count);
+        const auto exact = fresh.nearest_two(point);
+        const auto guided = moved.nearest_two_from(point, guess);
+        ASSERT_EQ(guided.best, exact.best);
+        ASSERT_EQ(guided.second_distance2, exact.second_distance2);
+      }
+    }
+  }
+}
+
 // Distinct points on a coarse grid with varied weights.
 kmq::detail::WeightedPoints grid_points() {
   kmq::detail::WeightedPoints points;

@@ -8,6 +8,7 @@
 #include <array>
 #include <cmath>
 #include <limits>
+#include <optional>
 #include <random>
 
 #include "common/parallel.hpp"
@@ -146,7 +147,8 @@ class Lloyd {
 
   // First assignment: every point searched (from its guess, if any), bounds set.
   double assign_all(const std::vector<std::uint32_t>& guess) {
-    const NearestCentre search(centres_, /*with_gaps=*/true, params_.threads);
+    search_.emplace(centres_, /*with_gaps=*/true, params_.threads);
+    const NearestCentre& search = *search_;
     const std::size_t n = points_.size();
     std::vector<double> chunk_inertia(chunk_count(n, kChunk), 0.0);
     parallel_chunks(n, kChunk, params_.threads,
@@ -182,7 +184,8 @@ class Lloyd {
     }
     const float first_shift = shift[largest];
 
-    const NearestCentre search(centres_, /*with_gaps=*/true, params_.threads);
+    search_ = search_->moved_to(centres_, params_.threads);
+    const NearestCentre& search = *search_;
     const std::size_t n = points_.size();
     const std::size_t workers = worker_count(n, kChunk, params_.threads);
     std::vector<ClusterSums> moved(workers, ClusterSums(clusters_));
@@ -310,7 +313,8 @@ class Lloyd {
   const KMeansParams& params_;
   std::size_t clusters_;
   std::vector<float> centres_;
-  ClusterSums sums_;  // of the current assignment
+  std::optional<NearestCentre> search_;  // over centres_ as they were at the last assignment
+  ClusterSums sums_;                     // of the current assignment
   std::vector<std::uint32_t> assignment_;
   std::vector<float> lower_;
 };

@@ -4,6 +4,7 @@
 #include "quantize/nearest_centre.hpp"
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
 #include <limits>
 #include <numeric>
@@ -26,6 +27,10 @@ constexpr std::size_t kNeighbourListLength = 48;
 // The triangle-inequality cut-off is applied with this relative slack, so that float rounding
 // can never skip a centre the exact search would have found.
 constexpr float kCutoffSlack = 1.0001f;
+// A neighbour list is kept across a move only with this much room (relative, then absolute) to
+// spare, for the same reason.
+constexpr float kBoundShrink = 0.9999f;
+constexpr float kBoundMargin = 1e-3f;
 
 void consider(std::uint32_t index, float d2, NearestTwo& best) {
   if (d2 < best.best_distance2 || (d2 == best.best_distance2 && index < best.best)) {
@@ -47,6 +52,10 @@ NearestTwo empty_result() {
 }  // namespace
 
 NearestCentre::NearestCentre(std::span<const float> centres, bool with_gaps, int threads)
+    : NearestCentre(centres, with_gaps, threads, nullptr) {}
+
+NearestCentre::NearestCentre(std::span<const float> centres, bool with_gaps, int threads,
+                             const NearestCentre* before)
     : count_(centres.size() / kDims), interleaved_(centres.begin(), centres.end()) {
   if (count_ >= kMinCentresForTree) {
     tree_order_.resize(count_);
@@ -55,7 +64,7 @@ NearestCentre::NearestCentre(std::span<const float> centres, bool with_gaps, int
     build(0, static_cast<std::uint32_t>(count_));
   }
   if (count_ >= kMinCentresForTree && count_ <= kMaxCentresForNeighbourLists) {
-    build_neighbour_lists(threads);
+    build_neighbour_lists(threads, before);
   }
   if (count_ < 2 || !with_gaps) return;
   half_gap_.assign(count_, std::numeric_limits<float>::infinity());
@@ -82,33 +91,82 @@ NearestCentre::NearestCentre(std::span<const float> centres, bool with_gaps, int
   for (float& gap : half_gap_) gap = 0.5f * std::sqrt(gap);
 }
 
-void NearestCentre::build_neighbour_lists(int threads) {
+NearestCentre NearestCentre::moved_to(std::span<const float> centres, int threads) const {
+  if (centres.size() != interleaved_.size())
+    return NearestCentre(centres, !half_gap_.empty(), threads);
+  return NearestCentre(centres, !half_gap_.empty(), threads, this);
+}
+
+void NearestCentre::build_neighbour_lists(int threads, const NearestCentre* before) {
   list_length_ = std::min(kNeighbourListLength, count_ - 1);
   neighbour_index_.resize(count_ * list_length_);
   neighbour_distance_.resize(count_ * list_length_);
+  // How far each centre moved since `before`, and the two largest moves.
+  std::vector<float> shift;
+  float largest_shift = 0, second_shift = 0;
+  std::size_t largest = 0;
+  if (before != nullptr && before->list_length_ == list_length_) {
+    shift.resize(count_);
+    for (std::size_t c = 0; c < count_; ++c) {
+      shift[c] = std::sqrt(squared_distance(centre(c), before->centre(c)));
+      if (shift[c] > largest_shift) {
+        second_shift = largest_shift;
+        largest_shift = shift[c];
+        largest = c;
+      } else {
+        second_shift = std::max(second_shift, shift[c]);
+      }
+    }
+  }
+  // (squared distance, centre) packed in one integer that orders as the pair does: distances
+  // are non-negative floats, whose bit patterns order as their values.
+  auto key = [&](std::size_t j, std::size_t c) {
+    const float d2 = squared_distance(centre(j), centre(c));
+    return static_cast<std::uint64_t>(std::bit_cast<std::uint32_t>(d2)) << 32 | c;
+  };
+  auto store = [&](std::size_t j, std::span<std::uint64_t> list) {
+    std::sort(list.begin(), list.end());
+    for (std::size_t i = 0; i < list_length_; ++i) {
+      neighbour_index_[j * list_length_ + i] = static_cast<std::uint32_t>(list[i]);
+      neighbour_distance_[j * list_length_ + i] =
+          std::sqrt(std::bit_cast<float>(static_cast<std::uint32_t>(list[i] >> 32)));
+    }
+  };
+  // Row j of `before` still holds j's nearest centres if, after the moves, every listed centre
+  // is nearer than any unlisted one can have come: unlisted centres were at least the old
+  // list's last distance away and approached by at most the two moves.
+  auto reuse = [&](std::size_t j, std::span<std::uint64_t> list) {
+    if (shift.empty()) return false;
+    float farthest_listed = 0;
+    for (std::size_t i = 0; i < list_length_; ++i) {
+      const std::size_t c = before->neighbour_index_[j * list_length_ + i];
+      list[i] = key(j, c);
+      farthest_listed = std::max(farthest_listed, squared_distance(centre(j), centre(c)));
+    }
+    if (list_length_ + 1 == count_) return true;  // nothing unlisted
+    const float unlisted_before = before->neighbour_distance_[j * list_length_ + list_length_ - 1];
+    const float approach = shift[j] + (j == largest ? second_shift : largest_shift);
+    const float unlisted_now = unlisted_before * kBoundShrink - kBoundMargin - approach;
+    return unlisted_now > 0 && std::sqrt(farthest_listed) < unlisted_now;
+  };
   const std::size_t rows_per_chunk = 64;
-  parallel_chunks(
-      count_, rows_per_chunk, threads,
-      [&](std::size_t, std::size_t, std::size_t begin, std::size_t end) {
-        std::vector<std::pair<float, std::uint32_t>> row(count_ - 1);
-        for (std::size_t j = begin; j < end; ++j) {
-          std::size_t n = 0;
-          for (std::size_t c = 0; c < count_; ++c) {
-            if (c != j) {
-              row[n++] = {squared_distance(centre(j), centre(c)), static_cast<std::uint32_t>(c)};
-            }
-          }
-          const auto end_of_list = row.begin() + static_cast<std::ptrdiff_t>(list_length_);
-          if (end_of_list != row.end()) {
-            std::nth_element(row.begin(), end_of_list, row.end());
-          }
-          std::sort(row.begin(), end_of_list);
-          for (std::size_t i = 0; i < list_length_; ++i) {
-            neighbour_index_[j * list_length_ + i] = row[i].second;
-            neighbour_distance_[j * list_length_ + i] = std::sqrt(row[i].first);
-          }
-        }
-      });
+  parallel_chunks(count_, rows_per_chunk, threads,
+                  [&](std::size_t, std::size_t, std::size_t begin, std::size_t end) {
+                    std::vector<std::uint64_t> row(count_ - 1);
+                    const std::span<std::uint64_t> list(row.data(), list_length_);
+                    for (std::size_t j = begin; j < end; ++j) {
+                      if (reuse(j, list)) {
+                        store(j, list);
+                        continue;
+                      }
+                      std::size_t n = 0;
+                      for (std::size_t c = 0; c < count_; ++c) {
+                        if (c != j) row[n++] = key(j, c);
+                      }
+                      std::nth_element(row.begin(), row.begin() + list_length_, row.end());
+                      store(j, list);
+                    }
+                  });
 }
 
 std::uint32_t NearestCentre::build(std::uint32_t begin, std::uint32_t end) {

@@ -36,10 +36,21 @@ class NearestCentre {
   /// neighbour lists.
   explicit NearestCentre(std::span<const float> centres, bool with_gaps = true, int threads = 1);
 
+  /// The search over `centres`, this search's centres after they moved (same count): identical
+  /// to constructing it, but neighbour lists that the moves provably left unchanged are only
+  /// re-sorted. Lloyd's iterations move centres a little at a time.
+  NearestCentre moved_to(std::span<const float> centres, int threads = 1) const;
+
   std::size_t size() const noexcept { return count_; }
   const float* centre(std::size_t j) const noexcept { return &interleaved_[j * kDims]; }
   /// Half the distance from centre j to its nearest other centre (0 when not computed).
   float half_gap(std::size_t j) const noexcept { return half_gap_.empty() ? 0.f : half_gap_[j]; }
+
+  /// The centres nearest to centre j, nearest first (ties: lower index), itself excluded; empty
+  /// when the search keeps no neighbour lists.
+  std::span<const std::uint32_t> neighbours(std::size_t j) const noexcept {
+    return {neighbour_index_.data() + j * list_length_, list_length_};
+  }
 
   NearestTwo nearest_two(const float* point) const noexcept;
   /// Same result as nearest_two(), searched outwards from `guess`: by the triangle inequality
@@ -57,6 +68,8 @@ class NearestCentre {
   };
   static constexpr std::uint32_t kLeaf = 0xFFFFFFFFu;
 
+  NearestCentre(std::span<const float> centres, bool with_gaps, int threads,
+                const NearestCentre* before);
   std::uint32_t build(std::uint32_t begin, std::uint32_t end);
   void scan(const float* point, std::uint32_t begin, std::uint32_t end, NearestTwo& best) const;
   NearestTwo tree_search(const float* point) const;
@@ -64,7 +77,7 @@ class NearestCentre {
   std::size_t count_;
   std::vector<float> interleaved_;
   std::vector<float> half_gap_;
-  void build_neighbour_lists(int threads);
+  void build_neighbour_lists(int threads, const NearestCentre* before);
 
   std::vector<std::uint32_t> tree_order_;  // centre indices, grouped by leaf
   std::vector<Node> nodes_;
