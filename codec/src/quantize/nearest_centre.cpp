@@ -27,10 +27,6 @@ constexpr std::size_t kNeighbourListLength = 48;
 // The triangle-inequality cut-off is applied with this relative slack, so that float rounding
 // can never skip a centre the exact search would have found.
 constexpr float kCutoffSlack = 1.0001f;
-// A neighbour list is kept across a move only with this much room (relative, then absolute) to
-// spare, for the same reason.
-constexpr float kBoundShrink = 0.9999f;
-constexpr float kBoundMargin = 1e-3f;
 
 void consider(std::uint32_t index, float d2, NearestTwo& best) {
   if (d2 < best.best_distance2 || (d2 == best.best_distance2 && index < best.best)) {
@@ -118,55 +114,52 @@ void NearestCentre::build_neighbour_lists(int threads, const NearestCentre* befo
       }
     }
   }
-  // (squared distance, centre) packed in one integer that orders as the pair does: distances
-  // are non-negative floats, whose bit patterns order as their values.
-  auto key = [&](std::size_t j, std::size_t c) {
-    const float d2 = squared_distance(centre(j), centre(c));
-    return static_cast<std::uint64_t>(std::bit_cast<std::uint32_t>(d2)) << 32 | c;
-  };
-  auto store = [&](std::size_t j, std::span<std::uint64_t> list) {
-    std::sort(list.begin(), list.end());
-    for (std::size_t i = 0; i < list_length_; ++i) {
-      neighbour_index_[j * list_length_ + i] = static_cast<std::uint32_t>(list[i]);
-      neighbour_distance_[j * list_length_ + i] =
-          std::sqrt(std::bit_cast<float>(static_cast<std::uint32_t>(list[i] >> 32)));
-    }
-  };
-  // Row j of `before` still holds j's nearest centres if, after the moves, every listed centre
-  // is nearer than any unlisted one can have come: unlisted centres were at least the old
-  // list's last distance away and approached by at most the two moves.
-  auto reuse = [&](std::size_t j, std::span<std::uint64_t> list) {
-    if (shift.empty()) return false;
-    float farthest_listed = 0;
-    for (std::size_t i = 0; i < list_length_; ++i) {
-      const std::size_t c = before->neighbour_index_[j * list_length_ + i];
-      list[i] = key(j, c);
-      farthest_listed = std::max(farthest_listed, squared_distance(centre(j), centre(c)));
-    }
-    if (list_length_ + 1 == count_) return true;  // nothing unlisted
-    const float unlisted_before = before->neighbour_distance_[j * list_length_ + list_length_ - 1];
-    const float approach = shift[j] + (j == largest ? second_shift : largest_shift);
-    const float unlisted_now = unlisted_before * kBoundShrink - kBoundMargin - approach;
-    return unlisted_now > 0 && std::sqrt(farthest_listed) < unlisted_now;
+  // Only centres within some radius of centre j need sorting: if at least list_length_ centres
+  // are within it, so is every centre of the list. Its old list's centres are within the old
+  // list end plus the two moves, so that radius almost always has enough; when rounding or
+  // a relocated centre leaves too few, all centres are taken.
+  auto reach2 = [&](std::size_t j) {
+    if (shift.empty()) return std::numeric_limits<float>::infinity();
+    const float listed_before = before->neighbour_distance_[j * list_length_ + list_length_ - 1];
+    const float moves = shift[j] + (j == largest ? second_shift : largest_shift);
+    const float reach = listed_before + moves;
+    return reach * reach;
   };
   const std::size_t rows_per_chunk = 64;
-  parallel_chunks(count_, rows_per_chunk, threads,
-                  [&](std::size_t, std::size_t, std::size_t begin, std::size_t end) {
-                    std::vector<std::uint64_t> row(count_ - 1);
-                    const std::span<std::uint64_t> list(row.data(), list_length_);
-                    for (std::size_t j = begin; j < end; ++j) {
-                      if (reuse(j, list)) {
-                        store(j, list);
-                        continue;
-                      }
-                      std::size_t n = 0;
-                      for (std::size_t c = 0; c < count_; ++c) {
-                        if (c != j) row[n++] = key(j, c);
-                      }
-                      std::nth_element(row.begin(), row.begin() + list_length_, row.end());
-                      store(j, list);
-                    }
-                  });
+  parallel_chunks(
+      count_, rows_per_chunk, threads,
+      [&](std::size_t, std::size_t, std::size_t begin, std::size_t end) {
+        // (squared distance, centre) packed in one integer that orders as the pair does:
+        // distances are non-negative floats, whose bit patterns order as their values.
+        std::vector<std::uint64_t> row(count_);
+        std::vector<float> distance2(count_);
+        for (std::size_t j = begin; j < end; ++j) {
+          for (std::size_t c = 0; c < count_; ++c) {
+            distance2[c] = squared_distance(centre(j), centre(c));
+          }
+          auto gather = [&](float within2) {
+            // Written unconditionally and kept by advancing n: no branch to mispredict.
+            std::size_t n = 0;
+            for (std::size_t c = 0; c < count_; ++c) {
+              row[n] =
+                  static_cast<std::uint64_t>(std::bit_cast<std::uint32_t>(distance2[c])) << 32 | c;
+              n += static_cast<std::size_t>(c != j && distance2[c] <= within2);
+            }
+            return n;
+          };
+          std::size_t n = gather(reach2(j));
+          if (n < list_length_) n = gather(std::numeric_limits<float>::infinity());
+          const auto list_end = row.begin() + static_cast<std::ptrdiff_t>(list_length_);
+          const auto candidates_end = row.begin() + static_cast<std::ptrdiff_t>(n);
+          std::nth_element(row.begin(), list_end, candidates_end);
+          std::sort(row.begin(), list_end);
+          for (std::size_t i = 0; i < list_length_; ++i) {
+            neighbour_index_[j * list_length_ + i] = static_cast<std::uint32_t>(row[i]);
+            neighbour_distance_[j * list_length_ + i] =
+                std::sqrt(std::bit_cast<float>(static_cast<std::uint32_t>(row[i] >> 32)));
+          }
+        }
+      });
 }
 
 std::uint32_t NearestCentre::build(std::uint32_t begin, std::uint32_t end) {
