@@ -20,12 +20,21 @@ void check(bool condition) {
   if (!condition) std::abort();
 }
 
+// Rows reported as decoded (ReadOptions::on_rows) must come in order, inside the image, and
+// cover it by the time a read succeeds (the PNM reader alone leaves reporting to read_image).
 template <class Read>
 void read_with(Read read, Input data) {
+  int rows_reported = 0;
+  io::ReadOptions options{kFuzzPixels};
+  options.on_rows = [&](const Image& image, int first, int end) {
+    check(first == rows_reported && first <= end && end <= image.height());
+    rows_reported = end;
+  };
   try {
-    const Image image = read(data, io::ReadOptions{kFuzzPixels});
+    const Image image = read(data, options);
     check(image.width() >= 1 && image.height() >= 1);
     check(image.data().size() == image.pixel_count() * static_cast<std::size_t>(image.channels()));
+    check(rows_reported == image.height() || rows_reported == 0);
   } catch (const Error&) {
   }
 }

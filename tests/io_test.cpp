@@ -337,6 +337,58 @@ TEST(PnmRead, MalformedHeadersAndShortDataAreErrors) {
 
 // --- format detection and files ---
 
+// Reads a file, recording each report of finished rows with a copy of those rows as they were
+// when reported; checks the reports cover every row once, in order, and match the result.
+void expect_rows_reported_final(const Bytes& file, const std::string& what) {
+  SCOPED_TRACE(what);
+  int next_row = 0, reports = 0;
+  std::vector<std::vector<std::uint8_t>> reported;
+  kmq::io::ReadOptions options;
+  options.on_rows = [&](const kmq::Image& image, int first, int end) {
+    ASSERT_EQ(first, next_row);
+    ASSERT_LE(end, image.height());
+    const std::size_t row_bytes = static_cast<std::size_t>(image.width()) * image.channels();
+    for (int y = first; y < end; ++y) {
+      reported.emplace_back(image.pixel(0, y), image.pixel(0, y) + row_bytes);
+    }
+    next_row = end;
+    ++reports;
+  };
+  const kmq::Image image = kmq::io::read_image(file, options);
+  ASSERT_EQ(next_row, image.height());
+  ASSERT_EQ(reported.size(), static_cast<std::size_t>(image.height()));
+  const std::size_t row_bytes = static_cast<std::size_t>(image.width()) * image.channels();
+  for (int y = 0; y < image.height(); ++y) {
+    EXPECT_TRUE(std::equal(reported[y].begin(), reported[y].end(), image.pixel(0, y),
+                           image.pixel(0, y) + row_bytes))
+        << "row " << y;
+  }
+  EXPECT_GE(reports, 1);
+}
+
+TEST(ReadImage, ReportsEveryRowOnceInOrderAndOnlyWhenFinal) {
+  const int width = 21, height = 75;  // more rows than one report
+  expect_rows_reported_final(make_png({PNG_COLOR_TYPE_RGB, 8}, width, height), "PNG");
+  expect_rows_reported_final(make_png({PNG_COLOR_TYPE_PALETTE, 8, false, true}, width, height),
+                             "PNG palette + tRNS");
+  expect_rows_reported_final(make_png({PNG_COLOR_TYPE_RGB, 16, true}, width, height),
+                             "interlaced PNG");
+  expect_rows_reported_final(make_jpeg(3, JCS_RGB, width, height), "JPEG");
+  expect_rows_reported_final(make_jpeg(1, JCS_GRAYSCALE, width, height), "gray JPEG");
+  expect_rows_reported_final(make_jpeg(4, JCS_CMYK, width, height), "CMYK JPEG");
+  expect_rows_reported_final(kmq::io::write_pnm(kmq::testing::gradient_image(width, height)),
+                             "PPM");
+}
+
+TEST(ReadImage, AFailingRowReportStopsTheRead) {
+  const Bytes png = make_png({PNG_COLOR_TYPE_RGB, 8}, 8, 90);
+  kmq::io::ReadOptions options;
+  options.on_rows = [](const kmq::Image&, int first, int) {
+    if (first > 0) throw kmq::Error(kmq::ErrorCategory::io, "stop");
+  };
+  EXPECT_THROW(kmq::io::read_image(png, options), kmq::Error);
+}
+
 TEST(FileFormats, AreKnownByExtensionAndSignature) {
   using kmq::io::FileFormat;
   EXPECT_EQ(kmq::io::format_from_extension("a/b.PNG"), FileFormat::png);

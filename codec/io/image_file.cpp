@@ -34,6 +34,10 @@ FileFormat sniff_format(std::span<const std::uint8_t> bytes) {
 }
 
 Image read_image(std::span<const std::uint8_t> bytes, const ReadOptions& options) {
+  auto reported_whole = [&](Image image) {
+    if (options.on_rows) options.on_rows(image, 0, image.height());
+    return image;
+  };
   switch (sniff_format(bytes)) {
     case FileFormat::png:
       return read_png(bytes, options);
@@ -41,9 +45,9 @@ Image read_image(std::span<const std::uint8_t> bytes, const ReadOptions& options
       return read_jpeg(bytes, options);
     case FileFormat::ppm:
     case FileFormat::pam:
-      return read_pnm(bytes, options);
+      return reported_whole(read_pnm(bytes, options));
     case FileFormat::kmq:
-      return decode(bytes, DecodeOptions{options.max_pixels});
+      return reported_whole(decode(bytes, DecodeOptions{options.max_pixels}));
     case FileFormat::unknown:
       break;
   }

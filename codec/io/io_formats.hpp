@@ -9,6 +9,9 @@
 
 namespace kmq::io {
 
+/// Readers that finish rows early tell ReadOptions::on_rows about them this many at a time.
+inline constexpr unsigned kRowsPerReport = 32;
+
 Image read_png(std::span<const std::uint8_t> bytes, const ReadOptions& options);
 Image read_jpeg(std::span<const std::uint8_t> bytes, const ReadOptions& options);
 Image read_pnm(std::span<const std::uint8_t> bytes, const ReadOptions& options);

@@ -100,14 +100,24 @@ bool read_jpeg_header(jpeg_decompress_struct* info, JpegErrorState* errors,
   return true;
 }
 
-// Decodes into `scanlines` (height rows of width * components bytes).
-bool read_jpeg_pixels(jpeg_decompress_struct* info, JpegErrorState* errors, JSAMPROW* rows) {
+bool start_jpeg_pixels(jpeg_decompress_struct* info, JpegErrorState* errors) {
   if (setjmp(errors->jump)) return false;
   jpeg_start_decompress(info);
-  while (info->output_scanline < info->output_height) {
-    jpeg_read_scanlines(info, rows + info->output_scanline,
-                        info->output_height - info->output_scanline);
+  return true;
+}
+
+// Decodes the next rows, up to row `end`, into `rows` (height rows of width * components bytes).
+bool read_jpeg_rows(jpeg_decompress_struct* info, JpegErrorState* errors, JSAMPROW* rows,
+                    JDIMENSION end) {
+  if (setjmp(errors->jump)) return false;
+  while (info->output_scanline < end) {
+    jpeg_read_scanlines(info, rows + info->output_scanline, end - info->output_scanline);
   }
+  return true;
+}
+
+bool finish_jpeg_pixels(jpeg_decompress_struct* info, JpegErrorState* errors) {
+  if (setjmp(errors->jump)) return false;
   jpeg_finish_decompress(info);
   return true;
 }
@@ -193,9 +203,19 @@ Image read_jpeg(std::span<const std::uint8_t> bytes, const ReadOptions& options)
     scratch.resize(row_bytes * layout.height);
     for (JDIMENSION y = 0; y < layout.height; ++y) rows[y] = scratch.data() + y * row_bytes;
   }
-  if (!read_jpeg_pixels(handle.get(), &errors, rows.data())) {
-    throw Error(ErrorCategory::corrupt_file, std::string("JPEG: ") + errors.message);
+  auto failed = [&] {
+    return Error(ErrorCategory::corrupt_file, std::string("JPEG: ") + errors.message);
+  };
+  if (!start_jpeg_pixels(handle.get(), &errors)) throw failed();
+  // RGB rows are final as they are decoded; converted ones only after the conversion below.
+  const bool report_early = components == 3 && options.on_rows;
+  const JDIMENSION band = report_early ? kRowsPerReport : layout.height;
+  for (JDIMENSION y = 0; y < layout.height; y += band) {
+    const JDIMENSION end = std::min(layout.height, y + band);
+    if (!read_jpeg_rows(handle.get(), &errors, rows.data(), end)) throw failed();
+    if (report_early) options.on_rows(image, static_cast<int>(y), static_cast<int>(end));
   }
+  if (!finish_jpeg_pixels(handle.get(), &errors)) throw failed();
   std::uint8_t* out = image.data().data();
   const std::size_t pixels = image.pixel_count();
   if (components == 1) {
@@ -212,6 +232,7 @@ Image read_jpeg(std::span<const std::uint8_t> bytes, const ReadOptions& options)
       }
     }
   }
+  if (options.on_rows && !report_early) options.on_rows(image, 0, image.height());
   return image;
 }
 

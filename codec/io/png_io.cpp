@@ -71,6 +71,7 @@ struct PngLayout {
   png_uint_32 width;
   png_uint_32 height;
   int channels;
+  int passes;  // 7 when interlaced
 };
 
 // Reads the header and sets the transforms to 8-bit RGB(A). Returns false on error.
@@ -99,7 +100,7 @@ bool read_png_header(png_structp png, png_infop info, MemoryReader* reader, PngL
   if (color_type == PNG_COLOR_TYPE_GRAY || color_type == PNG_COLOR_TYPE_GRAY_ALPHA) {
     png_set_gray_to_rgb(png);
   }
-  png_set_interlace_handling(png);
+  layout->passes = png_set_interlace_handling(png);
   png_read_update_info(png, info);
   layout->width = png_get_image_width(png, info);
   layout->height = png_get_image_height(png, info);
@@ -107,9 +108,22 @@ bool read_png_header(png_structp png, png_infop info, MemoryReader* reader, PngL
   return true;
 }
 
-bool read_png_rows(png_structp png, png_infop info, png_bytepp rows) {
+// All passes of an interlaced image at once.
+bool read_png_image(png_structp png, png_bytepp rows) {
   if (setjmp(png_jmpbuf(png))) return false;
   png_read_image(png, rows);
+  return true;
+}
+
+// The next `count` rows of a non-interlaced image.
+bool read_png_rows(png_structp png, png_bytepp rows, png_uint_32 count) {
+  if (setjmp(png_jmpbuf(png))) return false;
+  png_read_rows(png, rows, nullptr, count);
+  return true;
+}
+
+bool read_png_end(png_structp png, png_infop info) {
+  if (setjmp(png_jmpbuf(png))) return false;
   png_read_end(png, info);
   return true;
 }
@@ -206,9 +220,20 @@ Image read_png(std::span<const std::uint8_t> bytes, const ReadOptions& options) 
   Image image(static_cast<int>(layout.width), static_cast<int>(layout.height), layout.channels);
   std::vector<png_bytep> rows(layout.height);
   for (png_uint_32 y = 0; y < layout.height; ++y) rows[y] = image.pixel(0, static_cast<int>(y));
-  if (!read_png_rows(handle.png(), handle.info(), rows.data())) {
-    throw Error(ErrorCategory::corrupt_file, std::string("PNG: ") + errors.message);
+  auto failed = [&] {
+    return Error(ErrorCategory::corrupt_file, std::string("PNG: ") + errors.message);
+  };
+  if (layout.passes > 1 || !options.on_rows) {
+    if (!read_png_image(handle.png(), rows.data())) throw failed();
+    if (options.on_rows) options.on_rows(image, 0, image.height());
+  } else {
+    for (png_uint_32 y = 0; y < layout.height; y += kRowsPerReport) {
+      const png_uint_32 count = std::min(kRowsPerReport, layout.height - y);
+      if (!read_png_rows(handle.png(), rows.data() + y, count)) throw failed();
+      options.on_rows(image, static_cast<int>(y), static_cast<int>(y + count));
+    }
   }
+  if (!read_png_end(handle.png(), handle.info())) throw failed();
   return image;
 }
 

@@ -25,8 +25,15 @@ FileFormat sniff_format(std::span<const std::uint8_t> bytes);
 /// Called with a message for problems that do not stop the work (alpha dropped, say).
 using WarningHandler = std::function<void(std::string_view)>;
 
+/// Told that rows [first_row, end_row) of `image` hold their final pixels, while read_image()
+/// is still decoding the rest (ColorCounter::rows_ready fits). Rows come in order, each once;
+/// PNG (unless interlaced) and RGB JPEG report bands of rows as they decode, other inputs all
+/// rows at the end. The image's pixel buffer does not move when read_image() returns it.
+using RowsDecoded = std::function<void(const Image& image, int first_row, int end_row)>;
+
 struct ReadOptions {
   std::uint64_t max_pixels = kDefaultMaxPixels;  ///< refused before allocating
+  RowsDecoded on_rows;                           ///< optional
 };
 
 /// Decodes PNG (1-16 bit gray, gray+alpha, palette, RGB, RGBA), JPEG (gray, RGB, CMYK

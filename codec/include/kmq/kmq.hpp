@@ -7,6 +7,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <span>
 #include <stdexcept>
 #include <string>
@@ -233,6 +234,34 @@ void validate(const EncodeOptions& options);
 /// Finds a palette for the image and maps every pixel to its nearest entry.
 /// Throws Error(bad_input) for invalid options or an empty image.
 IndexedImage quantize(const Image& image, const EncodeOptions& options,
+                      QuantizeStats* stats = nullptr);
+
+/// Counts an image's colours, the quantizer's first pass, while the image is still being
+/// decoded: give it each band of rows as soon as they are final, then pass it to quantize().
+/// With more than one thread the counting runs on a thread of its own, so an encoder that reads
+/// PNG or JPEG row by row (io::ReadOptions::on_rows) hides it behind the decoding; kmqenc does.
+class ColorCounter {
+ public:
+  /// threads: 0 = all cores; 1 counts inside rows_ready() instead.
+  explicit ColorCounter(int threads = 0);
+  ~ColorCounter();
+  ColorCounter(ColorCounter&&) noexcept;
+  ColorCounter& operator=(ColorCounter&&) noexcept;
+
+  /// Rows [first_row, end_row) of `image` hold their final pixels. Calls must cover the rows
+  /// from 0 in order, each once, all of one image (whose pixel buffer must stay where it is:
+  /// moving the Image is fine). Throws Error(bad_input) otherwise.
+  void rows_ready(const Image& image, int first_row, int end_row);
+
+ private:
+  struct State;
+  std::unique_ptr<State> state_;
+  friend IndexedImage quantize(const Image&, ColorCounter&&, const EncodeOptions&, QuantizeStats*);
+};
+
+/// quantize() starting from the colours counted while `image` was decoded: the same result.
+/// Throws Error(bad_input) if the counter was not given every row of this image.
+IndexedImage quantize(const Image& image, ColorCounter&& counted, const EncodeOptions& options,
                       QuantizeStats* stats = nullptr);
 
 /// Serialises a palette image as a .kmq file (format-spec/kmq.md).

@@ -4,34 +4,38 @@
 
 namespace kmq::detail {
 
+ColorHistogram::ColorHistogram() : slots_(1u << 12, 0), mask_((1u << 12) - 1) {}
+
 ColorHistogram ColorHistogram::build(const Image& image) {
   ColorHistogram histogram;
-  histogram.slots_.assign(1u << 12, 0);
-  histogram.mask_ = (1u << 12) - 1;
-  const std::uint8_t* sample = image.data().data();
-  const int channels = image.channels();
-  const std::size_t pixels = image.pixel_count();
+  histogram.count_pixels(image.data().data(), image.pixel_count(), image.channels());
+  histogram.finish();
+  return histogram;
+}
+
+void ColorHistogram::count_pixels(const std::uint8_t* sample, std::size_t pixels, int channels) {
   std::uint32_t previous = 0;
   std::uint32_t previous_position = 0;
   bool have_previous = false;
   for (std::size_t i = 0; i < pixels; ++i, sample += channels) {
     const std::uint32_t packed = pack_color(sample, channels);
     if (i + kPrefetchDistance < pixels) {
-      histogram.prefetch(pack_color(sample + kPrefetchDistance * channels, channels));
+      prefetch(pack_color(sample + kPrefetchDistance * channels, channels));
     }
     // Runs of one colour are common; counting them without hashing halves the time on flat art.
     if (have_previous && packed == previous) {
-      ++histogram.counts_[previous_position];
+      ++counts_[previous_position];
       continue;
     }
-    previous_position = histogram.count_one(packed);
+    previous_position = count_one(packed);
     previous = packed;
     have_previous = true;
   }
-  // Kept for the whole encode, at up to twice their size after growing.
-  histogram.colors_.shrink_to_fit();
-  histogram.counts_.shrink_to_fit();
-  return histogram;
+}
+
+void ColorHistogram::finish() {
+  colors_.shrink_to_fit();
+  counts_.shrink_to_fit();
 }
 
 std::uint32_t ColorHistogram::count_one(std::uint32_t packed) {

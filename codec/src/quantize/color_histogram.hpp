@@ -26,7 +26,14 @@ inline std::uint8_t color_channel(std::uint32_t packed, int channel) noexcept {
 /// from colour to its position. Immutable after build(), so lookups are safe from many threads.
 class ColorHistogram {
  public:
+  ColorHistogram();
   static ColorHistogram build(const Image& image);
+
+  /// Counts `pixels` pixels of `channels` samples each, continuing the raster order; build()
+  /// is count_pixels() over the whole image, then finish().
+  void count_pixels(const std::uint8_t* samples, std::size_t pixels, int channels);
+  /// Done counting: sheds the growth slack (the histogram is kept for the whole encode).
+  void finish();
 
   std::size_t size() const noexcept { return colors_.size(); }
   std::uint32_t color(std::size_t i) const noexcept { return colors_[i]; }

@@ -209,11 +209,16 @@ int PreparedImage::exact_colors() const {
 }
 
 PreparedImage prepare_image(const Image& image, const EncodeOptions& options) {
+  return prepare_image(image, ColorHistogram::build(image), options);
+}
+
+PreparedImage prepare_image(const Image& image, ColorHistogram counted,
+                            const EncodeOptions& options) {
   PreparedImage prepared;
   prepared.image = &image;
   prepared.channels = image.channels();
   prepared.threads = resolve_threads(options.threads);
-  prepared.histogram = ColorHistogram::build(image);
+  prepared.histogram = std::move(counted);
   prepared.mapper = ColorSpaceMapper(options.space, image.channels());
   const std::size_t n = prepared.histogram.size();
   prepared.points.fixed_point_scale = prepared.mapper.fixed_point_scale();

@@ -35,6 +35,9 @@ struct PreparedImage {
 };
 
 PreparedImage prepare_image(const Image& image, const EncodeOptions& options);
+/// The same from the image's histogram, counted already (ColorCounter).
+PreparedImage prepare_image(const Image& image, ColorHistogram counted,
+                            const EncodeOptions& options);
 
 /// A palette in file order and the entry of every histogram colour.
 struct PaletteChoice {

@@ -6,6 +6,7 @@
 #include <map>
 #include <string>
 
+#include "quantize/color_counter_state.hpp"
 #include "quantize/colors_search.hpp"
 #include "quantize/pipeline.hpp"
 
@@ -93,10 +94,10 @@ void describe(const PreparedImage& prepared, const PaletteChoice& choice,
 
 }  // namespace detail
 
-IndexedImage quantize(const Image& image, const EncodeOptions& options, QuantizeStats* stats_out) {
-  validate(options);
-  require(!image.empty(), "cannot quantize an empty image");
-  detail::PreparedImage prepared = detail::prepare_image(image, options);
+namespace {
+
+IndexedImage quantize_prepared(const Image& image, detail::PreparedImage prepared,
+                               const EncodeOptions& options, QuantizeStats* stats_out) {
   const double wanted = detail::target_mse(options);
   QuantizeStats stats;
   detail::PaletteChoice choice;
@@ -151,6 +152,24 @@ IndexedImage quantize(const Image& image, const EncodeOptions& options, Quantize
   }
   if (stats_out) *stats_out = stats;
   return indexed;
+}
+
+}  // namespace
+
+IndexedImage quantize(const Image& image, const EncodeOptions& options, QuantizeStats* stats_out) {
+  validate(options);
+  require(!image.empty(), "cannot quantize an empty image");
+  return quantize_prepared(image, detail::prepare_image(image, options), options, stats_out);
+}
+
+IndexedImage quantize(const Image& image, ColorCounter&& counted, const EncodeOptions& options,
+                      QuantizeStats* stats_out) {
+  validate(options);
+  require(!image.empty(), "cannot quantize an empty image");
+  require(counted.state_ != nullptr, "colour counter: moved from");
+  const std::unique_ptr<ColorCounter::State> state = std::move(counted.state_);
+  return quantize_prepared(image, detail::prepare_image(image, state->finish(image), options),
+                           options, stats_out);
 }
 
 }  // namespace kmq
