@@ -403,6 +403,52 @@ TEST(ColorBins, TellTheBinOfEveryPoint) {
   }
 }
 
+// With room for every point, binning uses its finest cells (edge 2): each bin must hold exactly
+// the points of one cell, bins in increasing cell order (first coordinate first).
+void expect_one_bin_per_cell_in_cell_order(const kmq::detail::WeightedPoints& points) {
+  std::vector<std::uint32_t> bin_of;
+  const auto binned = kmq::detail::bin_points(points, points.size(), &bin_of);
+  auto cell_of = [&](std::size_t i) {
+    std::array<long, kDims> cell{};
+    for (std::size_t d = 0; d < kDims; ++d) {
+      cell[d] = std::clamp(static_cast<long>(std::floor(points.coords[i * kDims + d] / 2)) + 2048,
+                           0L, 4095L);
+    }
+    return cell;
+  };
+  std::vector<std::array<long, kDims>> cell_of_bin(binned.size());
+  std::vector<bool> seen(binned.size(), false);
+  std::vector<std::uint64_t> weight(binned.size(), 0);
+  for (std::size_t i = 0; i < points.size(); ++i) {
+    const std::uint32_t b = bin_of[i];
+    ASSERT_LT(b, binned.size());
+    if (!seen[b]) cell_of_bin[b] = cell_of(i);
+    seen[b] = true;
+    ASSERT_EQ(cell_of_bin[b], cell_of(i)) << "point " << i;
+    weight[b] += points.weights[i];
+  }
+  for (std::size_t b = 0; b < binned.size(); ++b) {
+    ASSERT_TRUE(seen[b]);
+    EXPECT_EQ(weight[b], binned.weights[b]);
+    if (b > 0) EXPECT_LT(cell_of_bin[b - 1], cell_of_bin[b]) << "bin " << b;
+  }
+}
+
+TEST(ColorBins, HoldOneCellEachInCellOrderHoweverWideTheCells) {
+  expect_one_bin_per_cell_in_cell_order(grid_points());
+  // Cells spanning 12 bits in all four coordinates and 2^17 points need more than 64 bits for
+  // cell and index together, which the binning stores differently.
+  std::mt19937 rng(9);
+  kmq::detail::WeightedPoints wide;
+  for (int i = 0; i < 1 << 17; ++i) {
+    for (std::size_t d = 0; d < kDims; ++d) {
+      wide.coords.push_back(static_cast<float>(static_cast<int>(rng() % 9000) - 4500));
+    }
+    wide.weights.push_back(1 + rng() % 5);
+  }
+  expect_one_bin_per_cell_in_cell_order(wide);
+}
+
 TEST(ColorBins, KeepTotalWeightAndWeightedMeanWithinTheCap) {
   const auto points = grid_points();  // 16 x 12 x 9 distinct colours
   for (const std::size_t cap : {std::size_t{50}, std::size_t{400}, std::size_t{100000}}) {
