@@ -174,15 +174,7 @@ class Lloyd {
   // other than its own (Hamerly), searches the points whose bounds no longer prove their centre,
   // and moves the points that changed cluster in the sums. Returns the inertia.
   double reassign(const std::vector<float>& shift, std::size_t& changed_out) {
-    std::size_t largest = 0;
-    for (std::size_t k = 1; k < clusters_; ++k) {
-      if (shift[k] > shift[largest]) largest = k;
-    }
-    float second_shift = 0;
-    for (std::size_t k = 0; k < clusters_; ++k) {
-      if (k != largest) second_shift = std::max(second_shift, shift[k]);
-    }
-    const float first_shift = shift[largest];
+    const LargestMoves moves = largest_moves(shift);
 
     search_ = search_->moved_to(centres_, params_.threads);
     const NearestCentre& search = *search_;
@@ -198,7 +190,7 @@ class Lloyd {
                       for (std::size_t i = begin; i < end; ++i) {
                         const float* p = &points_.coords[i * kDims];
                         const std::uint32_t a = assignment_[i];
-                        const float lower = lower_[i] - (a == largest ? second_shift : first_shift);
+                        const float lower = lower_[i] - moves.other_than(a);
                         const float d2 = squared_distance(p, search.centre(a));
                         const float d = std::sqrt(d2);
                         if (d <= std::max(search.half_gap(a), lower)) {

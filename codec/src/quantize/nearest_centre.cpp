@@ -97,23 +97,15 @@ void NearestCentre::build_neighbour_lists(int threads, const NearestCentre* befo
   list_length_ = std::min(kNeighbourListLength, count_ - 1);
   neighbour_index_.resize(count_ * list_length_);
   neighbour_distance_.resize(count_ * list_length_);
-  // How far each centre moved since `before`, and the two largest moves.
+  // How far each centre moved since `before`.
   std::vector<float> shift;
-  float largest_shift = 0, second_shift = 0;
-  std::size_t largest = 0;
   if (before != nullptr && before->list_length_ == list_length_) {
     shift.resize(count_);
     for (std::size_t c = 0; c < count_; ++c) {
       shift[c] = std::sqrt(squared_distance(centre(c), before->centre(c)));
-      if (shift[c] > largest_shift) {
-        second_shift = largest_shift;
-        largest_shift = shift[c];
-        largest = c;
-      } else {
-        second_shift = std::max(second_shift, shift[c]);
-      }
     }
   }
+  const LargestMoves moved = largest_moves(shift);
   // Only centres within some radius of centre j need sorting: if at least list_length_ centres
   // are within it, so is every centre of the list. Its old list's centres are within the old
   // list end plus the two moves, so that radius almost always has enough; when rounding or
@@ -121,8 +113,7 @@ void NearestCentre::build_neighbour_lists(int threads, const NearestCentre* befo
   auto reach2 = [&](std::size_t j) {
     if (shift.empty()) return std::numeric_limits<float>::infinity();
     const float listed_before = before->neighbour_distance_[j * list_length_ + list_length_ - 1];
-    const float moves = shift[j] + (j == largest ? second_shift : largest_shift);
-    const float reach = listed_before + moves;
+    const float reach = listed_before + shift[j] + moved.other_than(j);
     return reach * reach;
   };
   const std::size_t rows_per_chunk = 64;

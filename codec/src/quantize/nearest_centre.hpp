@@ -2,6 +2,7 @@
 // Exact nearest-centre search in up to 4 dimensions, with an early exit for a good guess.
 #pragma once
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <span>
@@ -15,6 +16,29 @@ inline constexpr std::size_t kDims = 4;
 inline float squared_distance(const float* a, const float* b) noexcept {
   const float d0 = a[0] - b[0], d1 = a[1] - b[1], d2 = a[2] - b[2], d3 = a[3] - b[3];
   return d0 * d0 + d1 * d1 + d2 * d2 + d3 * d3;
+}
+
+/// The largest of a set of centre moves, and the largest among the others: how far a centre other
+/// than k can have come closer is other_than(k) (Hamerly's bound update).
+struct LargestMoves {
+  std::size_t largest = 0;
+  float first = 0;
+  float second = 0;
+  float other_than(std::size_t k) const noexcept { return k == largest ? second : first; }
+};
+
+inline LargestMoves largest_moves(std::span<const float> moves) noexcept {
+  LargestMoves result;
+  for (std::size_t k = 0; k < moves.size(); ++k) {
+    if (moves[k] > result.first) {
+      result.second = result.first;
+      result.first = moves[k];
+      result.largest = k;
+    } else {
+      result.second = std::max(result.second, moves[k]);
+    }
+  }
+  return result;
 }
 
 /// The two nearest centres of a point and their squared distances.
