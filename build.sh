@@ -110,7 +110,7 @@ case "$job" in
     BUILD_DIR=${KMQ_TSAN_BUILD_DIR:-build-tsan}
     build -DKMQ_SANITIZE=thread
     TSAN_OPTIONS=halt_on_error=1 ctest --test-dir "$BUILD_DIR" --output-on-failure \
-      -R 'Threads|Deterministic|Determinism|WhateverTheThread|ColorCounter'
+      -R 'Threads|Deterministic|Determinism|WhateverTheThread|ColorCounter|PartitionTiles|DecodeRows'
     ;;
   fuzz)
     seconds=${2:-60}

@@ -25,7 +25,7 @@ void check(bool condition) {
 template <class Read>
 void read_with(Read read, Input data) {
   int rows_reported = 0;
-  io::ReadOptions options{kFuzzPixels};
+  io::ReadOptions options{.max_pixels = kFuzzPixels};
   options.on_rows = [&](const Image& image, int first, int end) {
     check(first == rows_reported && first <= end && end <= image.height());
     rows_reported = end;
@@ -42,19 +42,36 @@ void read_with(Read read, Input data) {
 }  // namespace
 
 void decode_entry(Input data) {
-  const DecodeOptions options{kFuzzPixels};
+  DecodeOptions options;
+  options.max_pixels = kFuzzPixels;
+  options.threads = 1;
   try {
     const IndexedImage indexed = decode_indexed(data, options);
+    options.threads = 2;  // tiles and streams on two threads: the same pixels
     const Image image = decode(data, options);
-    check(expand(indexed) == image);  // both paths agree on a file they accept
+    check(expand(indexed) == image);  // every path agrees on a file it accepts
     for (const auto index : indexed.indices) check(index < indexed.palette_size());
+    std::size_t rows_seen = 0;
+    decode_rows(
+        data,
+        [&](const RowBand& band) {
+          const std::size_t row_bytes =
+              image.data().size() / image.pixel_count() * static_cast<std::size_t>(image.width());
+          check(static_cast<std::size_t>(band.first_row) == rows_seen);
+          check(std::equal(
+              band.pixels.begin(), band.pixels.end(),
+              image.data().begin() + static_cast<std::ptrdiff_t>(rows_seen * row_bytes)));
+          rows_seen += static_cast<std::size_t>(band.rows);
+        },
+        options);
+    check(rows_seen == static_cast<std::size_t>(image.height()));
   } catch (const Error&) {
   }
 }
 
 void inspect_entry(Input data) {
   try {
-    const FileInfo info = inspect(data, DecodeOptions{kFuzzPixels});
+    const FileInfo info = inspect(data, DecodeOptions{.max_pixels = kFuzzPixels});
     std::size_t end = 8;
     for (const ChunkInfo& chunk : info.chunks) {
       check(chunk.offset == end);  // chunks tile the file in order
@@ -84,12 +101,16 @@ void roundtrip_entry(Input data) {
   options.threads = 1 + (data[2] >> 1) % 3;
   options.level = 1;
   options.max_iterations = 20;
-  // Every label coding; method 2 only where it applies (K <= 256).
+  // Every label coding; methods 2 and 3 only where they apply (K <= 256).
   const LabelCodingChoice codings[] = {LabelCodingChoice::automatic, LabelCodingChoice::raw,
-                                       LabelCodingChoice::contexts, LabelCodingChoice::partitions};
-  options.label_coding = codings[(data[6] >> 2) % 4];
-  if (options.label_coding == LabelCodingChoice::partitions && options.colors > 256)
+                                       LabelCodingChoice::contexts, LabelCodingChoice::partitions,
+                                       LabelCodingChoice::tiles};
+  options.label_coding = codings[(data[6] >> 2) % 5];
+  if ((options.label_coding == LabelCodingChoice::partitions ||
+       options.label_coding == LabelCodingChoice::tiles) &&
+      options.colors > 256)
     options.label_coding = LabelCodingChoice::contexts;
+  options.tiles = data[0] >> 6 << 1;  // 0 (by size), 2, 4 or 6
   options.effort = 1 + (data[6] >> 4) % kMaxEffort;
   const Input samples = data.subspan(8);
   Image image(width, height, channels);

@@ -165,8 +165,9 @@ TEST(Header, BadFieldsAreRejectedWithTheirCategory) {
 
 TEST(Header, PixelLimitIsEnforcedBeforeDecoding) {
   const Bytes file = kmq::testing::valid_file(4, 4, 2, Bytes(16, 1));
-  EXPECT_EQ(decode_error(file, kmq::DecodeOptions{15}), ErrorCategory::limit_exceeded);
-  EXPECT_NO_THROW(kmq::decode(file, kmq::DecodeOptions{16}));
+  EXPECT_EQ(decode_error(file, kmq::DecodeOptions{.max_pixels = 15}),
+            ErrorCategory::limit_exceeded);
+  EXPECT_NO_THROW(kmq::decode(file, kmq::DecodeOptions{.max_pixels = 16}));
   // A huge declared image with a tiny file fails on the limit, not on allocation.
   const Bytes huge = KmqFileBuilder()
                          .chunk("HEAD", header_payload(1u << 15, 1u << 15, 2))

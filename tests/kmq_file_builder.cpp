@@ -95,6 +95,17 @@ Bytes streams_label_payload(std::uint8_t method, const std::vector<Bytes>& strea
   return out;
 }
 
+Bytes tiles_label_payload(const std::vector<Bytes>& streams, std::uint8_t tiles,
+                          const std::vector<std::uint32_t>& shares) {
+  Bytes out = streams_label_payload(3, streams);
+  const auto table_end = out.begin() + 2 + 8 * static_cast<std::ptrdiff_t>(streams.size());
+  Bytes table;
+  for (const std::uint32_t share : shares) detail::append_u32le(table, share);
+  out.insert(table_end, table.begin(), table.end());
+  out.insert(out.begin() + 2, tiles);
+  return out;
+}
+
 Bytes valid_file(std::uint32_t width, std::uint32_t height, std::uint32_t palette_size,
                  const Bytes& raw_indices) {
   return KmqFileBuilder()

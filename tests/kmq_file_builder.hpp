@@ -37,6 +37,10 @@ Bytes contexts_label_payload(const std::vector<Bytes>& streams, int count_overri
 /// LABL payload of method `method` (1 or 2) from uncompressed streams: count, table, frames.
 Bytes streams_label_payload(std::uint8_t method, const std::vector<Bytes>& streams,
                             int count_override = -1);
+/// LABL payload of method 3: method 2's 19 streams with a tile count and a tile table
+/// (`shares`: tile by tile, 19 entries each), written as given, right or wrong.
+Bytes tiles_label_payload(const std::vector<Bytes>& streams, std::uint8_t tiles,
+                          const std::vector<std::uint32_t>& shares);
 
 /// A complete valid file of a w x h RGB image with palette_size entries and these raw indices.
 Bytes valid_file(std::uint32_t width, std::uint32_t height, std::uint32_t palette_size,

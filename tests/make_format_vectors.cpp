@@ -100,6 +100,17 @@ int main(int argc, char** argv) {
     options.colors = 256;
     const auto many = kmq::quantize(kmq::testing::image_with_colors(31, 19, 500), options);
     valid(folder, "m2_rgb_k256_literals", kmq::encode_indexed(many, options), kmq::expand(many));
+    // Method 3 (partition tiles): the same images in 4, 3 and 5 tiles.
+    options.label_coding = kmq::LabelCodingChoice::tiles;
+    options.tiles = 4;
+    valid(folder, "m3_rgb_k6_gradient_4_tiles", kmq::encode_indexed(gradient, options),
+          kmq::expand(gradient));
+    options.tiles = 3;
+    valid(folder, "m3_rgba_k5_transparent_3_tiles", kmq::encode_indexed(alpha, options),
+          kmq::expand(alpha));
+    options.tiles = 5;
+    valid(folder, "m3_rgb_k256_literals_5_tiles", kmq::encode_indexed(many, options),
+          kmq::expand(many));
   }
   // Hand-built valid files.
   {
@@ -261,6 +272,45 @@ int main(int argc, char** argv) {
   auto extra_byte = m2_streams;
   extra_byte[0] = {30, 0};
   invalid["m2_stream_not_read_to_its_end"] = {m2_file(extra_byte, m2_head), "corrupt_file"};
+
+  // Method 3: the 3x1 image in 2 tiles, columns {0} and {1, 2}. Tile 0: label 0, W = 0 by the
+  // first-pixel rule, symbol 0. Tile 1: label 1 from W = 0 and label 2 from W = 1, both escapes
+  // with literals 0 and 1 as in method 2. So the streams are method 2's (symbols 0, 1, 1 packed
+  // as 30; literals 0, 1), and the shares are tile 0: 1 symbol of stream 0; tile 1: 2 symbols
+  // of stream 0 and 2 literals of stream 15.
+  auto m3_shares = [](std::uint32_t tile0_stream0, std::uint32_t tile0_stream1,
+                      std::uint32_t tile1_stream0, std::uint32_t tile1_literals) {
+    std::vector<std::uint32_t> shares(2 * 19, 0);
+    shares[0] = tile0_stream0;
+    shares[1] = tile0_stream1;
+    shares[19] = tile1_stream0;
+    shares[19 + 15] = tile1_literals;
+    return shares;
+  };
+  auto m3_file = [&](const std::vector<Bytes>& s, std::uint8_t tiles,
+                     const std::vector<std::uint32_t>& shares, std::uint32_t k = 3) {
+    return file_with(header_payload(3, 1, k, 3, 1, 3), palette_payload(k),
+                     kmq::testing::tiles_label_payload(s, tiles, shares));
+  };
+  valid(folder, "m3_hand_built_3x1_2_tiles", m3_file(m2_streams, 2, m3_shares(1, 0, 2, 2)),
+        hand_built_pixels);
+  invalid["m3_k_above_256"] = {m3_file(m2_streams, 2, m3_shares(1, 0, 2, 2), 257), "corrupt_file"};
+  invalid["m3_no_tiles"] = {m3_file(m2_streams, 0, {}), "corrupt_file"};
+  std::vector<std::uint32_t> four_tiles(4 * 19, 0);
+  four_tiles[0] = four_tiles[19] = four_tiles[38] = 1;
+  invalid["m3_more_tiles_than_columns"] = {m3_file(m2_streams, 4, four_tiles), "corrupt_file"};
+  invalid["m3_tile_shares_not_its_pixels"] = {m3_file(m2_streams, 2, m3_shares(2, 0, 1, 2)),
+                                              "corrupt_file"};
+  invalid["m3_shares_disagree_with_stream_table"] = {m3_file(m2_streams, 2, m3_shares(1, 0, 2, 3)),
+                                                     "corrupt_file"};
+  // Tile 0's one symbol is said to be in stream 1, but its pixel (context 0) reads stream 0,
+  // whose share for tile 0 is empty. Stream 0 holds tile 1's symbols 1, 1 (6), stream 1 one 0.
+  std::vector<Bytes> misplaced(19);
+  misplaced[0] = {1 + 5 * 1};
+  misplaced[1] = {0};
+  misplaced[15] = {0, 1};
+  invalid["m3_tile_reads_past_its_share"] = {m3_file(misplaced, 2, m3_shares(0, 1, 2, 2)),
+                                             "corrupt_file"};
 
   std::ofstream expected(folder / "invalid" / "expected.txt");
   for (const auto& [name, entry] : invalid) {

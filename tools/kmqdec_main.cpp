@@ -1,8 +1,6 @@
 // SPDX-License-Identifier: MIT
 // kmqdec: decodes a .kmq file to PNG, JPEG, PPM or PAM.
-#include <algorithm>
 #include <cstdio>
-#include <cstring>
 #include <iostream>
 #include <kmq/io.hpp>
 #include <kmq/kmq.hpp>
@@ -27,38 +25,29 @@ kmq::io::FileFormat parse_format(const std::string& name) {
   return format;
 }
 
-// Writes the decoded pixels as PPM or PAM a band of rows at a time, so that the whole RGB image
-// never sits in memory next to its encoded copy: the index map and one band are all it needs.
-void write_netpbm_in_bands(const std::string& output, const kmq::IndexedImage& indexed, bool pam) {
-  const std::size_t width = static_cast<std::size_t>(indexed.width);
-  const std::size_t channels = static_cast<std::size_t>(indexed.channels);
-  const std::size_t band_rows = std::max<std::size_t>(1, (1u << 20) / (width * channels));
+// Writes the decoded pixels as PPM or PAM as kmq::decode_rows() hands them over, so that the
+// whole RGB image never sits in memory: the index map and two bands are all it needs. An RGBA
+// image is always written as PAM.
+void write_netpbm(const std::string& output, std::span<const std::uint8_t> file,
+                  const kmq::DecodeOptions& options, bool pam) {
   kmq::io::write_file_atomically(output, [&](const kmq::io::ByteSink& sink) {
-    sink(kmq::io::netpbm_header(indexed.width, indexed.height, indexed.channels, pam));
-    std::vector<std::uint8_t> band;
-    for (std::size_t y = 0; y < static_cast<std::size_t>(indexed.height); y += band_rows) {
-      const std::size_t rows = std::min(band_rows, static_cast<std::size_t>(indexed.height) - y);
-      band.resize(rows * width * channels);
-      const std::uint16_t* index = &indexed.indices[y * width];
-      const std::uint8_t* palette = indexed.palette.data();
-      std::uint8_t* out = band.data();
-      // A fixed-size copy per pixel compiles to plain moves; std::copy_n with a run-time
-      // length was a tenth of kmqdec's time.
-      if (channels == 3) {
-        for (std::size_t p = 0; p < rows * width; ++p)
-          std::memcpy(out + 3 * p, palette + 3 * index[p], 3);
-      } else {
-        for (std::size_t p = 0; p < rows * width; ++p)
-          std::memcpy(out + 4 * p, palette + 4 * index[p], 4);
-      }
-      sink(band);
-    }
+    kmq::decode_rows(
+        file,
+        [&](const kmq::RowBand& band) {
+          if (band.first_row == 0) {
+            sink(kmq::io::netpbm_header(band.width, band.height, band.channels,
+                                        pam || band.channels == 4));
+          }
+          sink(band.pixels);
+        },
+        options);
   });
 }
 
 int run(int argc, char** argv) {
   std::string input, output, format_name, reference;
   int quality = 90;
+  int jobs = 0;
   std::uint64_t max_pixels = kmq::kDefaultMaxPixels;
   po::options_description options("Options");
   // clang-format off
@@ -70,6 +59,8 @@ int run(int argc, char** argv) {
       ("quality,q", po::value(&quality)->default_value(quality), "JPEG quality, 1..100")
       ("max-pixels", po::value(&max_pixels)->default_value(max_pixels),
        "refuse images with more pixels")
+      ("jobs,j", po::value(&jobs)->default_value(jobs),
+       "threads, 0 = all cores; the pixels do not depend on it")
       ("force,f", "overwrite an existing output file")
       ("quiet", "print nothing but errors")
       ("compare", po::value(&reference),
@@ -86,6 +77,7 @@ int run(int argc, char** argv) {
     return kmq::tools::kExitOk;
   }
   if (quality < 1 || quality > 100) throw kmq::tools::UsageError("--quality must be in 1..100");
+  if (jobs < 0) throw kmq::tools::UsageError("--jobs must be >= 0 (0 = all cores)");
   const kmq::io::FileFormat format =
       values.count("format") ? parse_format(format_name) : kmq::io::format_from_extension(output);
   if (format == kmq::io::FileFormat::unknown || format == kmq::io::FileFormat::kmq) {
@@ -95,18 +87,18 @@ int run(int argc, char** argv) {
   kmq::tools::check_output_path(input, output, values.count("force") > 0);
 
   std::vector<std::uint8_t> file = kmq::io::read_file(input);
-  const kmq::DecodeOptions decode_options{max_pixels};
+  kmq::DecodeOptions decode_options;
+  decode_options.max_pixels = max_pixels;
+  decode_options.threads = jobs;
   auto report_psnr = [&](const kmq::Image& decoded) {
-    const kmq::Image original = kmq::io::read_image(kmq::io::read_file(reference), {max_pixels});
+    const kmq::Image original =
+        kmq::io::read_image(kmq::io::read_file(reference), {.max_pixels = max_pixels});
     std::fprintf(stderr, "kmqdec: psnr %.3f dB against %s\n", kmq::psnr(original, decoded),
                  reference.c_str());
   };
   if (format == kmq::io::FileFormat::pam || format == kmq::io::FileFormat::ppm) {
-    const kmq::IndexedImage indexed = kmq::decode_indexed(file, decode_options);
-    const bool pam = format == kmq::io::FileFormat::pam || indexed.channels == 4;
-    std::vector<std::uint8_t>().swap(file);  // not needed again, even for --compare
-    write_netpbm_in_bands(output, indexed, pam);
-    if (!reference.empty()) report_psnr(kmq::expand(indexed));
+    write_netpbm(output, file, decode_options, format == kmq::io::FileFormat::pam);
+    if (!reference.empty()) report_psnr(kmq::decode(file, decode_options));
     return kmq::tools::kExitOk;
   }
   std::vector<std::uint8_t> encoded;

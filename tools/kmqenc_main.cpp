@@ -62,12 +62,12 @@ struct FileResult {
 void load_palette(const std::string& path, std::uint64_t max_pixels, kmq::EncodeOptions& options) {
   const std::vector<std::uint8_t> bytes = kmq::io::read_file(path);
   if (kmq::io::sniff_format(bytes) == kmq::io::FileFormat::kmq) {
-    const kmq::IndexedImage indexed = kmq::decode_indexed(bytes, {max_pixels});
+    const kmq::IndexedImage indexed = kmq::decode_indexed(bytes, {.max_pixels = max_pixels});
     options.fixed_palette = indexed.palette;
     options.fixed_palette_channels = indexed.channels;
     return;
   }
-  const kmq::Image image = kmq::io::read_image(bytes, {max_pixels});
+  const kmq::Image image = kmq::io::read_image(bytes, {.max_pixels = max_pixels});
   std::map<std::uint32_t, bool> seen;
   options.fixed_palette.clear();
   options.fixed_palette_channels = image.channels();
@@ -235,7 +235,8 @@ void build_shared_palette(const std::vector<std::string>& inputs, Settings& sett
   std::size_t total = 0;
   int channels = 3;
   for (const std::string& input : inputs) {
-    images.push_back(kmq::io::read_image(kmq::io::read_file(input), {settings.max_pixels}));
+    images.push_back(
+        kmq::io::read_image(kmq::io::read_file(input), {.max_pixels = settings.max_pixels}));
     total += images.back().pixel_count();
     channels = std::max(channels, images.back().channels());
   }
@@ -291,7 +292,10 @@ int run(int argc, char** argv) {
        "1..6: encode time against file size (labels only; 1 fastest, 6 smallest)")
       ("level,l", po::value(&encode.level)->default_value(encode.level), "zstd level 1..22, or 0 = chosen by --effort")
       ("label-coding", po::value(&label_coding)->default_value(label_coding),
-       "auto (chosen by --effort), raw (method 0), contexts (method 1) or partitions (method 2, K <= 256)");
+       "auto (chosen by --effort), raw (method 0), contexts (method 1), partitions (method 2, K <= 256) "
+       "or tiles (method 3, K <= 256)")
+      ("tiles", po::value(&encode.tiles)->default_value(encode.tiles),
+       "method 3's column tiles, which decode in parallel: 1..255, or 0 = by image size");
   po::options_description palette_options("Palette");
   palette_options.add_options()
       ("colors,k", po::value(&encode.colors)->default_value(encode.colors), "palette size K, 1..65536")
@@ -354,7 +358,8 @@ int run(int argc, char** argv) {
       {{"auto", kmq::LabelCodingChoice::automatic},
        {"raw", kmq::LabelCodingChoice::raw},
        {"contexts", kmq::LabelCodingChoice::contexts},
-       {"partitions", kmq::LabelCodingChoice::partitions}});
+       {"partitions", kmq::LabelCodingChoice::partitions},
+       {"tiles", kmq::LabelCodingChoice::tiles}});
   encode.gmm_assign = kmq::tools::parse_choice<kmq::GmmAssign>(
       "gmm-assign", gmm_assign,
       {{"map", kmq::GmmAssign::map}, {"nearest", kmq::GmmAssign::nearest}});

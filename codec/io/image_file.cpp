@@ -47,7 +47,7 @@ Image read_image(std::span<const std::uint8_t> bytes, const ReadOptions& options
     case FileFormat::pam:
       return reported_whole(read_pnm(bytes, options));
     case FileFormat::kmq:
-      return reported_whole(decode(bytes, DecodeOptions{options.max_pixels}));
+      return reported_whole(decode(bytes, DecodeOptions{.max_pixels = options.max_pixels}));
     case FileFormat::unknown:
       break;
   }

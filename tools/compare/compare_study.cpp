@@ -41,7 +41,7 @@ ImageStudy study_image(const std::string& path, const StudySettings& settings,
   const std::vector<std::uint8_t> bytes = io::read_file(path);
   const Image original = [&] {
     try {
-      return io::read_image(bytes, {settings.max_pixels});
+      return io::read_image(bytes, {.max_pixels = settings.max_pixels});
     } catch (const Error& e) {
       throw Error(e.category(), path + ": " + e.what());
     }
@@ -80,7 +80,7 @@ ImageStudy study_image(const std::string& path, const StudySettings& settings,
     r.kmq_bytes = file.size();
 
     start = Clock::now();
-    const Image decoded = decode(file, {settings.max_pixels});
+    const Image decoded = decode(file, {.max_pixels = settings.max_pixels});
     r.decode_ms = milliseconds_since(start);
 
     r.palette_size = indexed.palette_size();

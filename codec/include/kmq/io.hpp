@@ -33,7 +33,7 @@ using RowsDecoded = std::function<void(const Image& image, int first_row, int en
 
 struct ReadOptions {
   std::uint64_t max_pixels = kDefaultMaxPixels;  ///< refused before allocating
-  RowsDecoded on_rows;                           ///< optional
+  RowsDecoded on_rows = {};                      ///< optional
 };
 
 /// Decodes PNG (1-16 bit gray, gray+alpha, palette, RGB, RGBA), JPEG (gray, RGB, CMYK

@@ -7,6 +7,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <span>
 #include <stdexcept>
@@ -130,6 +131,7 @@ enum class LabelCodingChoice {
   raw,         ///< method 0: the index map in one zstd frame
   contexts,    ///< method 1: symbols against neighbours, split into streams by context
   partitions,  ///< method 2 (K <= 256): exact neighbour patterns, literals ranked by colour
+  tiles,       ///< method 3 (K <= 256): method 2 in column tiles that decode in parallel
 };
 
 /// EncodeOptions::effort: how hard the encoder searches for a smaller label chunk.
@@ -168,6 +170,9 @@ struct EncodeOptions {
   int effort = kDefaultEffort;
   /// Label coding; `automatic` lets `effort` choose.
   LabelCodingChoice label_coding = LabelCodingChoice::automatic;
+  /// Method 3's column tiles, which decoders may decode on separate threads: 0 (the default)
+  /// chooses by image size, else 1..255 (an image narrower than that gets one per column).
+  int tiles = 0;
   /// Worker threads; 0 uses every core. The output does not depend on it.
   int threads = 0;
 
@@ -210,6 +215,8 @@ struct EncodeOptions {
 struct DecodeOptions {
   /// Refuse images with more pixels than this, before allocating (Error: limit_exceeded).
   std::uint64_t max_pixels = kDefaultMaxPixels;
+  /// Worker threads; 0 uses every core. The pixels do not depend on it.
+  int threads = 0;
 };
 
 /// Facts the quantizer reports about its work.
@@ -278,6 +285,24 @@ Image decode(std::span<const std::uint8_t> file, const DecodeOptions& options = 
 
 /// Decodes a .kmq file to its palette and index map without expanding pixels.
 IndexedImage decode_indexed(std::span<const std::uint8_t> file, const DecodeOptions& options = {});
+
+/// A band of decoded rows, as decode_rows() hands it over.
+struct RowBand {
+  int width = 0;  ///< of the whole image
+  int height = 0;
+  int channels = 0;
+  int first_row = 0;                     ///< of this band
+  int rows = 0;                          ///< in this band, >= 1
+  std::span<const std::uint8_t> pixels;  ///< rows * width * channels samples, valid during the call
+};
+
+/// Decodes a .kmq file a band of rows at a time, top to bottom: `sink` sees every row once, in
+/// order. Only the index map and two bands are in memory, never the whole RGB image, and with
+/// more than one thread the next band is painted while `sink` handles this one. Throws Error like
+/// decode() before the first band; whatever `sink` throws stops the decoding and propagates.
+void decode_rows(std::span<const std::uint8_t> file,
+                 const std::function<void(const RowBand&)>& sink,
+                 const DecodeOptions& options = {});
 
 /// Expands a palette image to pixels. Throws Error(bad_input) if an index is >= K.
 Image expand(const IndexedImage& indexed);

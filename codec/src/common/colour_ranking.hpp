@@ -4,6 +4,7 @@
 // gradually, so that place is small even where palette indices say nothing about closeness.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <span>
 #include <vector>
@@ -23,7 +24,34 @@ class ColourRanking {
   std::uint32_t literal_of(std::uint32_t label, const Partition& near);
 
   /// Inverse of literal_of(); `literal` must be below K - near.count (else the result is K).
-  std::uint32_t label_of(std::uint32_t literal, const Partition& near);
+  /// The label's place in W's row is the literal plus the candidates placed at or before it:
+  /// step over the candidates' places in increasing order. Unused slots hold a place no label
+  /// reaches, and the four are sorted by a fixed network of min/max.
+  std::uint32_t label_of(std::uint32_t literal, const Partition& near) {
+    const std::size_t offset = row(near.candidate[0]);
+    constexpr std::uint32_t kBeyond = 0xFFFF;
+    std::uint32_t skipped[4];
+    for (int c = 0; c < 4; ++c) {
+      skipped[c] = c < near.count ? rank_[offset + near.candidate[c]] : kBeyond;
+    }
+    auto order = [&](int a, int b) {
+      const std::uint32_t low = std::min(skipped[a], skipped[b]);
+      skipped[b] = std::max(skipped[a], skipped[b]);
+      skipped[a] = low;
+    };
+    order(0, 1);
+    order(2, 3);
+    order(0, 2);
+    order(1, 3);
+    order(1, 2);
+    std::uint32_t place = literal;
+    for (const std::uint32_t s : skipped) place += s <= place ? 1 : 0;
+    return place < palette_size_ ? order_[offset + place] : palette_size_;
+  }
+
+  /// Sorts every row now, on up to `threads` threads, so that nothing is written afterwards
+  /// and several threads may share the ranking.
+  void sort_all_rows(int threads);
 
  private:
   // Offset of row `reference` in order_ and rank_, sorting it the first time it is needed: a

@@ -27,8 +27,9 @@ enum class LabelCoding : std::uint8_t {
   zstd_raw = 0,
   neighbour_contexts = 1,
   neighbour_partitions = 2,
+  partition_tiles = 3,
 };
-inline constexpr int kLabelCodingCount = 3;
+inline constexpr int kLabelCodingCount = 4;
 /// Method 1: symbol streams, then literal streams (§5.2).
 inline constexpr int kNeighbourStreamCount = 20;
 

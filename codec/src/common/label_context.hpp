@@ -26,27 +26,36 @@ struct Neighbours {
   std::uint32_t w, n, ne, nw;
 };
 
-/// `label(i)` returns the label of raster position i, for every position before (x, y): row y
-/// up to x - 1 and all rows above.
+/// `label(i)` returns the label at offset i = row * stride + column, for every position before
+/// (x, y) in a region `width` columns wide: row y up to x - 1 and all rows above. The region is
+/// a whole image (stride = width) or one tile of method 3 (§5.5), whose columns outside it are
+/// not neighbours.
 template <class LabelAt>
-inline Neighbours neighbours(const LabelAt& label, std::size_t width, std::size_t x,
-                             std::size_t y) {
+inline Neighbours neighbours_in(const LabelAt& label, std::size_t stride, std::size_t width,
+                                std::size_t x, std::size_t y) {
   Neighbours result;
   if (y == 0) {
     result.w = x > 0 ? label(x - 1) : 0;
     result.n = result.nw = result.ne = result.w;
     return result;
   }
-  const std::size_t above = (y - 1) * width;
+  const std::size_t above = (y - 1) * stride;
   result.n = label(above + x);
   result.ne = x + 1 < width ? label(above + x + 1) : result.n;
   if (x > 0) {
-    result.w = label(y * width + x - 1);
+    result.w = label(y * stride + x - 1);
     result.nw = label(above + x - 1);
   } else {
     result.w = result.nw = result.n;
   }
   return result;
+}
+
+/// neighbours_in() for a whole image `width` columns wide.
+template <class LabelAt>
+inline Neighbours neighbours(const LabelAt& label, std::size_t width, std::size_t x,
+                             std::size_t y) {
+  return neighbours_in(label, width, width, x, y);
 }
 
 /// Method 1's view of a pixel's neighbours (§5.2).

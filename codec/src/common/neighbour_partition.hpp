@@ -5,6 +5,7 @@
 #pragma once
 
 #include <array>
+#include <cstddef>
 #include <cstdint>
 
 #include "common/label_context.hpp"
@@ -17,6 +18,16 @@ inline constexpr std::uint32_t kSymbolBase = 5;      // symbols are 0..4
 inline constexpr std::uint32_t kSymbolsPerByte = 3;  // 5^3 = 125 values fit a byte
 inline constexpr std::uint32_t kPackedByteLimit = 125;
 inline constexpr std::uint32_t kMaxPartitionPaletteSize = 256;
+inline constexpr std::size_t kMaxTiles = 255;  // method 3's tile count is one byte (§5.5)
+// The reference encoder's tiles: one per kTilePixels pixels, each at least kMinTileColumns wide.
+inline constexpr std::size_t kTilePixels = std::size_t{1} << 19;
+inline constexpr std::size_t kMinTileColumns = 256;
+
+/// First column of tile `tile` of `tiles` across an image `width` columns wide (§5.5): every
+/// tile holds at least one column when tiles <= width.
+inline constexpr std::size_t tile_start(std::size_t tile, std::size_t tiles, std::size_t width) {
+  return tile * width / tiles;
+}
 
 /// Candidates (the distinct labels among W, N, NE, NW in that order) and the pattern of
 /// equalities among the four, which selects the symbol stream.

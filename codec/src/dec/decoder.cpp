@@ -4,8 +4,10 @@
 #include <cstring>
 #include <kmq/kmq.hpp>
 #include <string>
+#include <thread>
 
 #include "common/format_constants.hpp"
+#include "common/parallel.hpp"
 #include "dec/container_reader.hpp"
 #include "dec/label_decoder.hpp"
 
@@ -13,27 +15,77 @@ namespace kmq {
 
 namespace {
 
-// Writes palette entry index[i] for every pixel; indices are already checked < K.
+// Writes palette entry index_at(first + p) to pixel p of `out`, for p < count; indices are
+// already checked < K. A fixed-size copy per pixel compiles to plain moves; a run-time length
+// would not.
 template <class IndexAt>
-void paint(Image& image, std::span<const std::uint8_t> palette, std::size_t count,
-           IndexAt index_at) {
-  const std::size_t channels = static_cast<std::size_t>(image.channels());
-  std::uint8_t* out = image.data().data();
+void paint(std::uint8_t* out, std::size_t channels, std::span<const std::uint8_t> palette,
+           std::size_t first, std::size_t count, IndexAt index_at) {
   if (channels == 3) {
-    for (std::size_t i = 0; i < count; ++i, out += 3) {
-      const std::uint8_t* entry = &palette[index_at(i) * 3];
-      out[0] = entry[0];
-      out[1] = entry[1];
-      out[2] = entry[2];
-    }
+    for (std::size_t p = 0; p < count; ++p)
+      std::memcpy(out + 3 * p, &palette[3 * index_at(first + p)], 3);
   } else {
-    for (std::size_t i = 0; i < count; ++i, out += 4) {
-      std::memcpy(out, &palette[index_at(i) * 4], 4);
-    }
+    for (std::size_t p = 0; p < count; ++p)
+      std::memcpy(out + 4 * p, &palette[4 * index_at(first + p)], 4);
   }
 }
 
+// paint() from a decoded index map: 1 byte per index, or 2 little-endian.
+void paint_indices(std::uint8_t* out, std::size_t channels, std::span<const std::uint8_t> palette,
+                   std::span<const std::uint8_t> raw, bool wide, std::size_t first,
+                   std::size_t count) {
+  if (wide) {
+    paint(out, channels, palette, first, count, [&](std::size_t i) {
+      return std::size_t{raw[2 * i]} | std::size_t{raw[2 * i + 1]} << 8;
+    });
+  } else {
+    paint(out, channels, palette, first, count, [&](std::size_t i) { return std::size_t{raw[i]}; });
+  }
+}
+
+// decode_rows() bands: about a mebibyte of pixels, so that two of them stay in cache and small
+// next to the index map.
+constexpr std::size_t kBandBytes = std::size_t{1} << 20;
+
 }  // namespace
+
+void decode_rows(std::span<const std::uint8_t> file,
+                 const std::function<void(const RowBand&)>& sink, const DecodeOptions& options) {
+  const detail::ParsedContainer container = detail::read_container(file, options);
+  const int threads = detail::resolve_threads(options.threads);
+  const std::vector<std::uint8_t> raw = detail::decode_label_bytes(container, threads);
+  const bool wide = detail::index_width(container.palette_size) == 2;
+  const std::size_t width = container.width, height = container.height;
+  const std::size_t channels = container.channels;
+  const std::size_t band_rows = std::clamp<std::size_t>(kBandBytes / (width * channels), 1, height);
+  std::vector<std::uint8_t> current(band_rows * width * channels), next(current.size());
+  auto paint_band = [&](std::vector<std::uint8_t>& out, std::size_t first_row) {
+    const std::size_t rows = std::min(band_rows, height - first_row);
+    paint_indices(out.data(), channels, container.palette, raw, wide, first_row * width,
+                  rows * width);
+  };
+  paint_band(current, 0);
+  for (std::size_t first_row = 0; first_row < height; first_row += band_rows) {
+    const std::size_t rows = std::min(band_rows, height - first_row);
+    const std::size_t following = first_row + band_rows;
+    {
+      // The next band is painted while the sink handles this one (the sink is usually a write).
+      std::jthread painter;
+      if (following < height && threads > 1)
+        painter = std::jthread([&] { paint_band(next, following); });
+      RowBand band;
+      band.width = static_cast<int>(width);
+      band.height = static_cast<int>(height);
+      band.channels = static_cast<int>(channels);
+      band.first_row = static_cast<int>(first_row);
+      band.rows = static_cast<int>(rows);
+      band.pixels = std::span<const std::uint8_t>(current.data(), rows * width * channels);
+      sink(band);
+      if (following < height && threads <= 1) paint_band(next, following);
+    }  // the painter joins here
+    current.swap(next);
+  }
+}
 
 const char* label_coding_name(int method) {
   switch (method) {
@@ -43,6 +95,8 @@ const char* label_coding_name(int method) {
       return "neighbour-contexts";
     case static_cast<int>(detail::LabelCoding::neighbour_partitions):
       return "neighbour-partitions";
+    case static_cast<int>(detail::LabelCoding::partition_tiles):
+      return "partition-tiles";
     default:
       return "unknown";
   }
@@ -65,23 +119,19 @@ FileInfo inspect(std::span<const std::uint8_t> file, const DecodeOptions& option
 
 Image decode(std::span<const std::uint8_t> file, const DecodeOptions& options) {
   const detail::ParsedContainer container = detail::read_container(file, options);
-  const std::vector<std::uint8_t> raw = detail::decode_label_bytes(container);
+  const std::vector<std::uint8_t> raw =
+      detail::decode_label_bytes(container, detail::resolve_threads(options.threads));
   Image image(static_cast<int>(container.width), static_cast<int>(container.height),
               static_cast<int>(container.channels));
-  const std::size_t count = image.pixel_count();
-  if (detail::index_width(container.palette_size) == 1) {
-    paint(image, container.palette, count, [&](std::size_t i) { return std::size_t{raw[i]}; });
-  } else {
-    paint(image, container.palette, count, [&](std::size_t i) {
-      return std::size_t{raw[2 * i]} | std::size_t{raw[2 * i + 1]} << 8;
-    });
-  }
+  paint_indices(image.data().data(), static_cast<std::size_t>(image.channels()), container.palette,
+                raw, detail::index_width(container.palette_size) == 2, 0, image.pixel_count());
   return image;
 }
 
 IndexedImage decode_indexed(std::span<const std::uint8_t> file, const DecodeOptions& options) {
   const detail::ParsedContainer container = detail::read_container(file, options);
-  const std::vector<std::uint8_t> raw = detail::decode_label_bytes(container);
+  const std::vector<std::uint8_t> raw =
+      detail::decode_label_bytes(container, detail::resolve_threads(options.threads));
   IndexedImage indexed;
   indexed.width = static_cast<int>(container.width);
   indexed.height = static_cast<int>(container.height);
@@ -111,8 +161,8 @@ Image expand(const IndexedImage& indexed) {
     throw Error(ErrorCategory::bad_input,
                 "index " + std::to_string(*largest) + " is not below K = " + std::to_string(k));
   }
-  paint(image, indexed.palette, image.pixel_count(),
-        [&](std::size_t i) { return std::size_t{indexed.indices[i]}; });
+  paint(image.data().data(), static_cast<std::size_t>(image.channels()), indexed.palette, 0,
+        image.pixel_count(), [&](std::size_t i) { return std::size_t{indexed.indices[i]}; });
   return image;
 }
 

@@ -2,12 +2,15 @@
 // Method 0 (zstd-raw) decoding with the bomb checks of format-spec §5.1: declared size, frame
 // extent, exact output size, then the index range. Method 1 (neighbour contexts, §5.2): the
 // stream table is checked against the chunk before anything is decompressed, and every read
-// from a stream is bounded by what that stream declared. Method 2 (§5.3) shares that table.
+// from a stream is bounded by what that stream declared. Methods 2 and 3 (§5.3, §5.5) share
+// that table; method 3's tile table is checked against it, and its tiles decode in parallel.
 #include "dec/label_decoder.hpp"
 
 #include <zstd.h>
 
+#include <algorithm>
 #include <array>
+#include <cstring>
 #include <kmq/kmq.hpp>
 #include <memory>
 #include <string>
@@ -16,6 +19,7 @@
 #include "common/colour_ranking.hpp"
 #include "common/format_constants.hpp"
 #include "common/label_context.hpp"
+#include "common/parallel.hpp"
 
 namespace kmq::detail {
 
@@ -78,41 +82,71 @@ struct StreamLayout {
   std::uint64_t max_literal_bytes;
 };
 
-// Methods 1 and 2: parses the stream count and table, checks them against the layout and the
-// chunk, then decompresses every stream.
-std::vector<Stream> read_streams(std::span<const std::uint8_t> data, const StreamLayout& layout,
-                                 int method) {
+// A checked stream table (methods 1 to 3) and where its frames are.
+struct StreamTable {
+  std::vector<std::uint32_t> compressed, raw;
+  std::span<const std::uint8_t> frames;
+};
+
+// Methods 1 to 3: parses the stream table after `offset` (method 3's tile count comes before it,
+// its tile table after), checks it against the layout and the chunk, and returns it.
+StreamTable read_stream_table(std::span<const std::uint8_t> data, std::size_t offset,
+                              std::size_t trailing_table_bytes, const StreamLayout& layout) {
   const std::size_t count = layout.stream_count;
+  if (data.size() - offset < 8 * count + trailing_table_bytes) corrupt("stream table is cut short");
+  std::uint64_t compressed_total = 0, symbol_total = 0, literal_total = 0;
+  StreamTable table{std::vector<std::uint32_t>(count), std::vector<std::uint32_t>(count), {}};
+  for (std::size_t s = 0; s < count; ++s) {
+    table.compressed[s] = load_u32le(&data[offset + 8 * s]);
+    table.raw[s] = load_u32le(&data[offset + 4 + 8 * s]);
+    compressed_total += table.compressed[s];
+    (s < layout.symbol_streams ? symbol_total : literal_total) += table.raw[s];
+    if ((table.raw[s] == 0) != (table.compressed[s] == 0))
+      corrupt("an empty stream must have an empty frame");
+    if (s >= layout.symbol_streams && table.raw[s] % layout.literal_unit != 0)
+      corrupt("literal stream size is not whole indices");
+  }
+  table.frames = data.subspan(offset + 8 * count + trailing_table_bytes);
+  if (compressed_total != table.frames.size()) corrupt("stream sizes do not add up to the chunk");
+  if (symbol_total < layout.min_symbol_bytes || symbol_total > layout.max_symbol_bytes)
+    corrupt("symbol streams do not hold one symbol per pixel");
+  if (literal_total > layout.max_literal_bytes) corrupt("literal streams are too large");
+  return table;
+}
+
+void check_stream_count(std::span<const std::uint8_t> data, std::size_t count, int method) {
   if (data.empty() || data[0] != count) {
     corrupt("method " + std::to_string(method) + " needs exactly " + std::to_string(count) +
             " streams");
   }
-  if (data.size() - 1 < 8 * count) corrupt("stream table is cut short");
-  std::uint64_t compressed_total = 0, symbol_total = 0, literal_total = 0;
-  std::vector<std::uint32_t> compressed(count), raw(count);
-  for (std::size_t s = 0; s < count; ++s) {
-    compressed[s] = load_u32le(&data[1 + 8 * s]);
-    raw[s] = load_u32le(&data[5 + 8 * s]);
-    compressed_total += compressed[s];
-    (s < layout.symbol_streams ? symbol_total : literal_total) += raw[s];
-    if ((raw[s] == 0) != (compressed[s] == 0)) corrupt("an empty stream must have an empty frame");
-    if (s >= layout.symbol_streams && raw[s] % layout.literal_unit != 0)
-      corrupt("literal stream size is not whole indices");
-  }
-  const std::span<const std::uint8_t> frames = data.subspan(1 + 8 * count);
-  if (compressed_total != frames.size()) corrupt("stream sizes do not add up to the chunk");
-  if (symbol_total < layout.min_symbol_bytes || symbol_total > layout.max_symbol_bytes)
-    corrupt("symbol streams do not hold one symbol per pixel");
-  if (literal_total > layout.max_literal_bytes) corrupt("literal streams are too large");
+}
 
-  std::vector<Stream> streams(count);
-  std::size_t offset = 0;
+// Decompresses every stream of a checked table, largest first, on up to `threads` threads.
+std::vector<Stream> decompress_streams(const StreamTable& table, int threads) {
+  const std::size_t count = table.raw.size();
+  std::vector<std::size_t> offset(count, 0), order(count);
   for (std::size_t s = 0; s < count; ++s) {
-    if (raw[s] != 0)
-      streams[s].bytes = decompress_frame(frames.subspan(offset, compressed[s]), raw[s]);
-    offset += compressed[s];
+    order[s] = s;
+    if (s + 1 < count) offset[s + 1] = offset[s] + table.compressed[s];
   }
+  std::stable_sort(order.begin(), order.end(),
+                   [&](std::size_t a, std::size_t b) { return table.raw[a] > table.raw[b]; });
+  std::vector<Stream> streams(count);
+  parallel_chunks(count, 1, threads, [&](std::size_t, std::size_t, std::size_t i, std::size_t) {
+    const std::size_t s = order[i];
+    if (table.raw[s] != 0) {
+      streams[s].bytes =
+          decompress_frame(table.frames.subspan(offset[s], table.compressed[s]), table.raw[s]);
+    }
+  });
   return streams;
+}
+
+// Methods 1 and 2: the table after the stream count, then every stream decompressed.
+std::vector<Stream> read_streams(std::span<const std::uint8_t> data, const StreamLayout& layout,
+                                 int method, int threads) {
+  check_stream_count(data, layout.stream_count, method);
+  return decompress_streams(read_stream_table(data, 1, 0, layout), threads);
 }
 
 void check_streams_consumed(const std::vector<Stream>& streams) {
@@ -124,12 +158,12 @@ void check_streams_consumed(const std::vector<Stream>& streams) {
 
 std::vector<std::uint8_t> decode_neighbour_contexts(std::span<const std::uint8_t> data,
                                                     std::uint32_t width, std::uint64_t pixels,
-                                                    std::uint32_t palette_size) {
+                                                    std::uint32_t palette_size, int threads) {
   const std::size_t index_bytes = index_width(palette_size);
   std::vector<Stream> streams = read_streams(data,
                                              {kNeighbourStreamCount, kNeighbourContexts, pixels,
                                               pixels, index_bytes, pixels * index_bytes},
-                                             1);
+                                             1, threads);
   std::vector<std::uint8_t> out(static_cast<std::size_t>(pixels * index_bytes));
   const bool wide = index_bytes == 2;
   auto label_at = [&](std::size_t i) -> std::uint32_t {
@@ -167,74 +201,86 @@ std::vector<std::uint8_t> decode_neighbour_contexts(std::span<const std::uint8_t
   return out;
 }
 
-// A symbol stream unpacked (three base-5 digits a byte, lowest first, §5.3) to one byte per
-// symbol, so that the pixel loop reads symbols without a data-dependent branch. A sentinel
-// symbol past the end (5, which no pixel accepts) stops a reader that runs out.
+// The three base-5 digits of every packed symbol byte below 125, lowest first (§5.3).
+constexpr std::array<std::array<std::uint8_t, kSymbolsPerByte>, kPackedByteLimit> kDigits = [] {
+  std::array<std::array<std::uint8_t, kSymbolsPerByte>, kPackedByteLimit> table{};
+  for (std::uint32_t value = 0; value < kPackedByteLimit; ++value) {
+    std::uint32_t rest = value;
+    for (std::uint32_t d = 0; d < kSymbolsPerByte; ++d, rest /= kSymbolBase)
+      table[value][d] = static_cast<std::uint8_t>(rest % kSymbolBase);
+  }
+  return table;
+}();
+
+// A symbol stream unpacked to one byte per symbol, so that the pixel loop reads symbols without
+// a data-dependent branch, and cut into each tile's share (method 2: one share holding every
+// digit). Each share is followed by a sentinel symbol (5, which no pixel accepts) that stops a
+// tile reading past its share.
 class UnpackedSymbols {
  public:
-  explicit UnpackedSymbols(const std::vector<std::uint8_t>& packed)
-      : symbols_(packed.size() * kSymbolsPerByte + 1) {
-    for (std::size_t b = 0; b < packed.size(); ++b) {
-      std::uint32_t value = packed[b];
-      if (value >= kPackedByteLimit) corrupt("packed symbol byte above 124");
-      for (std::uint32_t d = 0; d < kSymbolsPerByte; ++d, value /= kSymbolBase) {
-        symbols_[b * kSymbolsPerByte + d] = static_cast<std::uint8_t>(value % kSymbolBase);
+  UnpackedSymbols(const std::vector<std::uint8_t>& packed, std::span<const std::uint64_t> shares)
+      : starts_(shares.size() + 1, 0) {
+    for (const std::uint8_t byte : packed) {
+      if (byte >= kPackedByteLimit) corrupt("packed symbol byte above 124");
+    }
+    std::uint64_t total = 0;
+    for (const std::uint64_t share : shares) total += share;
+    // The table's checks guarantee total <= 3 * packed.size().
+    symbols_.resize(static_cast<std::size_t>(total) + shares.size());
+    std::uint64_t digit = 0;  // index of the next digit of the packed stream
+    std::size_t out = 0;
+    auto next_digit = [&] { return kDigits[packed[digit / 3]][digit % 3]; };
+    for (std::size_t tile = 0; tile < shares.size(); ++tile) {
+      std::uint64_t left = shares[tile];
+      starts_[tile] = out;
+      for (; left > 0 && digit % kSymbolsPerByte != 0; --left, ++digit)
+        symbols_[out++] = next_digit();
+      for (; left >= kSymbolsPerByte; left -= kSymbolsPerByte, digit += kSymbolsPerByte) {
+        std::memcpy(&symbols_[out], kDigits[packed[digit / 3]].data(), kSymbolsPerByte);
+        out += kSymbolsPerByte;
       }
+      for (; left > 0; --left, ++digit) symbols_[out++] = next_digit();
+      symbols_[out++] = static_cast<std::uint8_t>(kSymbolBase);
     }
-    symbols_.back() = static_cast<std::uint8_t>(kSymbolBase);
-  }
-  const std::uint8_t* begin() const { return symbols_.data(); }
-
-  // Every packed byte must have been started, and the digits after the last symbol must be 0.
-  void check_consumed(const std::uint8_t* cursor) const {
-    const auto read = static_cast<std::size_t>(cursor - symbols_.data());
-    const std::size_t stored = symbols_.size() - 1;
-    if (read > stored) corrupt("symbol stream ends too early");
-    if ((read + kSymbolsPerByte - 1) / kSymbolsPerByte * kSymbolsPerByte != stored)
-      corrupt("a stream holds more data than the image uses");
-    for (std::size_t i = read; i < stored; ++i) {
-      if (symbols_[i] != 0) corrupt("padding after the last symbol of a stream is not zero");
+    starts_.back() = out;
+    for (; digit < std::uint64_t{kSymbolsPerByte} * packed.size(); ++digit) {
+      if (next_digit() != 0) corrupt("padding after the last symbol of a stream is not zero");
     }
   }
+  const std::uint8_t* begin(std::size_t tile) const { return &symbols_[starts_[tile]]; }
+  // Where the tile's sentinel is: a tile that read its share exactly stops here.
+  const std::uint8_t* end(std::size_t tile) const { return &symbols_[starts_[tile + 1] - 1]; }
 
  private:
   std::vector<std::uint8_t> symbols_;
+  std::vector<std::size_t> starts_;  // tile t's share begins at starts_[t]
 };
 
-// A symbol above the candidate count, or the sentinel after a stream's end.
+// A symbol above the candidate count, or the sentinel after a share's end.
 [[noreturn]] void bad_symbol(std::uint32_t symbol) {
   if (symbol == kSymbolBase) corrupt("symbol stream ends too early");
   corrupt("symbol " + std::to_string(symbol) + " names no candidate");
 }
 
-std::vector<std::uint8_t> decode_neighbour_partitions(std::span<const std::uint8_t> data,
-                                                      std::uint32_t width, std::uint64_t pixels,
-                                                      std::uint32_t palette_size,
-                                                      std::span<const std::uint8_t> palette,
-                                                      int channels) {
-  if (palette_size > kMaxPartitionPaletteSize) corrupt("method 2 needs K <= 256");
-  // Each symbol stream may end in one partly used byte.
-  const std::uint64_t least_symbol_bytes = (pixels + kSymbolsPerByte - 1) / kSymbolsPerByte;
-  std::vector<Stream> streams =
-      read_streams(data,
-                   {kPartitionStreamCount, kPartitionContexts, least_symbol_bytes,
-                    least_symbol_bytes + kPartitionContexts, 1, pixels},
-                   2);
-  std::vector<UnpackedSymbols> symbols;
-  std::array<const std::uint8_t*, kPartitionContexts> cursor;
-  symbols.reserve(kPartitionContexts);
-  for (std::size_t c = 0; c < kPartitionContexts; ++c) {
-    symbols.emplace_back(streams[c].bytes);
-    streams[c].bytes = {};
-    cursor[c] = symbols[c].begin();
-  }
-  ColourRanking ranking(palette, channels);
+// One tile's read positions: its share of every symbol stream and every literal stream.
+struct TileCursors {
+  std::array<const std::uint8_t*, kPartitionContexts> symbol;
+  std::array<const std::uint8_t*, kLiteralContexts> literal, literal_end;
+};
 
-  std::vector<std::uint8_t> out(static_cast<std::size_t>(pixels));
-  auto label_at = [&](std::size_t i) -> std::uint32_t { return out[i]; };
+// §5.3 over columns [first_column, first_column + columns) of every row of `labels` (rows
+// `width` apart): the whole image for method 2, one tile for method 3 (§5.5).
+void decode_partition_region(std::uint8_t* labels, std::size_t width, std::size_t first_column,
+                             std::size_t columns, std::size_t height, TileCursors& at,
+                             ColourRanking& ranking) {
+  const std::uint32_t palette_size = ranking.palette_size();
+  std::uint8_t* tile = labels + first_column;
+  auto label_at = [&](std::size_t i) -> std::uint32_t { return tile[i]; };
   // §5.3 step 3: an unseen label.
   auto escaped = [&](const Partition& near) -> std::uint32_t {
-    const std::uint32_t literal = streams[kPartitionContexts + near.count - 1].next("literal");
+    const std::size_t stream = static_cast<std::size_t>(near.count) - 1;
+    if (at.literal[stream] == at.literal_end[stream]) corrupt("literal stream ends too early");
+    const std::uint32_t literal = *at.literal[stream]++;
     if (literal + static_cast<std::uint32_t>(near.count) >= palette_size) {
       corrupt("literal " + std::to_string(literal) + " is not below K - " +
               std::to_string(near.count) + " = " +
@@ -246,7 +292,7 @@ std::vector<std::uint8_t> decode_neighbour_partitions(std::span<const std::uint8
   // register (K <= 256): the candidate array is built only for an unseen label.
   auto decode_pixel = [&](const Neighbours& around) -> std::uint32_t {
     const partition_detail::Pattern& pattern = partition_detail::kPatterns[pattern_bits(around)];
-    const std::uint32_t symbol = *cursor[static_cast<std::size_t>(pattern.context)]++;
+    const std::uint32_t symbol = *at.symbol[static_cast<std::size_t>(pattern.context)]++;
     if (symbol < static_cast<std::uint32_t>(pattern.count)) {
       const std::uint32_t packed = around.w | around.n << 8 | around.ne << 16 | around.nw << 24;
       return packed >> (8 * pattern.first[symbol]) & 0xFF;
@@ -254,22 +300,22 @@ std::vector<std::uint8_t> decode_neighbour_partitions(std::span<const std::uint8
     if (symbol == static_cast<std::uint32_t>(pattern.count)) return escaped(partition_of(around));
     bad_symbol(symbol);
   };
-  const std::size_t height = static_cast<std::size_t>(pixels / width);
+  auto border_pixel = [&](std::size_t x, std::size_t y) {
+    return static_cast<std::uint8_t>(decode_pixel(neighbours_in(label_at, width, columns, x, y)));
+  };
   for (std::size_t y = 0; y < height; ++y) {
-    std::uint8_t* row = out.data() + y * width;
-    if (y == 0 || width < 3) {
-      for (std::size_t x = 0; x < width; ++x) {
-        row[x] = static_cast<std::uint8_t>(decode_pixel(neighbours(label_at, width, x, y)));
-      }
+    std::uint8_t* row = tile + y * width;
+    if (y == 0 || columns < 3) {
+      for (std::size_t x = 0; x < columns; ++x) row[x] = border_pixel(x, y);
       continue;
     }
-    // Inside the image most pixels repeat four equal neighbours (context 0). Their chain from
+    // Inside the region most pixels repeat four equal neighbours (context 0). Their chain from
     // one label to the next is kept short: W stays in a register, context 0's cursor too.
     const std::uint8_t* above = row - width;
-    std::uint32_t w = decode_pixel(neighbours(label_at, width, 0, y));
+    std::uint32_t w = border_pixel(0, y);
     row[0] = static_cast<std::uint8_t>(w);
-    const std::uint8_t* flat = cursor[0];
-    for (std::size_t x = 1; x + 1 < width; ++x) {
+    const std::uint8_t* flat = at.symbol[0];
+    for (std::size_t x = 1; x + 1 < columns; ++x) {
       const std::uint32_t n = above[x], ne = above[x + 1], nw = above[x - 1];
       if (w == n && w == ne && w == nw) {
         const std::uint32_t symbol = *flat++;
@@ -282,12 +328,134 @@ std::vector<std::uint8_t> decode_neighbour_partitions(std::span<const std::uint8
       }
       row[x] = static_cast<std::uint8_t>(w);
     }
-    cursor[0] = flat;
-    row[width - 1] =
-        static_cast<std::uint8_t>(decode_pixel(neighbours(label_at, width, width - 1, y)));
+    at.symbol[0] = flat;
+    row[columns - 1] = border_pixel(columns - 1, y);
   }
-  for (std::size_t c = 0; c < kPartitionContexts; ++c) symbols[c].check_consumed(cursor[c]);
-  check_streams_consumed(streams);  // the literal streams (the symbol streams were moved out)
+}
+
+// Method 3's tile table (§5.5): share[tile * kPartitionStreamCount + stream] symbols or literals.
+// Checked here against the pixels and the stream table, before any frame is decompressed.
+std::vector<std::uint64_t> read_tile_table(std::span<const std::uint8_t> table, std::size_t tiles,
+                                           std::size_t width, std::size_t height,
+                                           const StreamTable& streams) {
+  std::vector<std::uint64_t> share(tiles * kPartitionStreamCount);
+  std::array<std::uint64_t, kPartitionStreamCount> total{};
+  for (std::size_t tile = 0; tile < tiles; ++tile) {
+    std::uint64_t symbols = 0;
+    for (std::size_t s = 0; s < kPartitionStreamCount; ++s) {
+      const std::size_t i = tile * kPartitionStreamCount + s;
+      share[i] = load_u32le(&table[4 * i]);
+      total[s] += share[i];
+      if (s < kPartitionContexts) symbols += share[i];
+    }
+    const std::uint64_t columns =
+        tile_start(tile + 1, tiles, width) - tile_start(tile, tiles, width);
+    if (symbols != columns * height) corrupt("a tile's symbols do not match its pixels");
+  }
+  for (std::size_t s = 0; s < kPartitionStreamCount; ++s) {
+    const std::uint64_t bytes =
+        s < kPartitionContexts ? (total[s] + kSymbolsPerByte - 1) / kSymbolsPerByte : total[s];
+    if (bytes != streams.raw[s]) corrupt("the tile table does not match the stream table");
+  }
+  return share;
+}
+
+// Above this many pixels per palette entry a single tile meets nearly every row of the colour
+// order anyway, so they are sorted up front, on every thread.
+constexpr std::uint64_t kEagerRankingPixelsPerRow = 4096;
+
+// Methods 2 and 3 (§5.3, §5.5).
+std::vector<std::uint8_t> decode_neighbour_partitions(std::span<const std::uint8_t> data,
+                                                      const ParsedContainer& container, bool tiled,
+                                                      int threads) {
+  const int method = tiled ? 3 : 2;
+  const std::uint32_t palette_size = container.palette_size;
+  if (palette_size > kMaxPartitionPaletteSize)
+    corrupt("method " + std::to_string(method) + " needs K <= 256");
+  const std::size_t width = container.width, height = container.height;
+  const std::uint64_t pixels = container.pixel_count();
+  check_stream_count(data, kPartitionStreamCount, method);
+  std::size_t tiles = 1;
+  if (tiled) {
+    if (data.size() < 2 || data[1] == 0) corrupt("method 3 needs at least one tile");
+    tiles = data[1];
+    if (tiles > width) corrupt("more tiles than columns");
+  }
+  const std::size_t table_offset = tiled ? 2 : 1;
+  const std::size_t tile_table_bytes = tiled ? 4 * kPartitionStreamCount * tiles : 0;
+  // Each symbol stream may end in one partly used byte.
+  const std::uint64_t least_symbol_bytes = (pixels + kSymbolsPerByte - 1) / kSymbolsPerByte;
+  const StreamTable table =
+      read_stream_table(data, table_offset, tile_table_bytes,
+                        {kPartitionStreamCount, kPartitionContexts, least_symbol_bytes,
+                         least_symbol_bytes + kPartitionContexts, 1, pixels});
+  // Method 2: one tile whose share is every symbol digit and every literal.
+  std::vector<std::uint64_t> share(table.raw.begin(), table.raw.end());
+  for (std::size_t c = 0; c < kPartitionContexts; ++c) share[c] *= kSymbolsPerByte;
+  if (tiled) {
+    share =
+        read_tile_table(data.subspan(table_offset + 8 * kPartitionStreamCount, tile_table_bytes),
+                        tiles, width, height, table);
+  }
+  std::vector<Stream> streams = decompress_streams(table, threads);
+
+  std::vector<UnpackedSymbols> symbols;
+  symbols.reserve(kPartitionContexts);
+  for (std::size_t c = 0; c < kPartitionContexts; ++c) {
+    std::vector<std::uint64_t> shares(tiles);
+    for (std::size_t tile = 0; tile < tiles; ++tile)
+      shares[tile] = share[tile * kPartitionStreamCount + c];
+    symbols.emplace_back(streams[c].bytes, shares);
+    std::vector<std::uint8_t>().swap(streams[c].bytes);
+  }
+  std::vector<TileCursors> cursors(tiles);
+  for (std::size_t tile = 0; tile < tiles; ++tile) {
+    for (std::size_t c = 0; c < kPartitionContexts; ++c)
+      cursors[tile].symbol[c] = symbols[c].begin(tile);
+    for (std::size_t l = 0; l < kLiteralContexts; ++l) {
+      const std::vector<std::uint8_t>& literals = streams[kPartitionContexts + l].bytes;
+      std::size_t start = 0;
+      for (std::size_t before = 0; before < tile; ++before)
+        start += static_cast<std::size_t>(
+            share[before * kPartitionStreamCount + kPartitionContexts + l]);
+      cursors[tile].literal[l] = literals.data() + start;
+      cursors[tile].literal_end[l] =
+          cursors[tile].literal[l] +
+          static_cast<std::size_t>(share[tile * kPartitionStreamCount + kPartitionContexts + l]);
+    }
+  }
+
+  std::vector<std::uint8_t> out(static_cast<std::size_t>(pixels));
+  ColourRanking ranking(container.palette, static_cast<int>(container.channels));
+  // Tiles share the ranking, so its rows are sorted first. One tile sorts the rows it needs as
+  // it meets them: a small image may need few of K rows.
+  if (tiles > 1 || pixels >= kEagerRankingPixelsPerRow * palette_size)
+    ranking.sort_all_rows(threads);
+  parallel_chunks(tiles, 1, threads, [&](std::size_t, std::size_t tile, std::size_t, std::size_t) {
+    const std::size_t first = tile_start(tile, tiles, width);
+    decode_partition_region(out.data(), width, first, tile_start(tile + 1, tiles, width) - first,
+                            height, cursors[tile], ranking);
+  });
+  for (std::size_t tile = 0; tile < tiles; ++tile) {
+    const TileCursors& at = cursors[tile];
+    for (std::size_t l = 0; l < kLiteralContexts; ++l) {
+      if (at.literal[l] != at.literal_end[l])
+        corrupt("a stream holds more data than the image uses");
+    }
+    for (std::size_t c = 0; c < kPartitionContexts; ++c) {
+      const std::uint8_t* end = symbols[c].end(tile);
+      if (tiled) {
+        if (at.symbol[c] != end) corrupt("a tile's share of a stream is not read to its end");
+        continue;
+      }
+      // Method 2: the last byte may hold up to two padding digits, which must be 0 (§5.3).
+      const auto unread = static_cast<std::size_t>(end - at.symbol[c]);
+      if (unread >= kSymbolsPerByte) corrupt("a stream holds more data than the image uses");
+      for (const std::uint8_t* digit = at.symbol[c]; digit != end; ++digit) {
+        if (*digit != 0) corrupt("padding after the last symbol of a stream is not zero");
+      }
+    }
+  }
   return out;
 }
 
@@ -316,7 +484,7 @@ void check_index_range(std::span<const std::uint8_t> raw, std::uint32_t palette_
 
 }  // namespace
 
-std::vector<std::uint8_t> decode_label_bytes(const ParsedContainer& container) {
+std::vector<std::uint8_t> decode_label_bytes(const ParsedContainer& container, int threads) {
   const std::uint64_t expected = container.pixel_count() * index_width(container.palette_size);
   std::vector<std::uint8_t> raw;
   switch (static_cast<LabelCoding>(container.label_coding)) {
@@ -327,12 +495,14 @@ std::vector<std::uint8_t> decode_label_bytes(const ParsedContainer& container) {
     case LabelCoding::neighbour_contexts:
       // Literals are checked as they are read; other labels copy earlier ones.
       raw = decode_neighbour_contexts(container.label_data, container.width,
-                                      container.pixel_count(), container.palette_size);
+                                      container.pixel_count(), container.palette_size, threads);
       break;
     case LabelCoding::neighbour_partitions:
-      raw = decode_neighbour_partitions(container.label_data, container.width,
-                                        container.pixel_count(), container.palette_size,
-                                        container.palette, static_cast<int>(container.channels));
+    case LabelCoding::partition_tiles:
+      raw = decode_neighbour_partitions(
+          container.label_data, container,
+          container.label_coding == static_cast<std::uint8_t>(LabelCoding::partition_tiles),
+          threads);
       break;
     default:
       throw Error(

@@ -11,7 +11,8 @@
 namespace kmq::detail {
 
 /// Returns pixel_count * index_width(K) bytes of indices, little-endian when 2 bytes wide.
-/// Throws Error(corrupt_file) for any damage, including an index >= K.
-std::vector<std::uint8_t> decode_label_bytes(const ParsedContainer& container);
+/// Throws Error(corrupt_file) for any damage, including an index >= K. `threads` (>= 1) decode
+/// streams and method 3's tiles at once; the result does not depend on it.
+std::vector<std::uint8_t> decode_label_bytes(const ParsedContainer& container, int threads);
 
 }  // namespace kmq::detail

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 // kmq::encode and kmq::encode_indexed: palette image -> HEAD, PALT, LABL, ENDF chunks.
+#include <algorithm>
 #include <kmq/kmq.hpp>
 #include <map>
 #include <string>
@@ -22,11 +23,24 @@ constexpr int kTrialLevel = 3;
 
 using detail::LabelCoding;
 
-// The neighbour-context method for this palette: method 2 needs K <= 256.
-LabelCoding context_method(const IndexedImage& indexed) {
-  return static_cast<std::uint32_t>(indexed.palette_size()) <= detail::kMaxPartitionPaletteSize
-             ? LabelCoding::neighbour_partitions
-             : LabelCoding::neighbour_contexts;
+// Method 3's tile count: EncodeOptions::tiles, or when that is 0 one tile per kTilePixels
+// pixels (at least kMinTileColumns columns each, at most kMaxTiles).
+std::size_t label_tiles(const IndexedImage& indexed, const EncodeOptions& options) {
+  const auto width = static_cast<std::size_t>(indexed.width);
+  if (options.tiles != 0) return std::min(static_cast<std::size_t>(options.tiles), width);
+  const std::size_t pixels = width * static_cast<std::size_t>(indexed.height);
+  return std::clamp<std::size_t>(
+      std::min(pixels / detail::kTilePixels, width / detail::kMinTileColumns), 1,
+      detail::kMaxTiles);
+}
+
+// The neighbour-context method for this image: method 1 when K > 256, else method 3 when the
+// image is large enough for tiles, else method 2.
+LabelCoding context_method(const IndexedImage& indexed, const EncodeOptions& options) {
+  if (static_cast<std::uint32_t>(indexed.palette_size()) > detail::kMaxPartitionPaletteSize)
+    return LabelCoding::neighbour_contexts;
+  return label_tiles(indexed, options) > 1 ? LabelCoding::partition_tiles
+                                           : LabelCoding::neighbour_partitions;
 }
 
 // zstd levels to encode with at this effort (kTunedLevel = kmq's tuned parameters).
@@ -54,14 +68,18 @@ std::vector<LabelCoding> candidate_methods(const IndexedImage& indexed,
       return {LabelCoding::neighbour_contexts};
     case LabelCodingChoice::partitions:
       return {LabelCoding::neighbour_partitions};
+    case LabelCodingChoice::tiles:
+      return {LabelCoding::partition_tiles};
     case LabelCodingChoice::automatic:
       break;
   }
-  if (options.effort < 4) return {context_method(indexed)};
+  const LabelCoding context = context_method(indexed, options);
+  if (options.effort < 4) return {context};
   if (options.effort == 4) return {};  // decided by a trial
   std::vector<LabelCoding> methods = {LabelCoding::zstd_raw, LabelCoding::neighbour_contexts};
-  if (context_method(indexed) == LabelCoding::neighbour_partitions) {
+  if (context != LabelCoding::neighbour_contexts) {
     methods.push_back(LabelCoding::neighbour_partitions);
+    if (context == LabelCoding::partition_tiles) methods.push_back(context);
   }
   return methods;
 }
@@ -72,6 +90,7 @@ std::vector<std::uint8_t> encode_label_chunk(const IndexedImage& indexed,
   settings.threads = detail::resolve_threads(options.threads);
   if (options.effort <= 2) settings.entropy_bound = detail::kQuickEntropyBound;
   settings.width = static_cast<std::size_t>(indexed.width);
+  settings.tiles = label_tiles(indexed, options);
   std::vector<std::uint8_t> best;
   // Every level of this effort on one method's streams; ties keep the earlier, lower-numbered
   // method.
@@ -94,7 +113,7 @@ std::vector<std::uint8_t> encode_label_chunk(const IndexedImage& indexed,
     // matches), then spend the real effort on the winner only. Each method is modelled once.
     detail::LabelStreams raw = detail::model_labels(indexed, LabelCoding::zstd_raw, settings);
     detail::LabelStreams contexts =
-        detail::model_labels(indexed, context_method(indexed), settings);
+        detail::model_labels(indexed, context_method(indexed, options), settings);
     std::size_t trial_size[2] = {0, 0};
     // The two trials at once: raw is a single frame, which one thread would otherwise idle on.
     detail::LabelEncoderSettings one_thread = settings;

@@ -4,6 +4,8 @@
 // streams by neighbourhood pattern, escapes' literals in streams by candidate count (§5.2).
 // Method 2 (neighbour-partitions): the same symbols by the exact equality pattern, three to a
 // byte, and literals ranked by colour distance from W (§5.3).
+// Method 3 (partition-tiles): method 2 in column tiles, each stream holding the tiles' shares in
+// tile order, with a table of the shares (§5.5).
 #include "enc/label_encoder.hpp"
 
 #include <zstd.h>
@@ -117,10 +119,12 @@ std::vector<std::uint8_t> compress_tuned_stream(std::span<const std::uint8_t> st
   return slow.size() < fast.size() ? std::move(slow) : std::move(fast);
 }
 
-// Method data of methods 1 and 2: stream count, table, then each non-empty stream's frame.
-std::vector<std::uint8_t> stream_payload(LabelCoding method,
-                                         const std::vector<std::vector<std::uint8_t>>& streams,
+// Method data of methods 1 to 3: stream count, (method 3: tile count), stream table, (method 3:
+// tile table), then each non-empty stream's frame.
+std::vector<std::uint8_t> stream_payload(const LabelStreams& modelled,
                                          const LabelEncoderSettings& settings) {
+  const LabelCoding method = modelled.method;
+  const std::vector<std::vector<std::uint8_t>>& streams = modelled.streams;
   // Streams are independent: compressing them in parallel cannot change the bytes. Largest
   // first, so that the last one to start is a short one.
   const ZstdParameters parameters = zstd_parameters(method, settings.level);
@@ -143,9 +147,15 @@ std::vector<std::uint8_t> stream_payload(LabelCoding method,
                   });
   std::vector<std::uint8_t> payload = {static_cast<std::uint8_t>(method),
                                        static_cast<std::uint8_t>(streams.size())};
+  const bool tiled = method == LabelCoding::partition_tiles;
+  if (tiled)
+    payload.push_back(static_cast<std::uint8_t>(modelled.tile_sizes.size() / streams.size()));
   for (std::size_t s = 0; s < streams.size(); ++s) {
     append_u32le(payload, static_cast<std::uint32_t>(frames[s].size()));
     append_u32le(payload, static_cast<std::uint32_t>(streams[s].size()));
+  }
+  if (tiled) {
+    for (const std::uint32_t size : modelled.tile_sizes) append_u32le(payload, size);
   }
   for (const auto& frame : frames) payload.insert(payload.end(), frame.begin(), frame.end());
   return payload;
@@ -154,42 +164,73 @@ std::vector<std::uint8_t> stream_payload(LabelCoding method,
 // Rows per band of the parallel modelling: few enough bands that concatenating is cheap.
 constexpr std::size_t kMinRowsPerBand = 64;
 
-// Runs model_band(first_row, end_row, streams) on horizontal bands in parallel and concatenates
-// each stream's bands in row order: the same streams as one pass over the whole map, because a
-// pixel's symbols depend only on the labels, never on what was emitted before it.
-template <typename ModelBand>
-std::vector<std::vector<std::uint8_t>> model_in_bands(std::size_t height, std::size_t stream_count,
-                                                      int threads, const ModelBand& model_band) {
-  const std::size_t bands =
-      std::clamp<std::size_t>(height / kMinRowsPerBand, 1, static_cast<std::size_t>(threads));
+// Columns [first_column, first_column + columns) of rows [first_row, end_row): a band of the
+// whole image (methods 1 and 2) or of one tile (method 3).
+struct Region {
+  std::size_t first_column, columns, first_row, end_row;
+};
+
+// Each stream's contents in order, and (for method 3's tile table) how many bytes of each stream
+// every tile wrote: tile_sizes[tile * stream_count + stream].
+struct ModelledRegions {
+  std::vector<std::vector<std::uint8_t>> streams;
+  std::vector<std::uint32_t> tile_sizes;
+};
+
+// Runs model_region(region, streams) on every tile (§5.5; 1 = the whole width), cut into
+// horizontal bands for the threads, and concatenates each stream's parts tile by tile, band by
+// band: the same streams as one pass over each tile, because a pixel's symbols depend only on
+// the labels, never on what was emitted before it.
+template <typename ModelRegion>
+ModelledRegions model_in_regions(std::size_t width, std::size_t height, std::size_t tiles,
+                                 std::size_t stream_count, int threads,
+                                 const ModelRegion& model_region) {
+  const std::size_t wanted_bands = (static_cast<std::size_t>(threads) + tiles - 1) / tiles;
+  const std::size_t bands = std::clamp<std::size_t>(height / kMinRowsPerBand, 1, wanted_bands);
   const std::size_t rows_per_band = (height + bands - 1) / bands;
   std::vector<std::vector<std::vector<std::uint8_t>>> parts(
-      bands, std::vector<std::vector<std::uint8_t>>(stream_count));
-  parallel_chunks(bands, 1, threads, [&](std::size_t, std::size_t band, std::size_t, std::size_t) {
-    const std::size_t first = band * rows_per_band;
-    model_band(first, std::min(height, first + rows_per_band), parts[band]);
-  });
-  std::vector<std::vector<std::uint8_t>> streams = std::move(parts[0]);
-  for (std::size_t band = 1; band < bands; ++band) {
+      tiles * bands, std::vector<std::vector<std::uint8_t>>(stream_count));
+  parallel_chunks(
+      parts.size(), 1, threads, [&](std::size_t, std::size_t part, std::size_t, std::size_t) {
+        const std::size_t tile = part / bands, band = part % bands;
+        const std::size_t first_column = tile_start(tile, tiles, width);
+        const std::size_t first_row = band * rows_per_band;
+        model_region(Region{first_column, tile_start(tile + 1, tiles, width) - first_column,
+                            first_row, std::min(height, first_row + rows_per_band)},
+                     parts[part]);
+      });
+  ModelledRegions modelled;
+  modelled.tile_sizes.assign(tiles * stream_count, 0);
+  for (std::size_t part = 0; part < parts.size(); ++part) {
     for (std::size_t s = 0; s < stream_count; ++s) {
-      streams[s].insert(streams[s].end(), parts[band][s].begin(), parts[band][s].end());
-      std::vector<std::uint8_t>().swap(parts[band][s]);
+      modelled.tile_sizes[part / bands * stream_count + s] +=
+          static_cast<std::uint32_t>(parts[part][s].size());
     }
   }
-  return streams;
+  modelled.streams = std::move(parts[0]);
+  for (std::size_t part = 1; part < parts.size(); ++part) {
+    for (std::size_t s = 0; s < stream_count; ++s) {
+      modelled.streams[s].insert(modelled.streams[s].end(), parts[part][s].begin(),
+                                 parts[part][s].end());
+      std::vector<std::uint8_t>().swap(parts[part][s]);
+    }
+  }
+  return modelled;
 }
 
-// One band's pixels for methods 1 and 2: the symbol is the label's place among the candidates of
-// model_at(x, y) (their count = an escape), written to the model's context stream; an escape's
-// label also goes to write_literal(label, model, streams).
+// One region's pixels for methods 1 to 3: the symbol is the label's place among the candidates
+// of model_at(x, y) (x counted from the region's first column; their count = an escape), written
+// to the model's context stream; an escape's label also goes to write_literal(label, model,
+// streams).
 template <typename ModelAt, typename WriteLiteral>
-void code_band(std::span<const std::uint16_t> indices, std::size_t width, std::size_t first_row,
-               std::size_t end_row, const ModelAt& model_at, WriteLiteral&& write_literal,
-               std::vector<std::vector<std::uint8_t>>& streams) {
-  for (std::size_t y = first_row, i = first_row * width; y < end_row; ++y) {
-    for (std::size_t x = 0; x < width; ++x, ++i) {
+void code_region(std::span<const std::uint16_t> indices, std::size_t width, const Region& region,
+                 const ModelAt& model_at, WriteLiteral&& write_literal,
+                 std::vector<std::vector<std::uint8_t>>& streams) {
+  for (std::size_t y = region.first_row; y < region.end_row; ++y) {
+    const std::uint16_t* row = &indices[y * width + region.first_column];
+    for (std::size_t x = 0; x < region.columns; ++x) {
       const auto near = model_at(x, y);
-      const std::uint32_t label = indices[i];
+      const std::uint32_t label = row[x];
       int symbol = 0;
       while (symbol < near.count && near.candidate[symbol] != label) ++symbol;
       streams[static_cast<std::size_t>(near.context)].push_back(static_cast<std::uint8_t>(symbol));
@@ -205,8 +246,7 @@ std::vector<std::vector<std::uint8_t>> model_neighbour_contexts(
   const std::size_t height = width == 0 ? 0 : indices.size() / width;
   const bool wide = index_width(palette_size) == 2;
   auto label_at = [&](std::size_t i) { return static_cast<std::uint32_t>(indices[i]); };
-  auto model_band = [&](std::size_t first_row, std::size_t end_row,
-                        std::vector<std::vector<std::uint8_t>>& streams) {
+  auto model_region = [&](const Region& region, std::vector<std::vector<std::uint8_t>>& streams) {
     auto model_at = [&](std::size_t x, std::size_t y) {
       return neighbourhood(label_at, width, x, y);
     };
@@ -217,9 +257,10 @@ std::vector<std::vector<std::uint8_t>> model_neighbour_contexts(
       literals.push_back(static_cast<std::uint8_t>(literal));
       if (wide) literals.push_back(static_cast<std::uint8_t>(literal >> 8));
     };
-    code_band(indices, width, first_row, end_row, model_at, write_literal, streams);
+    code_region(indices, width, region, model_at, write_literal, streams);
   };
-  return model_in_bands(height, kNeighbourStreamCount, settings.threads, model_band);
+  return model_in_regions(width, height, 1, kNeighbourStreamCount, settings.threads, model_region)
+      .streams;
 }
 
 // Symbols (0..4) three to a byte, first symbol in the lowest base-5 digit.
@@ -234,33 +275,37 @@ std::vector<std::uint8_t> pack_symbols(std::span<const std::uint8_t> symbols) {
   return packed;
 }
 
-std::vector<std::vector<std::uint8_t>> model_neighbour_partitions(
-    std::span<const std::uint16_t> indices, std::span<const std::uint8_t> palette, int channels,
-    const LabelEncoderSettings& settings) {
+// Methods 2 (tiles = 1) and 3.
+ModelledRegions model_neighbour_partitions(std::span<const std::uint16_t> indices,
+                                           std::span<const std::uint8_t> palette, int channels,
+                                           std::size_t tiles,
+                                           const LabelEncoderSettings& settings) {
   const std::size_t width = settings.width;
   const std::size_t height = width == 0 ? 0 : indices.size() / width;
-  auto label_at = [&](std::size_t i) { return static_cast<std::uint32_t>(indices[i]); };
-  // Streams 0..14 collect one unpacked symbol per byte until every band is joined.
-  auto model_band = [&](std::size_t first_row, std::size_t end_row,
-                        std::vector<std::vector<std::uint8_t>>& streams) {
-    ColourRanking ranking(palette, channels);  // sorts rows on first use: one per band
+  // Streams 0..14 collect one unpacked symbol per byte until every region is joined.
+  auto model_region = [&](const Region& region, std::vector<std::vector<std::uint8_t>>& streams) {
+    ColourRanking ranking(palette, channels);  // sorts rows on first use: one per region
+    const std::uint16_t* tile = indices.data() + region.first_column;
+    auto label_at = [&](std::size_t i) { return static_cast<std::uint32_t>(tile[i]); };
     auto model_at = [&](std::size_t x, std::size_t y) {
-      return partition_of(neighbours(label_at, width, x, y));
+      return partition_of(neighbours_in(label_at, width, region.columns, x, y));
     };
     auto write_literal = [&](std::uint32_t label, const Partition& near,
                              std::vector<std::vector<std::uint8_t>>& out) {
       out[kPartitionContexts + near.count - 1].push_back(
           static_cast<std::uint8_t>(ranking.literal_of(label, near)));
     };
-    code_band(indices, width, first_row, end_row, model_at, write_literal, streams);
+    code_region(indices, width, region, model_at, write_literal, streams);
   };
-  std::vector<std::vector<std::uint8_t>> streams =
-      model_in_bands(height, kPartitionStreamCount, settings.threads, model_band);
+  ModelledRegions modelled =
+      model_in_regions(width, height, tiles, kPartitionStreamCount, settings.threads, model_region);
   parallel_chunks(kPartitionContexts, 1, settings.threads,
                   [&](std::size_t, std::size_t, std::size_t begin, std::size_t end) {
-                    for (std::size_t c = begin; c < end; ++c) streams[c] = pack_symbols(streams[c]);
+                    for (std::size_t c = begin; c < end; ++c) {
+                      modelled.streams[c] = pack_symbols(modelled.streams[c]);
+                    }
                   });
-  return streams;
+  return modelled;
 }
 
 }  // namespace
@@ -279,12 +324,23 @@ LabelStreams model_labels(const IndexedImage& indexed, LabelCoding method,
       modelled.streams = model_neighbour_contexts(indices, palette_size, settings);
       return modelled;
     case LabelCoding::neighbour_partitions:
+    case LabelCoding::partition_tiles: {
       if (palette_size > kMaxPartitionPaletteSize) {
-        throw Error(ErrorCategory::bad_input, "label coding method 2 needs K <= 256");
+        throw Error(ErrorCategory::bad_input, "label coding methods 2 and 3 need K <= 256");
       }
-      modelled.streams =
-          model_neighbour_partitions(indices, indexed.palette, indexed.channels, settings);
+      const std::size_t tiles =
+          method == LabelCoding::partition_tiles ? settings.tiles : std::size_t{1};
+      if (tiles < 1 || tiles > kMaxTiles || tiles > settings.width) {
+        throw Error(ErrorCategory::bad_input,
+                    "label coding method 3 needs 1 to 255 tiles, at most one per column");
+      }
+      ModelledRegions regions =
+          model_neighbour_partitions(indices, indexed.palette, indexed.channels, tiles, settings);
+      modelled.streams = std::move(regions.streams);
+      if (method == LabelCoding::partition_tiles)
+        modelled.tile_sizes = std::move(regions.tile_sizes);
       return modelled;
+    }
   }
   throw Error(ErrorCategory::unsupported, "label coding method " +
                                               std::to_string(static_cast<int>(method)) +
@@ -294,7 +350,7 @@ LabelStreams model_labels(const IndexedImage& indexed, LabelCoding method,
 std::vector<std::uint8_t> compress_labels(const LabelStreams& modelled,
                                           const LabelEncoderSettings& settings) {
   if (modelled.method != LabelCoding::zstd_raw) {
-    return stream_payload(modelled.method, modelled.streams, settings);
+    return stream_payload(modelled, settings);
   }
   std::vector<std::uint8_t> frame = compress_frame(
       modelled.streams.at(0), zstd_parameters(LabelCoding::zstd_raw, settings.level));

@@ -24,7 +24,8 @@ struct LabelEncoderSettings {
   int level = kTunedLevel;                    // zstd level, or kTunedLevel for kmq's own parameters
   double entropy_bound = kTunedEntropyBound;  // see kTunedEntropyBound
   int threads = 1;
-  std::size_t width = 0;  // image width: methods 1 and 2 need the rows
+  std::size_t width = 0;  // image width: methods 1 to 3 need the rows
+  std::size_t tiles = 1;  // method 3's tile count, 1 to min(255, width)
 };
 
 /// An index map transformed by one coding method, before zstd: method 0's serialised indices
@@ -33,10 +34,12 @@ struct LabelEncoderSettings {
 struct LabelStreams {
   LabelCoding method = LabelCoding::zstd_raw;
   std::vector<std::vector<std::uint8_t>> streams;
+  // Method 3: symbols or literals of stream s that tile t holds, at t * streams.size() + s.
+  std::vector<std::uint32_t> tile_sizes;
 };
 
 /// Models the index map of a checked image (every index < K) with `method`; settings.level is
-/// not used. Method 2 needs K <= 256.
+/// not used. Methods 2 and 3 need K <= 256.
 LabelStreams model_labels(const IndexedImage& indexed, LabelCoding method,
                           const LabelEncoderSettings& settings);
 

@@ -52,6 +52,8 @@ void validate(const EncodeOptions& options) {
   require(options.effort >= kMinEffort && options.effort <= kMaxEffort,
           "effort must be in 1..6, got " + std::to_string(options.effort));
   require(options.threads >= 0, "threads must be >= 0 (0 = all cores)");
+  require(options.tiles >= 0 && options.tiles <= 255,
+          "tiles must be in 0..255 (0 = by image size), got " + std::to_string(options.tiles));
   require(options.batch_size >= 1, "batch size must be at least 1");
   require(options.max_no_improvement >= 1, "max_no_improvement must be at least 1");
   require(finite_at_least(options.reassignment_ratio, 0) && options.reassignment_ratio < 1,
