@@ -86,6 +86,7 @@ TEST(PartitionTiles, EveryTileAndThreadCountDecodesToTheSameIndexMap) {
       const Bytes one_thread = kmq::encode_indexed(indexed, tiled(tiles, 256, 1));
       EXPECT_EQ(kmq::inspect(one_thread).label_coding, 3);
       EXPECT_EQ(label_payload(one_thread).at(2), std::min(tiles, indexed.width));
+      EXPECT_EQ(kmq::inspect(one_thread).label_tiles, std::min(tiles, indexed.width));
       // The bytes do not depend on the encoder's threads, the pixels not on the decoder's.
       EXPECT_EQ(kmq::encode_indexed(indexed, tiled(tiles, 256, 3)), one_thread) << tiles;
       for (const int threads : {1, 2, 5}) {
@@ -114,13 +115,15 @@ TEST(PartitionTiles, OutOfRangeTileCountsAreRejected) {
                kmq::Error);
 }
 
-TEST(PartitionTiles, TheEncoderTilesImagesOfAMegapixelAndMoreByDefault) {
-  // One tile per 2^19 pixels, each at least 256 columns wide; smaller images keep method 2.
+TEST(TileChoice, ByDefaultTheEncoderTilesOneMegapixelEachUpToEight) {
+  // One tile per 2^20 pixels (rounded), each at least 256 columns wide, at most 8; images that
+  // round to one tile keep method 2.
   struct Case {
     int width, height, method, tiles;
   };
-  for (const Case& c : {Case{600, 400, 2, 1}, Case{1024, 1024, 3, 2}, Case{2048, 1024, 3, 4},
-                        Case{300, 4000, 2, 1}, Case{2560, 1600, 3, 7}}) {
+  for (const Case& c :
+       {Case{600, 400, 2, 1}, Case{1024, 1024, 2, 1}, Case{1024, 1536, 3, 2}, Case{300, 8000, 2, 1},
+        Case{600, 8000, 3, 2}, Case{2560, 1600, 3, 4}, Case{3000, 3000, 3, 8}}) {
     kmq::IndexedImage indexed = noise(c.width, c.height, 16, 11);
     // Mostly flat, so that encoding a few megapixels stays quick.
     for (std::size_t i = 0; i < indexed.indices.size(); ++i) {

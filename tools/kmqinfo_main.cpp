@@ -41,8 +41,10 @@ int run(int argc, char** argv) {
   std::printf("size:          %d x %d, %s\n", info.width, info.height,
               info.channels == 4 ? "RGBA" : "RGB");
   std::printf("palette:       %d entries\n", info.palette_size);
-  std::printf("label coding:  %d (%s)\n", info.label_coding,
+  std::printf("label coding:  %d (%s", info.label_coding,
               kmq::label_coding_name(info.label_coding));
+  if (info.label_tiles > 0) std::printf(", %d tiles", info.label_tiles);
+  std::printf(")\n");
   std::printf("file bytes:    %zu (%.4f bytes/pixel, %.4f bits/pixel)\n", info.file_size,
               static_cast<double>(info.file_size) / pixels,
               8.0 * static_cast<double>(info.file_size) / pixels);

@@ -322,6 +322,7 @@ struct FileInfo {
   int channels = 0;
   int palette_size = 0;
   int label_coding = 0;
+  int label_tiles = 0;  ///< label coding 3: its column tiles (format-spec §5.5); else 0
   std::size_t file_size = 0;
   std::size_t label_bytes = 0;  ///< payload bytes of the LABL chunk
   std::vector<ChunkInfo> chunks;

@@ -111,6 +111,10 @@ FileInfo inspect(std::span<const std::uint8_t> file, const DecodeOptions& option
   info.channels = static_cast<int>(container.channels);
   info.palette_size = static_cast<int>(container.palette_size);
   info.label_coding = container.label_coding;
+  if (container.label_coding == static_cast<std::uint8_t>(detail::LabelCoding::partition_tiles) &&
+      container.label_data.size() >= 2) {
+    info.label_tiles = container.label_data[1];  // after the stream count
+  }
   info.file_size = file.size();
   info.label_bytes = container.label_data.size() + 1;
   info.chunks = container.chunks;

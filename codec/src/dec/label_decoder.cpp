@@ -218,6 +218,7 @@ constexpr std::array<std::array<std::uint8_t, kSymbolsPerByte>, kPackedByteLimit
 // tile reading past its share.
 class UnpackedSymbols {
  public:
+  UnpackedSymbols() = default;
   UnpackedSymbols(const std::vector<std::uint8_t>& packed, std::span<const std::uint64_t> shares)
       : starts_(shares.size() + 1, 0) {
     for (const std::uint8_t byte : packed) {
@@ -399,15 +400,15 @@ std::vector<std::uint8_t> decode_neighbour_partitions(std::span<const std::uint8
   }
   std::vector<Stream> streams = decompress_streams(table, threads);
 
-  std::vector<UnpackedSymbols> symbols;
-  symbols.reserve(kPartitionContexts);
-  for (std::size_t c = 0; c < kPartitionContexts; ++c) {
-    std::vector<std::uint64_t> shares(tiles);
-    for (std::size_t tile = 0; tile < tiles; ++tile)
-      shares[tile] = share[tile * kPartitionStreamCount + c];
-    symbols.emplace_back(streams[c].bytes, shares);
-    std::vector<std::uint8_t>().swap(streams[c].bytes);
-  }
+  std::vector<UnpackedSymbols> symbols(kPartitionContexts);
+  parallel_chunks(kPartitionContexts, 1, threads,
+                  [&](std::size_t, std::size_t c, std::size_t, std::size_t) {
+                    std::vector<std::uint64_t> shares(tiles);
+                    for (std::size_t tile = 0; tile < tiles; ++tile)
+                      shares[tile] = share[tile * kPartitionStreamCount + c];
+                    symbols[c] = UnpackedSymbols(streams[c].bytes, shares);
+                    std::vector<std::uint8_t>().swap(streams[c].bytes);
+                  });
   std::vector<TileCursors> cursors(tiles);
   for (std::size_t tile = 0; tile < tiles; ++tile) {
     for (std::size_t c = 0; c < kPartitionContexts; ++c)

@@ -24,13 +24,14 @@ constexpr int kTrialLevel = 3;
 using detail::LabelCoding;
 
 // Method 3's tile count: EncodeOptions::tiles, or when that is 0 one tile per kTilePixels
-// pixels (at least kMinTileColumns columns each, at most kMaxTiles).
+// pixels (rounded; at least kMinTileColumns columns each, at most kMaxDefaultTiles).
 std::size_t label_tiles(const IndexedImage& indexed, const EncodeOptions& options) {
   const auto width = static_cast<std::size_t>(indexed.width);
   if (options.tiles != 0) return std::min(static_cast<std::size_t>(options.tiles), width);
   const std::size_t pixels = width * static_cast<std::size_t>(indexed.height);
+  const std::size_t by_size = (pixels + detail::kTilePixels / 2) / detail::kTilePixels;
   return std::clamp<std::size_t>(
-      std::min(pixels / detail::kTilePixels, width / detail::kMinTileColumns), 1,
+      std::min({by_size, width / detail::kMinTileColumns, detail::kMaxDefaultTiles}), 1,
       detail::kMaxTiles);
 }
 
