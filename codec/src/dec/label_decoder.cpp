@@ -212,50 +212,31 @@ constexpr std::array<std::array<std::uint8_t, kSymbolsPerByte>, kPackedByteLimit
   return table;
 }();
 
-// A symbol stream unpacked to one byte per symbol, so that the pixel loop reads symbols without
-// a data-dependent branch, and cut into each tile's share (method 2: one share holding every
-// digit). Each share is followed by a sentinel symbol (5, which no pixel accepts) that stops a
-// tile reading past its share.
-class UnpackedSymbols {
- public:
-  UnpackedSymbols() = default;
-  UnpackedSymbols(const std::vector<std::uint8_t>& packed, std::span<const std::uint64_t> shares)
-      : starts_(shares.size() + 1, 0) {
-    for (const std::uint8_t byte : packed) {
-      if (byte >= kPackedByteLimit) corrupt("packed symbol byte above 124");
-    }
-    std::uint64_t total = 0;
-    for (const std::uint64_t share : shares) total += share;
-    // The table's checks guarantee total <= 3 * packed.size().
-    symbols_.resize(static_cast<std::size_t>(total) + shares.size());
-    std::uint64_t digit = 0;  // index of the next digit of the packed stream
-    std::size_t out = 0;
-    auto next_digit = [&] { return kDigits[packed[digit / 3]][digit % 3]; };
-    for (std::size_t tile = 0; tile < shares.size(); ++tile) {
-      std::uint64_t left = shares[tile];
-      starts_[tile] = out;
-      for (; left > 0 && digit % kSymbolsPerByte != 0; --left, ++digit)
-        symbols_[out++] = next_digit();
-      for (; left >= kSymbolsPerByte; left -= kSymbolsPerByte, digit += kSymbolsPerByte) {
-        std::memcpy(&symbols_[out], kDigits[packed[digit / 3]].data(), kSymbolsPerByte);
-        out += kSymbolsPerByte;
-      }
-      for (; left > 0; --left, ++digit) symbols_[out++] = next_digit();
-      symbols_[out++] = static_cast<std::uint8_t>(kSymbolBase);
-    }
-    starts_.back() = out;
-    for (; digit < std::uint64_t{kSymbolsPerByte} * packed.size(); ++digit) {
-      if (next_digit() != 0) corrupt("padding after the last symbol of a stream is not zero");
-    }
+// Every byte of a packed symbol stream is below 125, and the digits from `used` (the symbols the
+// tiles read) to the end of its last byte are 0 (§5.3, §5.5).
+void check_packed_stream(const std::vector<std::uint8_t>& packed, std::uint64_t used) {
+  for (const std::uint8_t byte : packed) {
+    if (byte >= kPackedByteLimit) corrupt("packed symbol byte above 124");
   }
-  const std::uint8_t* begin(std::size_t tile) const { return &symbols_[starts_[tile]]; }
-  // Where the tile's sentinel is: a tile that read its share exactly stops here.
-  const std::uint8_t* end(std::size_t tile) const { return &symbols_[starts_[tile + 1] - 1]; }
+  for (std::uint64_t digit = used; digit < std::uint64_t{kSymbolsPerByte} * packed.size();
+       ++digit) {
+    if (kDigits[packed[digit / 3]][digit % 3] != 0)
+      corrupt("padding after the last symbol of a stream is not zero");
+  }
+}
 
- private:
-  std::vector<std::uint8_t> symbols_;
-  std::vector<std::size_t> starts_;  // tile t's share begins at starts_[t]
-};
+// `count` symbols of a checked packed stream from digit `first` on, one byte each, to `out`, so
+// that the pixel loop reads symbols without a data-dependent branch.
+void unpack_symbols(const std::vector<std::uint8_t>& packed, std::uint64_t first,
+                    std::uint64_t count, std::uint8_t* out) {
+  std::uint64_t digit = first;
+  const std::uint64_t end = first + count;
+  auto next_digit = [&] { return kDigits[packed[digit / 3]][digit % 3]; };
+  for (; digit < end && digit % kSymbolsPerByte != 0; ++digit) *out++ = next_digit();
+  for (; digit + kSymbolsPerByte <= end; digit += kSymbolsPerByte, out += kSymbolsPerByte)
+    std::memcpy(out, kDigits[packed[digit / 3]].data(), kSymbolsPerByte);
+  for (; digit < end; ++digit) *out++ = next_digit();
+}
 
 // A symbol above the candidate count, or the sentinel after a share's end.
 [[noreturn]] void bad_symbol(std::uint32_t symbol) {
@@ -400,31 +381,19 @@ std::vector<std::uint8_t> decode_neighbour_partitions(std::span<const std::uint8
   }
   std::vector<Stream> streams = decompress_streams(table, threads);
 
-  std::vector<UnpackedSymbols> symbols(kPartitionContexts);
-  parallel_chunks(kPartitionContexts, 1, threads,
-                  [&](std::size_t, std::size_t c, std::size_t, std::size_t) {
-                    std::vector<std::uint64_t> shares(tiles);
-                    for (std::size_t tile = 0; tile < tiles; ++tile)
-                      shares[tile] = share[tile * kPartitionStreamCount + c];
-                    symbols[c] = UnpackedSymbols(streams[c].bytes, shares);
-                    std::vector<std::uint8_t>().swap(streams[c].bytes);
-                  });
-  std::vector<TileCursors> cursors(tiles);
-  for (std::size_t tile = 0; tile < tiles; ++tile) {
-    for (std::size_t c = 0; c < kPartitionContexts; ++c)
-      cursors[tile].symbol[c] = symbols[c].begin(tile);
-    for (std::size_t l = 0; l < kLiteralContexts; ++l) {
-      const std::vector<std::uint8_t>& literals = streams[kPartitionContexts + l].bytes;
-      std::size_t start = 0;
-      for (std::size_t before = 0; before < tile; ++before)
-        start += static_cast<std::size_t>(
-            share[before * kPartitionStreamCount + kPartitionContexts + l]);
-      cursors[tile].literal[l] = literals.data() + start;
-      cursors[tile].literal_end[l] =
-          cursors[tile].literal[l] +
-          static_cast<std::size_t>(share[tile * kPartitionStreamCount + kPartitionContexts + l]);
+  // Where each tile's share of each stream starts: the shares before it.
+  std::vector<std::uint64_t> share_start(share.size(), 0);
+  for (std::size_t tile = 1; tile < tiles; ++tile) {
+    for (std::size_t s = 0; s < kPartitionStreamCount; ++s) {
+      const std::size_t i = tile * kPartitionStreamCount + s;
+      share_start[i] = share_start[i - kPartitionStreamCount] + share[i - kPartitionStreamCount];
     }
   }
+  parallel_chunks(kPartitionContexts, 1, threads,
+                  [&](std::size_t, std::size_t c, std::size_t, std::size_t) {
+                    const std::size_t last = (tiles - 1) * kPartitionStreamCount + c;
+                    check_packed_stream(streams[c].bytes, share_start[last] + share[last]);
+                  });
 
   std::vector<std::uint8_t> out(static_cast<std::size_t>(pixels));
   ColourRanking ranking(container.palette, static_cast<int>(container.channels));
@@ -432,31 +401,55 @@ std::vector<std::uint8_t> decode_neighbour_partitions(std::span<const std::uint8
   // it meets them: a small image may need few of K rows.
   if (tiles > 1 || pixels >= kEagerRankingPixelsPerRow * palette_size)
     ranking.sort_all_rows(threads);
-  parallel_chunks(tiles, 1, threads, [&](std::size_t, std::size_t tile, std::size_t, std::size_t) {
-    const std::size_t first = tile_start(tile, tiles, width);
-    decode_partition_region(out.data(), width, first, tile_start(tile + 1, tiles, width) - first,
-                            height, cursors[tile], ranking);
-  });
-  for (std::size_t tile = 0; tile < tiles; ++tile) {
-    const TileCursors& at = cursors[tile];
-    for (std::size_t l = 0; l < kLiteralContexts; ++l) {
-      if (at.literal[l] != at.literal_end[l])
-        corrupt("a stream holds more data than the image uses");
-    }
-    for (std::size_t c = 0; c < kPartitionContexts; ++c) {
-      const std::uint8_t* end = symbols[c].end(tile);
-      if (tiled) {
-        if (at.symbol[c] != end) corrupt("a tile's share of a stream is not read to its end");
-        continue;
-      }
-      // Method 2: the last byte may hold up to two padding digits, which must be 0 (§5.3).
-      const auto unread = static_cast<std::size_t>(end - at.symbol[c]);
-      if (unread >= kSymbolsPerByte) corrupt("a stream holds more data than the image uses");
-      for (const std::uint8_t* digit = at.symbol[c]; digit != end; ++digit) {
-        if (*digit != 0) corrupt("padding after the last symbol of a stream is not zero");
-      }
-    }
-  }
+  // Each worker unpacks the symbols of the tile it decodes into its own buffer, each share
+  // followed by a sentinel symbol (5, which no pixel accepts) that stops a tile reading past its
+  // share: the unpacked symbols of the whole image are never in memory at once.
+  std::vector<std::vector<std::uint8_t>> unpacked(worker_count(tiles, 1, threads));
+  parallel_chunks(
+      tiles, 1, threads, [&](std::size_t worker, std::size_t tile, std::size_t, std::size_t) {
+        const std::size_t row = tile * kPartitionStreamCount;
+        std::uint64_t symbols = kPartitionContexts;  // the sentinels
+        for (std::size_t c = 0; c < kPartitionContexts; ++c) symbols += share[row + c];
+        std::vector<std::uint8_t>& buffer = unpacked[worker];
+        buffer.resize(static_cast<std::size_t>(symbols));
+        TileCursors at;
+        std::array<const std::uint8_t*, kPartitionContexts> sentinel;
+        std::uint8_t* next = buffer.data();
+        for (std::size_t c = 0; c < kPartitionContexts; ++c) {
+          unpack_symbols(streams[c].bytes, share_start[row + c], share[row + c], next);
+          if (tiles == 1)
+            std::vector<std::uint8_t>().swap(streams[c].bytes);  // no one else reads it
+          at.symbol[c] = next;
+          next += share[row + c];
+          sentinel[c] = next;
+          *next++ = static_cast<std::uint8_t>(kSymbolBase);
+        }
+        for (std::size_t l = 0; l < kLiteralContexts; ++l) {
+          const std::size_t i = row + kPartitionContexts + l;
+          at.literal[l] = streams[kPartitionContexts + l].bytes.data() + share_start[i];
+          at.literal_end[l] = at.literal[l] + share[i];
+        }
+        const std::size_t first = tile_start(tile, tiles, width);
+        decode_partition_region(out.data(), width, first,
+                                tile_start(tile + 1, tiles, width) - first, height, at, ranking);
+        for (std::size_t l = 0; l < kLiteralContexts; ++l) {
+          if (at.literal[l] != at.literal_end[l])
+            corrupt("a stream holds more data than the image uses");
+        }
+        for (std::size_t c = 0; c < kPartitionContexts; ++c) {
+          if (tiled) {
+            if (at.symbol[c] != sentinel[c])
+              corrupt("a tile's share of a stream is not read to its end");
+            continue;
+          }
+          // Method 2: the last byte may hold up to two padding digits, which must be 0 (§5.3).
+          const auto unread = static_cast<std::size_t>(sentinel[c] - at.symbol[c]);
+          if (unread >= kSymbolsPerByte) corrupt("a stream holds more data than the image uses");
+          for (const std::uint8_t* digit = at.symbol[c]; digit != sentinel[c]; ++digit) {
+            if (*digit != 0) corrupt("padding after the last symbol of a stream is not zero");
+          }
+        }
+      });
   return out;
 }
 
