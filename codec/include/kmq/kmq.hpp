@@ -161,7 +161,8 @@ struct EncodeOptions {
   int level = kTunedLevel;
   /// Encode time against file size, kMinEffort..kMaxEffort (the labels' quantization is the
   /// same at every effort):
-  ///  1: the context method only (2 when K <= 256, else 1), zstd level 1;
+  ///  1: the context method only (K <= 256: 3 when `tiles` comes to more than one tile, else
+  ///     2; K > 256: 1), zstd level 1;
   ///  2: as 1, tuned parameters with level 1 kept above 50 % instead of 60 %;
   ///  3: the context method only, tuned parameters;
   ///  4 (default): a fast level-3 trial picks method 0 or the context method, tuned parameters;
