@@ -43,4 +43,16 @@ TEST(ColorHistogram, GrowsPastItsInitialCapacity) {
   EXPECT_EQ(total, 90000u);
 }
 
+TEST(ColorHistogram, AReleasedIndexIsRestoredToFindEveryColour) {
+  for (const int colors : {1, 3000, 50000}) {
+    auto histogram = ColorHistogram::build(kmq::testing::image_with_colors(300, 300, colors));
+    histogram.restore_index();  // nothing released: nothing to do
+    histogram.release_index();
+    histogram.restore_index();
+    ASSERT_EQ(histogram.size(), static_cast<std::size_t>(colors));
+    for (std::size_t i = 0; i < histogram.size(); ++i)
+      EXPECT_EQ(histogram.find(histogram.color(i)), i) << colors;
+  }
+}
+
 }  // namespace

@@ -4,7 +4,11 @@
 
 namespace kmq::detail {
 
-ColorHistogram::ColorHistogram() : slots_(1u << 12, 0), mask_((1u << 12) - 1) {}
+namespace {
+constexpr std::uint32_t kInitialSlots = 1u << 12;
+}  // namespace
+
+ColorHistogram::ColorHistogram() : slots_(kInitialSlots, 0), mask_(kInitialSlots - 1) {}
 
 ColorHistogram ColorHistogram::build(const Image& image) {
   ColorHistogram histogram;
@@ -57,8 +61,19 @@ std::uint32_t ColorHistogram::count_one(std::uint32_t packed) {
   return position;
 }
 
-void ColorHistogram::grow() {
-  const std::size_t capacity = slots_.size() * 2;
+void ColorHistogram::grow() { index_into(slots_.size() * 2); }
+
+void ColorHistogram::release_index() { std::vector<std::uint32_t>().swap(slots_); }
+
+void ColorHistogram::restore_index() {
+  if (!slots_.empty()) return;
+  // The capacity growth ends at: a power of two above twice the colours.
+  std::size_t capacity = kInitialSlots;
+  while (colors_.size() * 2 > capacity) capacity *= 2;
+  index_into(capacity);
+}
+
+void ColorHistogram::index_into(std::size_t capacity) {
   slots_.assign(capacity, 0);
   mask_ = static_cast<std::uint32_t>(capacity - 1);
   for (std::size_t i = 0; i < colors_.size(); ++i) {

@@ -41,8 +41,15 @@ class ColorHistogram {
   const std::vector<std::uint32_t>& colors() const noexcept { return colors_; }
   const std::vector<std::uint32_t>& counts() const noexcept { return counts_; }
 
-  /// Position of a colour that occurs in the image (precondition: it does).
+  /// Position of a colour that occurs in the image (precondition: it does, and the index is
+  /// there: see release_index()).
   std::uint32_t find(std::uint32_t packed) const noexcept;
+
+  /// Frees the hash index (4 MB on a 4 MP photo) while something that never calls find() or
+  /// prefetch(), such as clustering, holds the peak; restore_index() rebuilds it.
+  void release_index();
+  /// Rebuilds the index if release_index() freed it; otherwise does nothing.
+  void restore_index();
   /// The hash table outgrows the caches on photos: a pass over the pixels starts loading the
   /// slot of the colour this many pixels ahead.
   static constexpr std::size_t kPrefetchDistance = 16;
@@ -58,6 +65,7 @@ class ColorHistogram {
   /// Counts one pixel of a colour; returns the colour's position.
   std::uint32_t count_one(std::uint32_t packed);
   void grow();
+  void index_into(std::size_t capacity);  // rehashes every colour into `capacity` slots
 
   std::vector<std::uint32_t> colors_;
   std::vector<std::uint32_t> counts_;

@@ -140,9 +140,12 @@ IndexedImage quantize_prepared(const Image& image, detail::PreparedImage prepare
       detail::target_not_met("the quality target " + format_db(wanted), trials.at(limit).second);
     choice = std::move(trials.at(*k).first);
   } else {
+    // Clustering never looks colours up: the hash index waits outside the peak.
+    prepared.histogram.release_index();
     choice = detail::cluster_palette(prepared, options.colors, options);
   }
   if (options.dither > 0) {
+    prepared.histogram.restore_index();  // one colour is remapped, not dithered
     indexed = detail::make_indexed(prepared, choice, options);
     detail::describe(prepared, choice, options, stats, &indexed);
   } else {
@@ -150,6 +153,7 @@ IndexedImage quantize_prepared(const Image& image, detail::PreparedImage prepare
     // Remapping needs only the histogram: free the clustering points first (on a 4 MP photo
     // they are 6 MB of the peak).
     prepared.points = detail::WeightedPoints();
+    prepared.histogram.restore_index();
     indexed = detail::make_indexed(prepared, choice, options);
   }
   if (stats_out) *stats_out = stats;
