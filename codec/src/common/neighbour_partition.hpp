@@ -95,14 +95,22 @@ inline std::size_t pattern_bits(const Neighbours& near) {
          static_cast<std::size_t>(near.nw == near.ne) << 5;
 }
 
-inline Partition partition_of(const Neighbours& near) {
-  const partition_detail::Pattern& pattern = partition_detail::kPatterns[pattern_bits(near)];
-  const std::uint32_t value[4] = {near.w, near.n, near.ne, near.nw};
+/// The four labels W, N, NE, NW in one integer, 8 bits each, W lowest (K <= 256).
+inline std::uint32_t packed_labels(const Neighbours& near) {
+  return near.w | near.n << 8 | near.ne << 16 | near.nw << 24;
+}
+
+/// The partition of neighbours already packed and looked up.
+inline Partition partition_of(const partition_detail::Pattern& pattern, std::uint32_t packed) {
   Partition result;
   result.count = pattern.count;
   result.context = pattern.context;
-  for (int g = 0; g < 4; ++g) result.candidate[g] = value[pattern.first[g]];
+  for (int g = 0; g < 4; ++g) result.candidate[g] = packed >> (8 * pattern.first[g]) & 0xFF;
   return result;
+}
+
+inline Partition partition_of(const Neighbours& near) {
+  return partition_of(partition_detail::kPatterns[pattern_bits(near)], packed_labels(near));
 }
 
 }  // namespace kmq::detail

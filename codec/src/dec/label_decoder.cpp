@@ -275,16 +275,11 @@ void decode_partition_region(std::uint8_t* labels, std::size_t width, std::size_
   auto decode_pixel = [&](const Neighbours& around) -> std::uint32_t {
     const partition_detail::Pattern& pattern = partition_detail::kPatterns[pattern_bits(around)];
     const std::uint32_t symbol = *at.symbol[static_cast<std::size_t>(pattern.context)]++;
-    const std::uint32_t packed = around.w | around.n << 8 | around.ne << 16 | around.nw << 24;
+    const std::uint32_t packed = packed_labels(around);
     if (symbol < static_cast<std::uint32_t>(pattern.count))
       return packed >> (8 * pattern.first[symbol]) & 0xFF;
-    if (symbol == static_cast<std::uint32_t>(pattern.count)) {
-      Partition near;  // partition_of(around), from what is already known
-      near.count = pattern.count;
-      near.context = pattern.context;
-      for (int g = 0; g < 4; ++g) near.candidate[g] = packed >> (8 * pattern.first[g]) & 0xFF;
-      return escaped(near);
-    }
+    if (symbol == static_cast<std::uint32_t>(pattern.count))
+      return escaped(partition_of(pattern, packed));
     bad_symbol(symbol);
   };
   auto border_pixel = [&](std::size_t x, std::size_t y) {

@@ -177,6 +177,12 @@ struct ModelledRegions {
   std::vector<std::uint32_t> tile_sizes;
 };
 
+// Horizontal bands per tile for model_in_regions(): enough for every thread to have a region.
+std::size_t bands_per_tile(std::size_t height, std::size_t tiles, int threads) {
+  const std::size_t wanted_bands = (static_cast<std::size_t>(threads) + tiles - 1) / tiles;
+  return std::clamp<std::size_t>(height / kMinRowsPerBand, 1, wanted_bands);
+}
+
 // Runs model_region(region, streams) on every tile (§5.5; 1 = the whole width), cut into
 // horizontal bands for the threads, and concatenates each stream's parts tile by tile, band by
 // band: the same streams as one pass over each tile, because a pixel's symbols depend only on
@@ -185,8 +191,7 @@ template <typename ModelRegion>
 ModelledRegions model_in_regions(std::size_t width, std::size_t height, std::size_t tiles,
                                  std::size_t stream_count, int threads,
                                  const ModelRegion& model_region) {
-  const std::size_t wanted_bands = (static_cast<std::size_t>(threads) + tiles - 1) / tiles;
-  const std::size_t bands = std::clamp<std::size_t>(height / kMinRowsPerBand, 1, wanted_bands);
+  const std::size_t bands = bands_per_tile(height, tiles, threads);
   const std::size_t rows_per_band = (height + bands - 1) / bands;
   std::vector<std::vector<std::vector<std::uint8_t>>> parts(
       tiles * bands, std::vector<std::vector<std::uint8_t>>(stream_count));
@@ -282,9 +287,13 @@ ModelledRegions model_neighbour_partitions(std::span<const std::uint16_t> indice
                                            const LabelEncoderSettings& settings) {
   const std::size_t width = settings.width;
   const std::size_t height = width == 0 ? 0 : indices.size() / width;
+  // One ranking for every region: with several regions its rows are sorted first, on every
+  // thread, and then only read; one region sorts the rows it needs as it meets them.
+  ColourRanking ranking(palette, channels);
+  if (tiles * bands_per_tile(height, tiles, settings.threads) > 1)
+    ranking.sort_all_rows(settings.threads);
   // Streams 0..14 collect one unpacked symbol per byte until every region is joined.
   auto model_region = [&](const Region& region, std::vector<std::vector<std::uint8_t>>& streams) {
-    ColourRanking ranking(palette, channels);  // sorts rows on first use: one per region
     const std::uint16_t* tile = indices.data() + region.first_column;
     auto label_at = [&](std::size_t i) { return static_cast<std::uint32_t>(tile[i]); };
     auto model_at = [&](std::size_t x, std::size_t y) {
