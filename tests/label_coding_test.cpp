@@ -7,6 +7,7 @@
 #include <kmq/kmq.hpp>
 
 #include "common/label_context.hpp"
+#include "enc/label_encoder.hpp"
 #include "kmq_file_builder.hpp"
 #include "test_images.hpp"
 
@@ -136,6 +137,48 @@ TEST(ZstdEffort, TunedParametersStayCloseToLevel19AndDecodeToTheSameLabels) {
       EXPECT_LT(static_cast<double>(tuned.size()), 1.02 * static_cast<double>(level19.size()));
     }
   }
+}
+
+// The effort-4 trial measures sizes without keeping frames; on streams that fit zstd's window
+// they are the frames' sizes exactly.
+TEST(TrialSizes, AreTheSizesOfTheFramesTheyStandFor) {
+  const auto image = kmq::io::read_image(kmq::io::read_file(KMQ_SAMPLE_IMAGE));
+  for (const int k : {16, 256}) {
+    const auto indexed = kmq::quantize(image, coding(kmq::LabelCodingChoice::raw, k));
+    kmq::detail::LabelEncoderSettings settings;
+    settings.width = static_cast<std::size_t>(indexed.width);
+    settings.tiles = 3;
+    for (const int level : {1, 3, kmq::kTunedLevel}) {
+      settings.level = level;
+      for (const auto method :
+           {kmq::detail::LabelCoding::zstd_raw, kmq::detail::LabelCoding::neighbour_contexts,
+            kmq::detail::LabelCoding::neighbour_partitions,
+            kmq::detail::LabelCoding::partition_tiles}) {
+        const auto modelled = kmq::detail::model_labels(indexed, method, settings);
+        const std::size_t frames = kmq::detail::compress_labels(modelled, settings).size();
+        EXPECT_EQ(kmq::detail::compressed_labels_size(modelled, settings), frames)
+            << "K " << k << " level " << level << " method " << static_cast<int>(method);
+        if (method == kmq::detail::LabelCoding::zstd_raw) {
+          EXPECT_EQ(kmq::detail::raw_labels_size(indexed, settings), frames);
+        }
+      }
+    }
+  }
+}
+
+// Where a stream outgrows the level's window, zstd's streaming (which the trial uses) and its
+// one-shot compression may part by a little.
+TEST(TrialSizes, StayCloseToTheFramesOfStreamsLongerThanTheWindow) {
+  const auto image = kmq::testing::clustered_image(1400, 1000, {40, 120, 200, 200, 60, 30}, 60, 5);
+  const auto indexed = kmq::quantize(image, coding(kmq::LabelCodingChoice::raw, 256));
+  kmq::detail::LabelEncoderSettings settings;
+  settings.width = static_cast<std::size_t>(indexed.width);
+  settings.level = 1;  // a 512 KiB window against 1.4 MB of raw labels
+  const auto modelled =
+      kmq::detail::model_labels(indexed, kmq::detail::LabelCoding::zstd_raw, settings);
+  const auto frames = static_cast<double>(kmq::detail::compress_labels(modelled, settings).size());
+  EXPECT_NEAR(static_cast<double>(kmq::detail::raw_labels_size(indexed, settings)), frames,
+              0.02 * frames);
 }
 
 // --- malformed method-1 data ---

@@ -112,20 +112,25 @@ std::vector<std::uint8_t> encode_label_chunk(const IndexedImage& indexed,
     // Decide with a fast level-3 trial of method 0 against the context method (their order
     // agreed with level 19's on every corpus photo we measured; level 1 hides raw's long row
     // matches), then spend the real effort on the winner only. Each method is modelled once.
-    detail::LabelStreams raw = detail::model_labels(indexed, LabelCoding::zstd_raw, settings);
     detail::LabelStreams contexts =
         detail::model_labels(indexed, context_method(indexed, options), settings);
     std::size_t trial_size[2] = {0, 0};
     // The two trials at once: raw is a single frame, which one thread would otherwise idle on.
+    // They measure sizes only; raw's bytes (one per pixel at K = 256) are made if it wins.
     detail::LabelEncoderSettings one_thread = settings;
     one_thread.threads = 1;
     one_thread.level = kTrialLevel;
     detail::parallel_chunks(
         2, 1, settings.threads, [&](std::size_t, std::size_t trial, std::size_t, std::size_t) {
-          trial_size[trial] =
-              detail::compress_labels(trial == 0 ? raw : contexts, one_thread).size();
+          trial_size[trial] = trial == 0 ? detail::raw_labels_size(indexed, one_thread)
+                                         : detail::compressed_labels_size(contexts, one_thread);
         });
-    keep_smallest(trial_size[0] <= trial_size[1] ? raw : contexts);
+    if (trial_size[0] <= trial_size[1]) {
+      contexts = {};
+      keep_smallest(detail::model_labels(indexed, LabelCoding::zstd_raw, settings));
+    } else {
+      keep_smallest(contexts);
+    }
   }
   return best;
 }

@@ -34,18 +34,24 @@ void check_zstd(std::size_t code, const char* what) {
   }
 }
 
+// Method 0's bytes of `indices`: 1 or 2 little-endian bytes each (`width`), into `out`.
+void serialise_into(std::span<const std::uint16_t> indices, std::size_t width,
+                    std::span<std::uint8_t> out) {
+  if (width == 1) {
+    for (std::size_t i = 0; i < indices.size(); ++i) out[i] = static_cast<std::uint8_t>(indices[i]);
+  } else {
+    for (std::size_t i = 0; i < indices.size(); ++i) {
+      out[2 * i] = static_cast<std::uint8_t>(indices[i]);
+      out[2 * i + 1] = static_cast<std::uint8_t>(indices[i] >> 8);
+    }
+  }
+}
+
 std::vector<std::uint8_t> serialise_indices(std::span<const std::uint16_t> indices,
                                             std::uint32_t palette_size) {
   const std::size_t width = index_width(palette_size);
   std::vector<std::uint8_t> raw(indices.size() * width);
-  if (width == 1) {
-    for (std::size_t i = 0; i < indices.size(); ++i) raw[i] = static_cast<std::uint8_t>(indices[i]);
-  } else {
-    for (std::size_t i = 0; i < indices.size(); ++i) {
-      raw[2 * i] = static_cast<std::uint8_t>(indices[i]);
-      raw[2 * i + 1] = static_cast<std::uint8_t>(indices[i] >> 8);
-    }
-  }
+  serialise_into(indices, width, raw);
   return raw;
 }
 
@@ -75,9 +81,9 @@ ZstdParameters zstd_parameters(LabelCoding method, int level) {
   return {19};
 }
 
-// One zstd frame with its content size, no checksum and no dictionary id (§5.1).
-std::vector<std::uint8_t> compress_frame(std::span<const std::uint8_t> raw,
-                                         const ZstdParameters& parameters) {
+// A compression context set up for one frame with its content size, no checksum and no
+// dictionary id (§5.1).
+std::unique_ptr<ZSTD_CCtx, CCtxDeleter> frame_context(const ZstdParameters& parameters) {
   std::unique_ptr<ZSTD_CCtx, CCtxDeleter> context(ZSTD_createCCtx());
   if (!context) throw Error(ErrorCategory::io, "zstd: cannot create a compression context");
   check_zstd(ZSTD_CCtx_setParameter(context.get(), ZSTD_c_compressionLevel, parameters.level),
@@ -99,6 +105,12 @@ std::vector<std::uint8_t> compress_frame(std::span<const std::uint8_t> raw,
   check_zstd(ZSTD_CCtx_setParameter(context.get(), ZSTD_c_checksumFlag, 0), "checksum flag");
   check_zstd(ZSTD_CCtx_setParameter(context.get(), ZSTD_c_contentSizeFlag, 1), "content size");
   check_zstd(ZSTD_CCtx_setParameter(context.get(), ZSTD_c_dictIDFlag, 0), "dictionary id");
+  return context;
+}
+
+std::vector<std::uint8_t> compress_frame(std::span<const std::uint8_t> raw,
+                                         const ZstdParameters& parameters) {
+  const auto context = frame_context(parameters);
   std::vector<std::uint8_t> frame(ZSTD_compressBound(raw.size()));
   const std::size_t written =
       ZSTD_compress2(context.get(), frame.data(), frame.size(), raw.data(), raw.size());
@@ -107,47 +119,120 @@ std::vector<std::uint8_t> compress_frame(std::span<const std::uint8_t> raw,
   return frame;
 }
 
-// The tuned level's per-stream rule (format-spec §5.4): level 1 for an entropy-bound stream, else
-// the smaller of the level-1 and optimal-parser frames.
-std::vector<std::uint8_t> compress_tuned_stream(std::span<const std::uint8_t> stream,
-                                                const ZstdParameters& tuned, double entropy_bound) {
-  std::vector<std::uint8_t> fast = compress_frame(stream, ZstdParameters{1});
-  if (static_cast<double>(fast.size()) > entropy_bound * static_cast<double>(stream.size())) {
-    return fast;
+// Counts the bytes of the frame compress_frame() would make of everything add()ed, `total`
+// bytes in all, without keeping it: the frame passes through a small buffer. A trial needs only
+// the size, and at K = 256 the raw labels and their frame are a byte per pixel each.
+class FrameSizeCounter {
+ public:
+  FrameSizeCounter(std::size_t total, const ZstdParameters& parameters)
+      : context_(frame_context(parameters)), output_(std::size_t{1} << 16) {
+    check_zstd(ZSTD_CCtx_setPledgedSrcSize(context_.get(), total), "source size");
   }
-  std::vector<std::uint8_t> slow = compress_frame(stream, tuned);
-  return slow.size() < fast.size() ? std::move(slow) : std::move(fast);
+
+  void add(std::span<const std::uint8_t> bytes) {
+    ZSTD_inBuffer in{bytes.data(), bytes.size(), 0};
+    while (in.pos < in.size) compress(in, ZSTD_e_continue);
+  }
+
+  std::size_t finish() {
+    ZSTD_inBuffer none{nullptr, 0, 0};
+    while (compress(none, ZSTD_e_end) != 0) {
+    }
+    return size_;
+  }
+
+ private:
+  // Returns what zstd has left to flush.
+  std::size_t compress(ZSTD_inBuffer& in, ZSTD_EndDirective directive) {
+    ZSTD_outBuffer out{output_.data(), output_.size(), 0};
+    const std::size_t left = ZSTD_compressStream2(context_.get(), &out, &in, directive);
+    check_zstd(left, "compression");
+    size_ += out.pos;
+    return left;
+  }
+
+  std::unique_ptr<ZSTD_CCtx, CCtxDeleter> context_;
+  std::vector<std::uint8_t> output_;
+  std::size_t size_ = 0;
+};
+
+std::size_t frame_size(std::span<const std::uint8_t> raw, const ZstdParameters& parameters) {
+  FrameSizeCounter counter(raw.size(), parameters);
+  counter.add(raw);
+  return counter.finish();
 }
 
-// Method data of methods 1 to 3: stream count, (method 3: tile count), stream table, (method 3:
-// tile table), then each non-empty stream's frame.
-std::vector<std::uint8_t> stream_payload(const LabelStreams& modelled,
-                                         const LabelEncoderSettings& settings) {
-  const LabelCoding method = modelled.method;
+// The tuned level's per-stream rule (format-spec §5.4): level 1 for an entropy-bound stream, else
+// the smaller of the level-1 and optimal-parser frames. `compress` makes a frame or its size.
+template <typename Compress>
+auto tuned_stream(std::span<const std::uint8_t> stream, const ZstdParameters& tuned,
+                  double entropy_bound, const Compress& compress) {
+  auto size_of = [](const auto& frame) {
+    if constexpr (std::is_integral_v<std::decay_t<decltype(frame)>>) {
+      return frame;
+    } else {
+      return frame.size();
+    }
+  };
+  auto fast = compress(stream, ZstdParameters{1});
+  if (static_cast<double>(size_of(fast)) > entropy_bound * static_cast<double>(stream.size())) {
+    return fast;
+  }
+  auto slow = compress(stream, tuned);
+  return size_of(slow) < size_of(fast) ? std::move(slow) : std::move(fast);
+}
+
+// Every non-empty stream of methods 1 to 3 through `compress(stream, parameters)` (a frame or its
+// size), the tuned level's rule applied. Streams are independent: compressing them in parallel
+// cannot change the bytes. Largest first, so that the last one to start is a short one.
+template <typename Compress>
+auto compress_streams(const LabelStreams& modelled, const LabelEncoderSettings& settings,
+                      const Compress& compress) {
   const std::vector<std::vector<std::uint8_t>>& streams = modelled.streams;
-  // Streams are independent: compressing them in parallel cannot change the bytes. Largest
-  // first, so that the last one to start is a short one.
-  const ZstdParameters parameters = zstd_parameters(method, settings.level);
+  const ZstdParameters parameters = zstd_parameters(modelled.method, settings.level);
   std::vector<std::size_t> order(streams.size());
   for (std::size_t s = 0; s < order.size(); ++s) order[s] = s;
   std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
     return streams[a].size() > streams[b].size();
   });
-  std::vector<std::vector<std::uint8_t>> frames(streams.size());
+  std::vector<decltype(compress(streams[0], parameters))> frames(streams.size());
   parallel_chunks(streams.size(), 1, settings.threads,
                   [&](std::size_t, std::size_t, std::size_t begin, std::size_t end) {
                     for (std::size_t i = begin; i < end; ++i) {
                       const std::size_t s = order[i];
                       if (streams[s].empty()) continue;
                       frames[s] = settings.level == kTunedLevel
-                                      ? compress_tuned_stream(streams[s], parameters,
-                                                              settings.entropy_bound)
-                                      : compress_frame(streams[s], parameters);
+                                      ? tuned_stream(streams[s], parameters, settings.entropy_bound,
+                                                     compress)
+                                      : compress(streams[s], parameters);
                     }
                   });
-  std::vector<std::uint8_t> payload = {static_cast<std::uint8_t>(method),
+  return frames;
+}
+
+bool is_tiled(const LabelStreams& modelled) {
+  return modelled.method == LabelCoding::partition_tiles;
+}
+
+// Bytes of methods 1 to 3's payload before the frames: method, stream count, (method 3: tile
+// count), stream table, (method 3: tile table).
+std::size_t stream_payload_header_size(const LabelStreams& modelled) {
+  return 2 + (is_tiled(modelled) ? 1 : 0) + 8 * modelled.streams.size() +
+         (is_tiled(modelled) ? 4 * modelled.tile_sizes.size() : 0);
+}
+
+// Method data of methods 1 to 3: stream count, (method 3: tile count), stream table, (method 3:
+// tile table), then each non-empty stream's frame.
+std::vector<std::uint8_t> stream_payload(const LabelStreams& modelled,
+                                         const LabelEncoderSettings& settings) {
+  const std::vector<std::vector<std::uint8_t>>& streams = modelled.streams;
+  const std::vector<std::vector<std::uint8_t>> frames =
+      compress_streams(modelled, settings, [](auto stream, const ZstdParameters& parameters) {
+        return compress_frame(stream, parameters);
+      });
+  std::vector<std::uint8_t> payload = {static_cast<std::uint8_t>(modelled.method),
                                        static_cast<std::uint8_t>(streams.size())};
-  const bool tiled = method == LabelCoding::partition_tiles;
+  const bool tiled = is_tiled(modelled);
   if (tiled)
     payload.push_back(static_cast<std::uint8_t>(modelled.tile_sizes.size() / streams.size()));
   for (std::size_t s = 0; s < streams.size(); ++s) {
@@ -365,6 +450,35 @@ std::vector<std::uint8_t> compress_labels(const LabelStreams& modelled,
       modelled.streams.at(0), zstd_parameters(LabelCoding::zstd_raw, settings.level));
   frame.insert(frame.begin(), static_cast<std::uint8_t>(LabelCoding::zstd_raw));
   return frame;
+}
+
+std::size_t compressed_labels_size(const LabelStreams& modelled,
+                                   const LabelEncoderSettings& settings) {
+  if (modelled.method == LabelCoding::zstd_raw) {
+    return 1 + frame_size(modelled.streams.at(0),
+                          zstd_parameters(LabelCoding::zstd_raw, settings.level));
+  }
+  const std::vector<std::size_t> sizes = compress_streams(
+      modelled, settings,
+      [](auto stream, const ZstdParameters& parameters) { return frame_size(stream, parameters); });
+  std::size_t total = stream_payload_header_size(modelled);
+  for (const std::size_t size : sizes) total += size;
+  return total;
+}
+
+std::size_t raw_labels_size(const IndexedImage& indexed, const LabelEncoderSettings& settings) {
+  constexpr std::size_t kIndicesPerChunk = std::size_t{1} << 15;
+  const std::span<const std::uint16_t> indices = indexed.indices;
+  const std::size_t width = index_width(static_cast<std::uint32_t>(indexed.palette_size()));
+  FrameSizeCounter counter(indices.size() * width,
+                           zstd_parameters(LabelCoding::zstd_raw, settings.level));
+  std::vector<std::uint8_t> chunk(kIndicesPerChunk * width);
+  for (std::size_t first = 0; first < indices.size(); first += kIndicesPerChunk) {
+    const std::size_t count = std::min(kIndicesPerChunk, indices.size() - first);
+    serialise_into(indices.subspan(first, count), width, chunk);
+    counter.add(std::span<const std::uint8_t>(chunk).first(count * width));
+  }
+  return 1 + counter.finish();
 }
 
 std::vector<std::uint8_t> encode_labels(const IndexedImage& indexed, LabelCoding method,
