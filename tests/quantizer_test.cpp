@@ -113,6 +113,22 @@ TEST(Quantize, IsDeterministicForTheSameSeedWhateverTheThreadCount) {
   EXPECT_EQ(kmq::encode(image, options), single);
 }
 
+// Above 65536 distinct colours K-means runs on binned colours first, its starts on separate
+// threads at small K: the palette must not depend on which thread ran which start.
+TEST(Quantize, ManyColoursGiveTheSamePaletteWhateverTheThreadCount) {
+  const auto image = kmq::testing::clustered_image(
+      420, 300, {30, 60, 90, 200, 100, 50, 90, 220, 10, 250, 250, 250}, 70, 5);
+  for (const int k : {8, 16, 64}) {
+    auto options = with_colors(k);
+    options.threads = 1;
+    const auto single = kmq::encode(image, options);
+    for (const int threads : {2, 3}) {
+      options.threads = threads;
+      EXPECT_EQ(kmq::encode(image, options), single) << "K=" << k << " threads " << threads;
+    }
+  }
+}
+
 TEST(Quantize, DifferentSeedsMayDifferButBothAreValid) {
   const auto image = kmq::testing::gradient_image(50, 50);
   auto options = with_colors(12);

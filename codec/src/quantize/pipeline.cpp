@@ -90,6 +90,53 @@ void assign_nearest(const WeightedPoints& points, const std::vector<float>& pale
                   });
 }
 
+// K-means on a large image's binned colours, then Lloyd on the exact ones. At small K the starts'
+// local optima differ by up to 2 % of the inertia, and a start on the bins costs a fraction of
+// a polish when bins are much fewer than colours (4 MP photos at K = 16: 8-20 ms against
+// 20-280 ms). So there, starts run on the bins, a thread each, as many as twice the
+// colours-per-bin ratio allows (at most 16), and only the best two by binned inertia are
+// polished; the lowest exact inertia wins (ties: the earlier start). Measured at K = 16, seeds
+// 1-5, 16 coarse starts against 3 polished ones: eveningglow and safelanding better or equal
+// in 9 of 10 cases (mean inertia -0.9 %), path within +-0.3 %; at K = 64, 3 starts with 2
+// polished gave the same palettes in two thirds of the time.
+KMeansResult cluster_binned(const WeightedPoints& points, const WeightedPoints& binned,
+                            std::vector<std::uint32_t> bin_of, const KMeansParams& params) {
+  constexpr int kSmallK = 16;
+  constexpr int kMaxCoarseStarts = 16;
+  constexpr std::size_t kPolishedStarts = 2;
+  int starts = kmeans_restarts(params);
+  if (params.clusters <= kSmallK) {
+    const std::size_t affordable = 2 * points.size() / binned.size();
+    starts = static_cast<int>(
+        std::clamp<std::size_t>(affordable, static_cast<std::size_t>(starts), kMaxCoarseStarts));
+  }
+  std::vector<KMeansResult> coarse(static_cast<std::size_t>(starts));
+  parallel_chunks(coarse.size(), 1, params.threads,
+                  [&](std::size_t, std::size_t start, std::size_t, std::size_t) {
+                    KMeansParams one = params;
+                    one.restarts = 1;
+                    one.threads = 1;
+                    one.seed = kmeans_start_seed(params.seed, static_cast<int>(start));
+                    coarse[start] = run_kmeans(binned, one);
+                  });
+  std::stable_sort(coarse.begin(), coarse.end(), [](const KMeansResult& a, const KMeansResult& b) {
+    return a.inertia < b.inertia;
+  });
+  coarse.resize(std::min(coarse.size(), kPolishedStarts));
+  KMeansParams polish = params;
+  polish.max_iterations = std::min(params.max_iterations, kMaxPolishIterations);
+  KMeansResult best;
+  for (std::size_t rank = 0; rank < coarse.size(); ++rank) {
+    // Each colour starts its search from its bin's cluster.
+    std::vector<std::uint32_t> guess = rank + 1 < coarse.size() ? bin_of : std::move(bin_of);
+    for (std::uint32_t& g : guess) g = coarse[rank].assignment[g];
+    KMeansResult polished = run_lloyd(points, polish, coarse[rank].centres, guess);
+    polished.iterations += coarse[rank].iterations;
+    if (rank == 0 || polished.inertia < best.inertia) best = std::move(polished);
+  }
+  return best;
+}
+
 // Clusters `members` into at most `clusters` entries; appends them to `choice`.
 void cluster_members(const PreparedImage& prepared, const Members& members, int clusters,
                      const EncodeOptions& options, PaletteChoice& choice) {
@@ -127,9 +174,8 @@ void cluster_members(const PreparedImage& prepared, const Members& members, int 
     params.max_iterations = options.method == Method::gmm ? 100 : options.max_iterations;
     params.tolerance = options.tolerance;
     params.threads = prepared.threads;
-    // Large images: each k-means++ start converges on binned colours, is polished by Lloyd on
-    // the exact colours, and the lowest exact inertia wins. Binning needs many more points
-    // than clusters left over, or it would merge what K should keep apart.
+    // Large images: k-means++ starts converge on binned colours (cluster_binned). Binning needs
+    // many more points than clusters left over, or it would merge what K should keep apart.
     WeightedPoints binned;
     std::vector<std::uint32_t> bin_of;
     if (points.size() > kMaxClusteringPoints &&
@@ -137,21 +183,7 @@ void cluster_members(const PreparedImage& prepared, const Members& members, int 
       binned = bin_points(points, kMaxClusteringPoints, &bin_of);
     }
     if (binned.size() >= static_cast<std::size_t>(clusters) * kMinBinsPerCluster) {
-      const int starts = kmeans_restarts(params);
-      for (int start = 0; start < starts; ++start) {
-        KMeansParams one = params;
-        one.restarts = 1;
-        one.seed = kmeans_start_seed(params.seed, start);
-        const KMeansResult coarse = run_kmeans(binned, one);
-        KMeansParams polish = params;
-        polish.max_iterations = std::min(params.max_iterations, kMaxPolishIterations);
-        // Each colour starts its search from its bin's cluster.
-        std::vector<std::uint32_t> guess = start + 1 < starts ? bin_of : std::move(bin_of);
-        for (std::uint32_t& g : guess) g = coarse.assignment[g];
-        KMeansResult polished = run_lloyd(points, polish, coarse.centres, guess);
-        polished.iterations += coarse.iterations;
-        if (start == 0 || polished.inertia < clustered.inertia) clustered = std::move(polished);
-      }
+      clustered = cluster_binned(points, binned, std::move(bin_of), params);
     } else {
       clustered = run_kmeans(points, params);
     }
