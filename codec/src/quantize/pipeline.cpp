@@ -111,11 +111,13 @@ KMeansResult cluster_binned(const WeightedPoints& points, const WeightedPoints& 
         std::clamp<std::size_t>(affordable, static_cast<std::size_t>(starts), kMaxCoarseStarts));
   }
   std::vector<KMeansResult> coarse(static_cast<std::size_t>(starts));
+  // Fewer starts than threads (one start at K > 64): the threads share each start's loops.
+  const int threads_per_start = std::max(1, params.threads / starts);
   parallel_chunks(coarse.size(), 1, params.threads,
                   [&](std::size_t, std::size_t start, std::size_t, std::size_t) {
                     KMeansParams one = params;
                     one.restarts = 1;
-                    one.threads = 1;
+                    one.threads = threads_per_start;
                     one.seed = kmeans_start_seed(params.seed, static_cast<int>(start));
                     coarse[start] = run_kmeans(binned, one);
                   });
