@@ -162,24 +162,21 @@ std::size_t frame_size(std::span<const std::uint8_t> raw, const ZstdParameters& 
   return counter.finish();
 }
 
+// Bytes of a frame, or a frame's size already counted (tuned_stream() handles either).
+std::size_t byte_count(const std::vector<std::uint8_t>& frame) { return frame.size(); }
+std::size_t byte_count(std::size_t counted) { return counted; }
+
 // The tuned level's per-stream rule (format-spec §5.4): level 1 for an entropy-bound stream, else
 // the smaller of the level-1 and optimal-parser frames. `compress` makes a frame or its size.
 template <typename Compress>
 auto tuned_stream(std::span<const std::uint8_t> stream, const ZstdParameters& tuned,
                   double entropy_bound, const Compress& compress) {
-  auto size_of = [](const auto& frame) {
-    if constexpr (std::is_integral_v<std::decay_t<decltype(frame)>>) {
-      return frame;
-    } else {
-      return frame.size();
-    }
-  };
   auto fast = compress(stream, ZstdParameters{1});
-  if (static_cast<double>(size_of(fast)) > entropy_bound * static_cast<double>(stream.size())) {
+  if (static_cast<double>(byte_count(fast)) > entropy_bound * static_cast<double>(stream.size())) {
     return fast;
   }
   auto slow = compress(stream, tuned);
-  return size_of(slow) < size_of(fast) ? std::move(slow) : std::move(fast);
+  return byte_count(slow) < byte_count(fast) ? std::move(slow) : std::move(fast);
 }
 
 // Every non-empty stream of methods 1 to 3 through `compress(stream, parameters)` (a frame or its
