@@ -95,6 +95,7 @@ case "$job" in
       echo "build.sh: skipping the peer comparison (missing: ${missing_peers[*]:-../shared/corpus})"
     else
       KMQ_BIN="$BUILD_DIR/tools" tools/scripts/speed_vs_peers.sh
+      KMQ_BIN="$BUILD_DIR/tools" tools/scripts/decode_floor.sh
       KMQ_BIN="$BUILD_DIR/tools" tools/scripts/size_vs_peers.sh
     fi
     ;;
