@@ -11,13 +11,11 @@
 # and prints each as a ratio to dwebp's median.
 # Usage: decode_floor.sh [IMAGE...]; needs webp, ImageMagick. RUNS (default 10), KS.
 set -euo pipefail
-cd "$(dirname "$0")/../.."
-bin=${KMQ_BIN:-build/tools}
+# shellcheck source=tools/scripts/peer_setup.sh
+source "$(dirname "$0")/peer_setup.sh"
 runs=${RUNS:-10}
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
 images=("$@")
-[ ${#images[@]} -gt 0 ] || images=(../shared/corpus/{eveningglow_2560x1600.jpg,path_2560x1600.jpg,safelanding_5120x2880.jpg})
+[ ${#images[@]} -gt 0 ] || images=("${speed_images[@]}")
 # Median milliseconds of each command (one per argument), run in turn RUNS + 1 times.
 alternate_ms() {
   python3 - "$runs" "$@" <<'PY'

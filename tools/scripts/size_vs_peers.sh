@@ -5,10 +5,8 @@
 # Needs webp (cwebp -lossless -z 9), libjxl-tools (cjxl -e 7 -d 0), optipng (PNG8 optimised
 # with -o2) and ImageMagick's convert; run after ./build.sh.
 set -euo pipefail
-cd "$(dirname "$0")/../.."
-bin=${KMQ_BIN:-build/tools}
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+# shellcheck source=tools/scripts/peer_setup.sh
+source "$(dirname "$0")/peer_setup.sh"
 images=("$@")
 [ ${#images[@]} -gt 0 ] || images=(../shared/corpus/{rocket.jpg,coffee.png,chelsea.png,astronaut.png,eveningglow_2560x1600.jpg})
 printf "%-26s %4s %9s %9s %9s %9s %8s %8s %8s\n" image K kmq png8 webp jxl kmq/png8 kmq/webp kmq/jxl

@@ -4,13 +4,11 @@
 # of kmqdec to PPM against dwebp -ppm on the WebP-lossless file of the same pixels, with PSNR and
 # peak memory. Usage: speed_vs_peers.sh [IMAGE...]; needs pngquant, webp, ImageMagick, python3-pil.
 set -euo pipefail
-cd "$(dirname "$0")/../.."
-bin=${KMQ_BIN:-build/tools}
+# shellcheck source=tools/scripts/peer_setup.sh
+source "$(dirname "$0")/peer_setup.sh"
 runs=${RUNS:-3}
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
 images=("$@")
-[ ${#images[@]} -gt 0 ] || images=(../shared/corpus/{eveningglow_2560x1600.jpg,path_2560x1600.jpg,safelanding_5120x2880.jpg})
+[ ${#images[@]} -gt 0 ] || images=("${speed_images[@]}")
 seconds() { /usr/bin/time -f "%e %M" -o "$work/t" "$@" >/dev/null 2>&1; cat "$work/t"; }
 median() { sort -n | awk '{a[NR]=$1} END{print a[int((NR+1)/2)]}'; }
 printf "%-26s %4s %6s %8s %8s %6s %9s %9s %7s %8s %8s %6s %9s\n" image K MP kmqenc pngquant ratio kmq_dB pq_dB enc_MB kmqdec dwebp ratio dec_MB
