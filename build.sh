@@ -84,8 +84,9 @@ case "$job" in
     build -DKMQ_BUILD_BENCHMARKS=ON
     "$BUILD_DIR"/bench/kmq_benchmarks --benchmark_min_time=0.2
     if [ -x "$BUILD_DIR/bench/liq_compare" ] && [ -d ../shared/corpus ]; then
-      # In-process quantize + remap against libimagequant on 1, 4 and 14.7 MP photos.
-      "$BUILD_DIR"/bench/liq_compare --runs 3 ../shared/corpus/{coffee.png,eveningglow_2560x1600.jpg,path_2560x1600.jpg,icecold_5120x2880.png}
+      # In-process quantize + remap against libimagequant on 0.2, 4 and 14.7 MP photos, kmq by
+      # default and with --sample 32768.
+      "$BUILD_DIR"/bench/liq_compare --runs 3 --sample 32768 ../shared/corpus/{coffee.png,eveningglow_2560x1600.jpg,path_2560x1600.jpg,icecold_5120x2880.png,safelanding_5120x2880.jpg}
     fi
     missing_peers=()
     for peer in pngquant dwebp cwebp cjxl optipng convert; do

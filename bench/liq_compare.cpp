@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: MIT
 // In-process comparison with libimagequant (pngquant's library): quantize + remap of the same
 // RGBA pixels, no file I/O, no dithering, each side's default speed settings and all cores.
-// Prints the median wall time of each, their ratio and the PSNR of each result.
-// Usage: liq_compare [--runs N] [--colors K,K...] IMAGE...
+// Prints the median wall time of each, their ratio and the PSNR of each result, for kmq's
+// default (every colour clustered) and with --sample (EncodeOptions::sample_pixels).
+// Usage: liq_compare [--runs N] [--colors K,K...] [--sample PIXELS] IMAGE...
 #include <libimagequant.h>
 
 #include <algorithm>
@@ -74,26 +75,25 @@ kmq::Image opaque_as_rgb(const kmq::Image& image, const std::string& name) {
 }
 
 template <class Run>
-double median_seconds(int runs, const Run& run) {
-  std::vector<double> seconds;
-  for (int r = 0; r < runs; ++r) {
-    const auto start = Clock::now();
-    run();
-    seconds.push_back(std::chrono::duration<double>(Clock::now() - start).count());
-  }
-  return median(seconds);
+double seconds(const Run& run) {
+  const auto start = Clock::now();
+  run();
+  return std::chrono::duration<double>(Clock::now() - start).count();
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
   int runs = 5;
+  std::uint64_t sample_pixels = 32768;
   std::vector<int> color_counts = {16, 256};
   std::vector<std::string> images;
   for (int i = 1; i < argc; ++i) {
     const std::string argument = argv[i];
     if (argument == "--runs" && i + 1 < argc) {
       runs = std::max(1, std::atoi(argv[++i]));
+    } else if (argument == "--sample" && i + 1 < argc) {
+      sample_pixels = std::strtoull(argv[++i], nullptr, 10);
     } else if (argument == "--colors" && i + 1 < argc) {
       color_counts.clear();
       std::stringstream list(argv[++i]);
@@ -104,11 +104,12 @@ int main(int argc, char** argv) {
     }
   }
   if (images.empty()) {
-    std::fprintf(stderr, "usage: liq_compare [--runs N] [--colors K,K...] IMAGE...\n");
+    std::fprintf(stderr,
+                 "usage: liq_compare [--runs N] [--colors K,K...] [--sample PIXELS] IMAGE...\n");
     return 2;
   }
-  std::printf("%-28s %5s %6s %10s %10s %7s %9s %9s\n", "image", "K", "MP", "kmq ms", "liq ms",
-              "kmq/liq", "kmq dB", "liq dB");
+  std::printf("%-26s %5s %5s %8s %8s %8s %7s %7s %8s %8s %8s\n", "image", "K", "MP", "kmq ms",
+              "sampl ms", "liq ms", "kmq/liq", "smp/liq", "kmq dB", "smp dB", "liq dB");
   try {
     for (const std::string& name : images) {
       const kmq::Image rgb = opaque_as_rgb(kmq::io::read_image(kmq::io::read_file(name)), name);
@@ -120,15 +121,23 @@ int main(int argc, char** argv) {
       for (const int colors : color_counts) {
         kmq::EncodeOptions options;
         options.colors = colors;
-        kmq::IndexedImage ours, theirs;
-        const double kmq_seconds =
-            median_seconds(runs, [&] { ours = kmq::quantize(rgb, options); });
-        const double liq_seconds =
-            median_seconds(runs, [&] { theirs = liq_quantize_and_remap(rgba, colors); });
+        kmq::EncodeOptions sampled = options;
+        sampled.sample_pixels = sample_pixels;
+        kmq::IndexedImage ours, ours_sampled, theirs;
+        std::vector<double> kmq_runs, sampled_runs, liq_runs;
+        for (int r = 0; r < runs; ++r) {  // alternating, so that drift hits all three alike
+          kmq_runs.push_back(seconds([&] { ours = kmq::quantize(rgb, options); }));
+          sampled_runs.push_back(seconds([&] { ours_sampled = kmq::quantize(rgb, sampled); }));
+          liq_runs.push_back(seconds([&] { theirs = liq_quantize_and_remap(rgba, colors); }));
+        }
+        const double kmq_seconds = median(kmq_runs), sampled_seconds = median(sampled_runs),
+                     liq_seconds = median(liq_runs);
         const std::string base = name.substr(name.find_last_of('/') + 1);
-        std::printf("%-28s %5d %6.1f %10.1f %10.1f %7.2f %9.3f %9.3f\n", base.c_str(), colors,
-                    static_cast<double>(rgb.pixel_count()) / 1e6, 1e3 * kmq_seconds,
-                    1e3 * liq_seconds, kmq_seconds / liq_seconds, kmq::psnr(rgb, kmq::expand(ours)),
+        std::printf("%-26s %5d %5.1f %8.1f %8.1f %8.1f %7.2f %7.2f %8.3f %8.3f %8.3f\n",
+                    base.c_str(), colors, static_cast<double>(rgb.pixel_count()) / 1e6,
+                    1e3 * kmq_seconds, 1e3 * sampled_seconds, 1e3 * liq_seconds,
+                    kmq_seconds / liq_seconds, sampled_seconds / liq_seconds,
+                    kmq::psnr(rgb, kmq::expand(ours)), kmq::psnr(rgb, kmq::expand(ours_sampled)),
                     kmq::psnr(rgb, kmq::expand(theirs)));
         std::fflush(stdout);
       }

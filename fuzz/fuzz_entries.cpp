@@ -112,6 +112,7 @@ void roundtrip_entry(Input data) {
     options.label_coding = LabelCodingChoice::contexts;
   options.tiles = data[0] >> 6 << 1;  // 0 (by size), 2, 4 or 6
   options.effort = 1 + (data[6] >> 4) % kMaxEffort;
+  if (data[2] & 0x80) options.sample_pixels = 1 + data[4] % 128 * 16;  // often fewer than pixels
   const Input samples = data.subspan(8);
   Image image(width, height, channels);
   for (std::size_t i = 0; i < image.data().size(); ++i)

@@ -71,6 +71,16 @@ int main(void) {
   CHECK(strstr(kmq_decoder_last_error(decoder), "CRC") != NULL);
   CHECK(kmq_read_info(decoder, file, 3, &info) == KMQ_ERROR_CORRUPT_FILE);
 
+  /* Clustering a sample of the pixels; transparent pixels still share an entry of alpha 0. */
+  CHECK(kmq_encoder_set_option(encoder, KMQ_ENCODER_SAMPLE_PIXELS, -1) == KMQ_ERROR_BAD_INPUT);
+  CHECK(kmq_encoder_set_option(encoder, KMQ_ENCODER_SAMPLE_PIXELS, 300) == KMQ_OK);
+  CHECK(kmq_encoder_set_option(encoder, KMQ_ENCODER_MAX_BYTES, 5000) == KMQ_ERROR_BAD_INPUT);
+  CHECK(kmq_encode(encoder, pixels, W, H, C, STRIDE, file, bound, &size) == KMQ_OK);
+  CHECK(kmq_decode(decoder, file, size, decoded, sizeof decoded, STRIDE) == KMQ_OK);
+  for (int y = 0; y < H; ++y) {
+    for (int x = 0; x < 5; ++x) CHECK(decoded[y * STRIDE + x * C + 3] == 0);
+  }
+
   kmq_decoder_destroy(decoder);
   kmq_encoder_destroy(encoder);
   kmq_encoder_destroy(NULL);

@@ -194,6 +194,27 @@ TEST_F(Cli, EveryMethodSpaceAndDitherRunsAndReports) {
   EXPECT_EQ(run(kEnc + " " + path("in.ppm") + " -o " + path("x.kmq") + " --dither=2").exit_code, 2);
 }
 
+TEST_F(Cli, SampleClustersASampleAndRefusesTargets) {
+  const auto image = kmq::testing::clustered_image(
+      160, 120, {30, 60, 90, 200, 100, 50, 90, 220, 10, 250, 250, 250}, 40, 3);
+  kmq::io::write_file_atomically(path("in.ppm"), kmq::io::write_pnm(image));
+  const ToolRun enc =
+      run(kEnc + " " + path("in.ppm") + " -o " + path("s.kmq") + " -k 12 -v --sample 4096");
+  ASSERT_EQ(enc.exit_code, 0) << enc.output;
+  EXPECT_NE(enc.output.find("psnr"), std::string::npos) << enc.output;
+  const kmq::IndexedImage decoded = kmq::decode_indexed(kmq::io::read_file(path("s.kmq")));
+  EXPECT_EQ(decoded.palette.size(), 36u);
+  ASSERT_EQ(run(kEnc + " " + path("in.ppm") + " -o " + path("all.kmq") + " -k 12").exit_code, 0);
+  const kmq::IndexedImage every = kmq::decode_indexed(kmq::io::read_file(path("all.kmq")));
+  EXPECT_GT(kmq::psnr(image, kmq::expand(decoded)), kmq::psnr(image, kmq::expand(every)) - 0.5);
+  const ToolRun refused =
+      run(kEnc + " " + path("in.ppm") + " -o " + path("t.kmq") + " --sample 4096 --target-psnr 30");
+  EXPECT_EQ(refused.exit_code, 2) << refused.output;  // a bad combination of options
+  EXPECT_NE(refused.output.find("sample"), std::string::npos) << refused.output;
+  EXPECT_FALSE(fs::exists(path("t.kmq")));
+  EXPECT_EQ(run(kEnc + " " + path("in.ppm") + " -o " + path("u.kmq") + " --sample x").exit_code, 2);
+}
+
 TEST_F(Cli, AutomaticKPrintsTheChoiceAndUnreachableTargetsExitWith99) {
   kmq::io::write_file_atomically(path("in.ppm"),
                                  kmq::io::write_pnm(kmq::testing::gradient_image(48, 32)));

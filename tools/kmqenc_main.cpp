@@ -122,8 +122,9 @@ FileResult encode_one(const std::string& input, const std::string& output, const
   try {
     kmq::tools::check_output_path(input, output, settings.force);
     // The encoded input is dropped as soon as it is decoded: quantizing does not need it.
-    // Without a size target the colours are counted on another thread while rows decode.
-    const bool count_while_reading = options.max_bytes == 0;
+    // Without a size target the colours are counted on another thread while rows decode,
+    // unless only a sample of them is clustered.
+    const bool count_while_reading = options.max_bytes == 0 && options.sample_pixels == 0;
     kmq::ColorCounter counter(options.threads);
     std::size_t input_bytes = 0;
     kmq::Image image = [&] {
@@ -144,11 +145,12 @@ FileResult encode_one(const std::string& input, const std::string& output, const
     result.channels = image.channels();
     const auto pixels = static_cast<double>(image.pixel_count());
     std::vector<std::uint8_t> file;
-    if (count_while_reading) {
+    if (options.max_bytes == 0) {
       // As kmq::encode() does, but the pixels are released before the labels are coded.
       const auto quantize_start = std::chrono::steady_clock::now();
       const kmq::IndexedImage indexed =
-          kmq::quantize(image, std::move(counter), options, &result.stats);
+          count_while_reading ? kmq::quantize(image, std::move(counter), options, &result.stats)
+                              : kmq::quantize(image, options, &result.stats);
       result.quantize_seconds = seconds_since(quantize_start);
       image = kmq::Image();
       const auto code_start = std::chrono::steady_clock::now();
@@ -183,9 +185,12 @@ FileResult encode_one(const std::string& input, const std::string& output, const
 
 void report_verbose(const FileResult& r, const Settings& settings) {
   const kmq::EncodeOptions& e = settings.encode;
-  std::fprintf(stderr, "kmqenc: %s: %dx%d, %d channels, %zu distinct colours, %zu bytes\n",
+  const bool sampled =
+      e.sample_pixels > 0 &&
+      static_cast<std::uint64_t>(r.width) * static_cast<std::uint64_t>(r.height) > e.sample_pixels;
+  std::fprintf(stderr, "kmqenc: %s: %dx%d, %d channels, %zu distinct colours%s, %zu bytes\n",
                r.input.c_str(), r.width, r.height, r.channels, r.stats.distinct_colors,
-               r.input_bytes);
+               sampled ? " in the sample" : "", r.input_bytes);
   std::fprintf(stderr, "kmqenc: method %s, space %s, K=%d, %d iterations, inertia %.6g",
                e.fixed_palette.empty() ? kmq::method_name(e.method) : "fixed-palette",
                settings.space_name.c_str(), r.stats.colors, r.stats.iterations, r.stats.inertia);
@@ -303,6 +308,9 @@ int run(int argc, char** argv) {
       ("space", po::value(&settings.space_name)->default_value(settings.space_name),
        "clustering space: rgb or oklab")
       ("seed", po::value(&encode.seed)->default_value(encode.seed), "random seed")
+      ("sample", po::value(&encode.sample_pixels)->default_value(encode.sample_pixels),
+       "cluster the colours of about this many evenly spread pixels, not all (faster on large "
+       "images; 32768 is a good start); 0 = all colours")
       ("max-iterations", po::value(&encode.max_iterations)->default_value(encode.max_iterations),
        "Lloyd iterations (kmeans), epochs (minibatch) or EM steps (gmm) at most")
       ("tolerance", po::value(&encode.tolerance)->default_value(encode.tolerance),

@@ -145,6 +145,10 @@ kmq_status kmq_encoder_set_option(kmq_encoder* encoder, int option, int64_t valu
       case KMQ_ENCODER_EFFORT:
         options.effort = fits_int ? static_cast<int>(value) : 0;
         break;
+      case KMQ_ENCODER_SAMPLE_PIXELS:
+        if (value < 0) return bad_input(&encoder->last_error, "sample pixels must be >= 0");
+        options.sample_pixels = static_cast<std::uint64_t>(value);
+        break;
       default:
         return bad_input(&encoder->last_error, "unknown encoder option");
     }

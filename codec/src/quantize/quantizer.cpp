@@ -6,9 +6,12 @@
 #include <map>
 #include <string>
 
+#include "common/parallel.hpp"
 #include "quantize/color_counter_state.hpp"
 #include "quantize/colors_search.hpp"
+#include "quantize/grid_remap.hpp"
 #include "quantize/pipeline.hpp"
+#include "quantize/pixel_sample.hpp"
 
 namespace kmq {
 
@@ -65,6 +68,14 @@ void validate(const EncodeOptions& options) {
           "dither strength must be in 0..1");
   require(finite_at_least(options.target_psnr, 0), "target PSNR must be a finite number >= 0");
   require(finite_at_least(options.max_mse, 0), "max MSE must be a finite number >= 0");
+  require(options.sample_pixels <= kMaxPixelCount,
+          "sample_pixels must be at most 2^30 (0 = every colour), got " +
+              std::to_string(options.sample_pixels));
+  require(
+      options.sample_pixels == 0 || (options.fixed_palette.empty() && options.target_psnr == 0 &&
+                                     options.max_mse == 0 && options.max_bytes == 0),
+      "sample_pixels clusters for a given K: it cannot be combined with a quality or size "
+      "target or a fixed palette");
   if (!options.fixed_palette.empty()) {
     const int channels = options.fixed_palette_channels;
     require(channels == 3 || channels == 4, "a fixed palette has 3 or 4 channels");
@@ -160,11 +171,67 @@ IndexedImage quantize_prepared(const Image& image, detail::PreparedImage prepare
   return indexed;
 }
 
+// The palette from a sample of the pixels, then every pixel to its nearest entry.
+IndexedImage quantize_sampled(const Image& image, const EncodeOptions& options,
+                              QuantizeStats* stats_out) {
+  const int channels = image.channels();
+  detail::PaletteChoice choice;
+  std::size_t sample_colors = 0;
+  {
+    const Image sample = detail::sample_pixels(image, options.sample_pixels, options.seed);
+    detail::PreparedImage prepared = detail::prepare_image(sample, options);
+    prepared.histogram.release_index();
+    choice = detail::cluster_palette(prepared, options.colors, options);
+    sample_colors = prepared.histogram.size();
+  }
+  std::vector<std::uint8_t> palette;
+  palette.reserve(choice.colors.size() * static_cast<std::size_t>(channels));
+  for (const std::uint32_t color : choice.colors) {
+    for (int c = 0; c < channels; ++c) palette.push_back(detail::color_channel(color, c));
+  }
+  QuantizeStats stats;
+  IndexedImage indexed;
+  if (channels == 3 && options.space == ColorSpace::rgb && options.dither == 0) {
+    indexed.width = image.width();
+    indexed.height = image.height();
+    indexed.channels = channels;
+    indexed.indices =
+        detail::remap_to_nearest(image, palette, detail::resolve_threads(options.threads));
+    indexed.palette = std::move(palette);
+    if (stats_out) {
+      stats.mse = detail::indexed_mse(image, indexed);
+      stats.inertia = stats.mse * 3.0 * static_cast<double>(image.pixel_count());
+    }
+  } else {
+    // Distances in OKLab, transparency and dithering: the image's colours are counted and
+    // mapped as to a fixed palette.
+    EncodeOptions fixed = options;
+    fixed.sample_pixels = 0;
+    fixed.fixed_palette = std::move(palette);
+    fixed.fixed_palette_channels = channels;
+    indexed = quantize_prepared(image, detail::prepare_image(image, fixed), fixed, &stats);
+  }
+  if (stats_out) {
+    stats.method = options.method;
+    stats.colors = static_cast<int>(choice.colors.size());
+    stats.iterations = choice.iterations;
+    stats.log_likelihood = choice.log_likelihood;
+    stats.distinct_colors = sample_colors;
+    *stats_out = stats;
+  }
+  return indexed;
+}
+
+bool samples(const Image& image, const EncodeOptions& options) {
+  return options.sample_pixels > 0 && image.pixel_count() > options.sample_pixels;
+}
+
 }  // namespace
 
 IndexedImage quantize(const Image& image, const EncodeOptions& options, QuantizeStats* stats_out) {
   validate(options);
   require(!image.empty(), "cannot quantize an empty image");
+  if (samples(image, options)) return quantize_sampled(image, options, stats_out);
   return quantize_prepared(image, detail::prepare_image(image, options), options, stats_out);
 }
 
@@ -174,6 +241,7 @@ IndexedImage quantize(const Image& image, ColorCounter&& counted, const EncodeOp
   require(!image.empty(), "cannot quantize an empty image");
   require(counted.state_ != nullptr, "colour counter: moved from");
   const std::unique_ptr<ColorCounter::State> state = std::move(counted.state_);
+  if (samples(image, options)) return quantize_sampled(image, options, stats_out);
   return quantize_prepared(image, detail::prepare_image(image, state->finish(image), options),
                            options, stats_out);
 }
