@@ -3,6 +3,7 @@
 # Wall time of kmqenc against pngquant --speed 3 --nofs (alternating runs, median of RUNS), and
 # of kmqdec to PPM against dwebp -ppm on the WebP-lossless file of the same pixels, with PSNR and
 # peak memory. Usage: speed_vs_peers.sh [IMAGE...]; needs pngquant, webp, ImageMagick, python3-pil.
+# KMQENC_FLAGS adds options to kmqenc (e.g. "--sample 32768"); RUNS and KS as in the others.
 set -euo pipefail
 # shellcheck source=tools/scripts/peer_setup.sh
 source "$(dirname "$0")/peer_setup.sh"
@@ -18,7 +19,8 @@ for image in "${images[@]}"; do
   for k in ${KS:-16 256}; do
     : >"$work/enc"; : >"$work/pq"; : >"$work/dec"; : >"$work/dw"
     for _ in $(seq "$runs"); do
-      seconds "$bin"/kmqenc "$work/src.png" -o "$work/o.kmq" -f -k "$k" >>"$work/enc"
+      # shellcheck disable=SC2086 # the flags are words
+      seconds "$bin"/kmqenc "$work/src.png" -o "$work/o.kmq" -f -k "$k" ${KMQENC_FLAGS:-} >>"$work/enc"
       seconds pngquant --nofs --speed 3 --force --output "$work/pq.png" "$k" "$work/src.png" >>"$work/pq"
     done
     "$bin"/kmqdec "$work/o.kmq" -o "$work/o.png" -f
