@@ -52,8 +52,7 @@ Reach reach(int value, int low, int span) {
 }  // namespace
 
 PaletteGrid::PaletteGrid(std::span<const std::uint8_t> rgb, int threads,
-                         std::span<const std::uint8_t> used_cells)
-    : palette_(rgb.begin(), rgb.end()) {
+                         std::span<const std::uint8_t> used_cells) {
   // used[level][cell]: whether any used finest cell lies in it (all, without used_cells).
   std::vector<std::vector<std::uint8_t>> used(kLevels + 1);
   used[kLevels].assign(kCells, 1);
@@ -64,7 +63,7 @@ PaletteGrid::PaletteGrid(std::span<const std::uint8_t> rgb, int threads,
       used[level][cell >> 3] |= used[level + 1][cell];
     }
   }
-  const std::size_t entries = palette_.size() / 3;
+  const std::size_t entries = rgb.size() / 3;
   std::vector<std::uint32_t> first = {0, static_cast<std::uint32_t>(entries)};
   std::vector<std::uint16_t> candidates(entries);
   std::iota(candidates.begin(), candidates.end(), std::uint16_t{0});
@@ -86,7 +85,7 @@ PaletteGrid::PaletteGrid(std::span<const std::uint8_t> rgb, int threads,
             const std::uint32_t from = first[parent], to = first[parent + 1];
             reaches.resize(to - from);
             for (std::uint32_t i = from; i < to; ++i) {
-              const std::uint8_t* colour = &palette_[3 * static_cast<std::size_t>(candidates[i])];
+              const std::uint8_t* colour = &rgb[3 * static_cast<std::size_t>(candidates[i])];
               for (int channel = 0; channel < 3; ++channel) {
                 const int low = corner[channel] * parent_span;
                 reaches[i - from][2 * channel] = reach(colour[channel], low, child_span);
@@ -131,7 +130,7 @@ PaletteGrid::PaletteGrid(std::span<const std::uint8_t> rgb, int threads,
   candidates_ = std::move(candidates);
   candidate_colours_.resize(candidates_.size());
   for (std::size_t i = 0; i < candidates_.size(); ++i) {
-    const std::uint8_t* colour = &palette_[3 * static_cast<std::size_t>(candidates_[i])];
+    const std::uint8_t* colour = &rgb[3 * static_cast<std::size_t>(candidates_[i])];
     candidate_colours_[i] = static_cast<std::uint32_t>(colour[0]) |
                             static_cast<std::uint32_t>(colour[1]) << 8 |
                             static_cast<std::uint32_t>(colour[2]) << 16;

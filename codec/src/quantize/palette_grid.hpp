@@ -66,7 +66,6 @@ class PaletteGrid {
   double mean_candidates() const noexcept;
 
  private:
-  std::vector<std::uint8_t> palette_;
   // Cells in Morton order (a cell's eight halves are consecutive), so the grid is refined one
   // level at a time, each cell's list filtered from its parent's.
   std::vector<std::uint32_t> first_;  // cell -> first candidate; one more at the end
