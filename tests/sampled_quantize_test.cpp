@@ -4,11 +4,13 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <kmq/kmq.hpp>
 #include <random>
 #include <set>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "quantize/grid_remap.hpp"
@@ -112,6 +114,27 @@ TEST(GridRemap, MapsEveryPixelToItsNearestEntryWhateverTheThreadCount) {
       EXPECT_EQ(kmq::detail::remap_to_nearest(*image, palette, 3), single);
     }
   }
+}
+
+// Regression: the pixel counts per cell were taken from the first worker's, which a worker
+// that got no chunk (the other thread took both) had never allocated: an intermittent crash.
+// Many calls at once on two cores make that schedule common.
+TEST(GridRemap, ACountingWorkerWithoutAChunkIsHarmlessWhateverTheThreadCount) {
+  const auto image = kmq::testing::gradient_image(400, 300);  // two chunks of pixels
+  const auto palette = random_palette(16, 9);
+  const auto single = kmq::detail::remap_to_nearest(image, palette, 1);
+  std::atomic<int> wrong{0};
+  {
+    std::vector<std::jthread> callers;
+    for (int caller = 0; caller < 8; ++caller) {
+      callers.emplace_back([&] {
+        for (int run = 0; run < 25; ++run) {
+          if (kmq::detail::remap_to_nearest(image, palette, 2) != single) ++wrong;
+        }
+      });
+    }
+  }
+  EXPECT_EQ(wrong.load(), 0);
 }
 
 TEST(PixelSample, KeepsAFullyTransparentPixelThatTheRunsMissed) {

@@ -21,22 +21,22 @@ constexpr std::size_t kPixelsPerChunk = 1u << 16;
 constexpr std::uint32_t kMinPixelsForTable = PaletteGrid::kColoursPerCell;
 constexpr std::uint32_t kNoTable = std::numeric_limits<std::uint32_t>::max();
 
-// Pixels per cell, summed over per-worker counts (the sum does not depend on the split).
+// Pixels per cell, summed over per-worker counts (the sum does not depend on the split). Every
+// worker's counts exist before the loop: a worker may get no chunk at all.
 std::vector<std::uint32_t> pixels_per_cell(const Image& image, int threads) {
   const std::size_t pixels = image.pixel_count();
   const std::uint8_t* samples = image.data().data();
   const std::size_t workers = worker_count(pixels, kPixelsPerChunk, threads);
-  std::vector<std::vector<std::uint32_t>> counts(workers);
+  std::vector<std::vector<std::uint32_t>> counts(
+      workers, std::vector<std::uint32_t>(PaletteGrid::kCells, 0));
   parallel_chunks(pixels, kPixelsPerChunk, threads,
                   [&](std::size_t worker, std::size_t, std::size_t begin, std::size_t end) {
                     std::vector<std::uint32_t>& mine = counts[worker];
-                    if (mine.empty()) mine.assign(PaletteGrid::kCells, 0);
                     for (std::size_t i = begin; i < end; ++i)
                       ++mine[PaletteGrid::cell_of(samples + 3 * i)];
                   });
   std::vector<std::uint32_t> total = std::move(counts[0]);
   for (std::size_t w = 1; w < workers; ++w) {
-    if (counts[w].empty()) continue;
     for (std::uint32_t cell = 0; cell < PaletteGrid::kCells; ++cell) total[cell] += counts[w][cell];
   }
   return total;
