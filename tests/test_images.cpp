@@ -73,3 +73,23 @@ std::vector<std::uint8_t> random_bytes(std::size_t size, std::uint64_t seed) {
 }
 
 }  // namespace kmq::testing
+
+namespace kmq {
+
+void PrintTo(const Metadata& m, std::ostream* out) {
+  *out << "{icc '" << m.icc_profile_name << "' " << m.icc_profile.size() << " B, exif "
+       << m.exif.size() << " B, xmp " << m.xmp.size() << " B";
+  for (const TextEntry& t : m.text) {
+    *out << ", text '" << t.keyword << "' [" << t.language << "|" << t.translated_keyword << "] "
+         << t.text.size() << " B";
+  }
+  if (m.srgb_intent) *out << ", srgb " << int{*m.srgb_intent};
+  if (m.gamma) *out << ", gamma " << *m.gamma;
+  if (m.chromaticities) *out << ", chrm white " << m.chromaticities->white_x;
+  if (m.density) {
+    *out << ", density " << m.density->x << "x" << m.density->y << " unit " << int{m.density->unit};
+  }
+  *out << "}";
+}
+
+}  // namespace kmq

@@ -2,8 +2,10 @@
 // Small synthetic images for tests: made in memory so tests need no files.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <kmq/kmq.hpp>
+#include <ostream>
 #include <vector>
 
 namespace kmq::testing {
@@ -18,7 +20,17 @@ Image clustered_image(int width, int height, const std::vector<int>& centres, in
 Image image_with_colors(int width, int height, int colors);
 /// An RGBA image: left half fully transparent with varied RGB, right half an opaque gradient.
 Image half_transparent_image(int width, int height);
+/// Whether two images have the same size, channels and pixels (metadata aside).
+inline bool same_pixels(const Image& a, const Image& b) {
+  return a.width() == b.width() && a.height() == b.height() && a.channels() == b.channels() &&
+         std::equal(a.data().begin(), a.data().end(), b.data().begin());
+}
 /// Random bytes, seeded.
 std::vector<std::uint8_t> random_bytes(std::size_t size, std::uint64_t seed);
 
 }  // namespace kmq::testing
+
+namespace kmq {
+/// GoogleTest prints metadata item by item instead of as raw bytes.
+void PrintTo(const Metadata& metadata, std::ostream* out);
+}  // namespace kmq

@@ -15,10 +15,13 @@
 
 #include <algorithm>
 #include <csetjmp>
+#include <cstring>
 #include <kmq/io.hpp>
+#include <memory>
 #include <string>
 #include <vector>
 
+#include "image_metadata.hpp"
 #include "io_formats.hpp"
 
 namespace kmq::io {
@@ -81,13 +84,35 @@ struct JpegLayout {
   int components;
   bool cmyk;
   bool adobe_inverted;
+  JOCTET* icc;  // malloc'd by libjpeg; the caller frees it
+  unsigned icc_length;
 };
+
+// APP1 payload prefixes (Exif 2.3 §4.7.2, XMP specification part 3 §1.1.3).
+constexpr char kExifPrefix[] = "Exif\0";  // with the string's own 0: "Exif\0\0"
+constexpr std::size_t kExifPrefixLength = 6;
+constexpr char kXmpPrefix[] = "http://ns.adobe.com/xap/1.0/";  // followed by a 0
+constexpr std::size_t kXmpPrefixLength = sizeof kXmpPrefix;
+constexpr char kExtendedXmpPrefix[] = "http://ns.adobe.com/xmp/extension/";
 
 bool read_jpeg_header(jpeg_decompress_struct* info, JpegErrorState* errors,
                       const std::uint8_t* data, std::size_t size, JpegLayout* layout) {
   if (setjmp(errors->jump)) return false;
   jpeg_mem_src(info, data, static_cast<unsigned long>(size));
+  // Metadata: comments, APP1 (Exif, XMP) and APP2 (ICC) whole; the other application markers
+  // that carry metadata (APP3..APP13, APP15) only so that a warning can name them. APP0 (JFIF)
+  // and APP14 (Adobe) describe the encoding and are read by libjpeg itself.
+  jpeg_save_markers(info, JPEG_COM, 0xFFFF);
+  jpeg_save_markers(info, JPEG_APP0 + 1, 0xFFFF);
+  jpeg_save_markers(info, JPEG_APP0 + 2, 0xFFFF);
+  for (int n = 3; n <= 15; ++n) {
+    if (n != 14) jpeg_save_markers(info, JPEG_APP0 + n, 0);
+  }
   jpeg_read_header(info, TRUE);
+  if (!jpeg_read_icc_profile(info, &layout->icc, &layout->icc_length)) {
+    layout->icc = nullptr;
+    layout->icc_length = 0;
+  }
   layout->cmyk = info->jpeg_color_space == JCS_CMYK || info->jpeg_color_space == JCS_YCCK;
   layout->adobe_inverted = layout->cmyk && info->saw_Adobe_marker;
   info->out_color_space = layout->cmyk                              ? JCS_CMYK
@@ -122,6 +147,69 @@ bool finish_jpeg_pixels(jpeg_decompress_struct* info, JpegErrorState* errors) {
   return true;
 }
 
+bool starts_with(const jpeg_saved_marker_ptr marker, const char* prefix, std::size_t length) {
+  return marker->data_length >= length && std::memcmp(marker->data, prefix, length) == 0;
+}
+
+// Exif, XMP, comments and the JFIF density of a decompressor after jpeg_read_header; the ICC
+// profile comes from jpeg_read_icc_profile. Markers it cannot keep are named to `warn`.
+Metadata read_jpeg_metadata(const jpeg_decompress_struct& info, const WarningHandler& warn) {
+  Metadata metadata;
+  std::string dropped;
+  auto drop = [&](const std::string& what) { dropped += (dropped.empty() ? "" : ", ") + what; };
+  for (jpeg_saved_marker_ptr marker = info.marker_list; marker; marker = marker->next) {
+    const JOCTET* data = marker->data;
+    const std::size_t length = marker->data_length;
+    if (marker->marker == JPEG_COM) {
+      // Many writers end a comment with the 0 of a C string; it is not part of the text.
+      std::size_t end = length;
+      while (end > 0 && data[end - 1] == 0) --end;
+      metadata.text.push_back({"Comment", "", "", std::string(data, data + end)});
+    } else if (marker->marker == JPEG_APP0 + 1 &&
+               starts_with(marker, kExifPrefix, kExifPrefixLength)) {
+      if (metadata.exif.empty()) metadata.exif.assign(data + kExifPrefixLength, data + length);
+    } else if (marker->marker == JPEG_APP0 + 1 &&
+               starts_with(marker, kXmpPrefix, kXmpPrefixLength)) {
+      if (metadata.xmp.empty()) metadata.xmp.assign(data + kXmpPrefixLength, data + length);
+    } else if (marker->marker == JPEG_APP0 + 1 &&
+               starts_with(marker, kExtendedXmpPrefix, sizeof kExtendedXmpPrefix - 1)) {
+      drop("extended XMP (APP1)");
+    } else if (marker->marker != JPEG_APP0 + 2 && marker->marker != JPEG_APP0 + 1) {
+      drop("APP" + std::to_string(marker->marker - JPEG_APP0));
+    }
+  }
+  if (info.saw_JFIF_marker && info.X_density > 0 && info.Y_density > 0) {
+    const std::uint32_t x = info.X_density, y = info.Y_density;
+    if (info.density_unit == 1) {  // dots per inch, to dots per metre
+      metadata.density = PixelDensity{(x * 10000 + 127) / 254, (y * 10000 + 127) / 254, 1};
+    } else if (info.density_unit == 2) {  // dots per centimetre
+      metadata.density = PixelDensity{x * 100, y * 100, 1};
+    } else if (x != y) {  // a pixel aspect ratio; 1:1 says nothing
+      metadata.density = PixelDensity{x, y, 0};
+    }
+  }
+  if (!dropped.empty() && warn) {
+    warn("JPEG: " + dropped +
+         " not kept (.kmq keeps the ICC profile, Exif, XMP, comments and the JFIF density)");
+  }
+  return metadata;
+}
+
+// The markers write_jpeg() adds after the frame header, prepared as plain C data.
+struct JpegMarker {
+  int marker;
+  const JOCTET* data;
+  unsigned length;
+};
+struct JpegMetadata {
+  const JOCTET* icc;
+  unsigned icc_length;
+  const JpegMarker* markers;
+  int marker_count;
+  int density_unit;  // -1: none
+  UINT16 x_density, y_density;
+};
+
 class JpegCompressHandle {
  public:
   explicit JpegCompressHandle(JpegErrorState& errors) {
@@ -151,7 +239,7 @@ class JpegCompressHandle {
 
 bool write_jpeg_rows(jpeg_compress_struct* info, JpegErrorState* errors, unsigned char** buffer,
                      unsigned long* size, JDIMENSION width, JDIMENSION height, int quality,
-                     JSAMPROW* rows) {
+                     JSAMPROW* rows, const JpegMetadata* metadata) {
   if (setjmp(errors->jump)) return false;
   jpeg_mem_dest(info, buffer, size);
   info->image_width = width;
@@ -168,7 +256,18 @@ bool write_jpeg_rows(jpeg_compress_struct* info, JpegErrorState* errors, unsigne
       info->comp_info[c].v_samp_factor = 1;
     }
   }
+  if (metadata->density_unit >= 0) {
+    info->write_JFIF_header = TRUE;
+    info->density_unit = static_cast<UINT8>(metadata->density_unit);
+    info->X_density = metadata->x_density;
+    info->Y_density = metadata->y_density;
+  }
   jpeg_start_compress(info, TRUE);
+  for (int i = 0; i < metadata->marker_count; ++i) {
+    const JpegMarker& marker = metadata->markers[i];
+    jpeg_write_marker(info, marker.marker, marker.data, marker.length);
+  }
+  if (metadata->icc) jpeg_write_icc_profile(info, metadata->icc, metadata->icc_length);
   while (info->next_scanline < info->image_height) {
     jpeg_write_scanlines(info, rows + info->next_scanline,
                          info->image_height - info->next_scanline);
@@ -184,7 +283,10 @@ Image read_jpeg(std::span<const std::uint8_t> bytes, const ReadOptions& options)
   init_errors(errors);
   JpegDecompressHandle handle(errors);
   JpegLayout layout{};
-  if (!read_jpeg_header(handle.get(), &errors, bytes.data(), bytes.size(), &layout)) {
+  const bool header_read =
+      read_jpeg_header(handle.get(), &errors, bytes.data(), bytes.size(), &layout);
+  const std::unique_ptr<JOCTET, decltype(&std::free)> icc(layout.icc, &std::free);
+  if (!header_read) {
     throw Error(ErrorCategory::corrupt_file, std::string("JPEG: ") + errors.message);
   }
   check_pixel_limit("JPEG", layout.width, layout.height, options.max_pixels);
@@ -193,6 +295,12 @@ Image read_jpeg(std::span<const std::uint8_t> bytes, const ReadOptions& options)
     throw Error(ErrorCategory::unsupported, "JPEG: unsupported number of colour components");
   }
   Image image(static_cast<int>(layout.width), static_cast<int>(layout.height), 3);
+  image.metadata() = read_jpeg_metadata(*handle.get(), options.warn);
+  if (icc) {
+    image.metadata().icc_profile.assign(icc.get(), icc.get() + layout.icc_length);
+    image.metadata().icc_profile_name = "ICC profile";  // JPEG gives profiles no name
+  }
+  keep_valid_metadata(image.metadata(), "JPEG", options.warn);
   // RGB decodes straight into the image; gray and CMYK need a scratch buffer to convert from.
   std::vector<std::uint8_t> scratch;
   std::vector<JSAMPROW> rows(layout.height);
@@ -257,12 +365,64 @@ std::vector<std::uint8_t> write_jpeg(const Image& image, int quality, const Warn
   for (std::size_t y = 0; y < rows.size(); ++y) {
     rows[y] = const_cast<JSAMPROW>(source + y * stride);  // libjpeg only reads input rows
   }
+  const Metadata& metadata = image.metadata();
+  const std::vector<std::string> lost = metadata_lost_in(FileFormat::jpeg, metadata);
+  if (!lost.empty() && warn) {
+    std::string names;
+    for (const std::string& item : lost) names += (names.empty() ? "" : ", ") + item;
+    warn("JPEG cannot hold the " + names + "; dropped");
+  }
+  auto is_lost = [&](const std::string& item) {
+    return std::find(lost.begin(), lost.end(), item) != lost.end();
+  };
+  // APP1 segments hold their prefix and the data together.
+  std::vector<std::vector<JOCTET>> segments;
+  std::vector<JpegMarker> markers;
+  auto add_app1 = [&](const char* prefix, std::size_t prefix_length,
+                      std::span<const std::uint8_t> data) {
+    std::vector<JOCTET>& segment = segments.emplace_back(prefix, prefix + prefix_length);
+    segment.insert(segment.end(), data.begin(), data.end());
+    markers.push_back({JPEG_APP0 + 1, segment.data(), static_cast<unsigned>(segment.size())});
+  };
+  segments.reserve(2);
+  if (!metadata.exif.empty() && !is_lost("Exif data")) {
+    add_app1(kExifPrefix, kExifPrefixLength, metadata.exif);
+  }
+  if (!metadata.xmp.empty() && !is_lost("XMP packet")) {
+    add_app1(
+        kXmpPrefix, kXmpPrefixLength,
+        std::span(reinterpret_cast<const std::uint8_t*>(metadata.xmp.data()), metadata.xmp.size()));
+  }
+  for (const TextEntry& entry : metadata.text) {
+    if (is_lost("text '" + entry.keyword + "'")) continue;
+    markers.push_back({JPEG_COM, reinterpret_cast<const JOCTET*>(entry.text.data()),
+                       static_cast<unsigned>(entry.text.size())});
+  }
+  JpegMetadata job{};
+  job.markers = markers.data();
+  job.marker_count = static_cast<int>(markers.size());
+  if (!metadata.icc_profile.empty()) {
+    job.icc = metadata.icc_profile.data();
+    job.icc_length = static_cast<unsigned>(metadata.icc_profile.size());
+  }
+  job.density_unit = -1;
+  if (metadata.density) {
+    const PixelDensity& d = *metadata.density;
+    // Pixels per metre become dots per inch, JFIF's usual unit (exact for whole dpi values).
+    const std::uint64_t x = d.unit == 1 ? (std::uint64_t{d.x} * 254 + 5000) / 10000 : d.x;
+    const std::uint64_t y = d.unit == 1 ? (std::uint64_t{d.y} * 254 + 5000) / 10000 : d.y;
+    if (x >= 1 && y >= 1 && x <= 65535 && y <= 65535) {
+      job.density_unit = d.unit == 1 ? 1 : 0;
+      job.x_density = static_cast<UINT16>(x);
+      job.y_density = static_cast<UINT16>(y);
+    }
+  }
   JpegErrorState errors;
   init_errors(errors);
   JpegCompressHandle handle(errors);
   if (!write_jpeg_rows(handle.get(), &errors, handle.buffer(), handle.size(),
                        static_cast<JDIMENSION>(image.width()),
-                       static_cast<JDIMENSION>(image.height()), quality, rows.data())) {
+                       static_cast<JDIMENSION>(image.height()), quality, rows.data(), &job)) {
     throw Error(ErrorCategory::io, std::string("JPEG: ") + errors.message);
   }
   return std::vector<std::uint8_t>(*handle.buffer(), *handle.buffer() + *handle.size());

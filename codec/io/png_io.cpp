@@ -15,6 +15,7 @@
 #include <numeric>
 #include <string>
 
+#include "image_metadata.hpp"
 #include "io_formats.hpp"
 
 namespace kmq::io {
@@ -25,6 +26,9 @@ constexpr png_alloc_size_t kMaxChunkBytes = 16u << 20;
 
 struct PngErrorState {
   char message[256] = "unknown libpng error";
+  // libpng's warnings (a damaged ICC profile it drops, say), passed on to the caller's handler.
+  char warnings[4][160] = {};
+  int warning_count = 0;
 };
 
 [[noreturn]] void on_png_error(png_structp png, png_const_charp message) {
@@ -33,7 +37,18 @@ struct PngErrorState {
   png_longjmp(png, 1);
 }
 
-void on_png_warning(png_structp, png_const_charp) {}
+void on_png_warning(png_structp png, png_const_charp message) {
+  auto* state = static_cast<PngErrorState*>(png_get_error_ptr(png));
+  if (state->warning_count < 4) {
+    std::snprintf(state->warnings[state->warning_count++], sizeof state->warnings[0], "%s",
+                  message);
+  }
+}
+
+void pass_warnings(const PngErrorState& state, const WarningHandler& warn) {
+  if (!warn) return;
+  for (int i = 0; i < state.warning_count; ++i) warn(std::string("PNG: ") + state.warnings[i]);
+}
 
 struct MemoryReader {
   const std::uint8_t* data;
@@ -86,8 +101,8 @@ bool read_png_header(png_structp png, png_infop info, MemoryReader* reader, PngL
   png_set_option(png, PNG_SKIP_sRGB_CHECK_PROFILE, PNG_OPTION_ON);
 #endif
   png_set_user_limits(png, kMaxDimension, kMaxDimension);
-  // Ancillary chunks (text, ICC profiles, compressed metadata) are not used; cap what libpng
-  // may allocate for one chunk and how many it keeps, so metadata cannot exhaust memory.
+  // Cap what libpng may allocate for one chunk (a compressed text or profile included) and how
+  // many it keeps, so metadata cannot exhaust memory.
   png_set_chunk_malloc_max(png, kMaxChunkBytes);
   png_set_chunk_cache_max(png, 128);
   png_read_info(png, info);
@@ -126,6 +141,194 @@ bool read_png_end(png_structp png, png_infop info) {
   if (setjmp(png_jmpbuf(png))) return false;
   png_read_end(png, info);
   return true;
+}
+
+// --- metadata ---
+
+png_uint_32 load_u32be(const std::uint8_t* p) {
+  return png_uint_32{p[0]} << 24 | png_uint_32{p[1]} << 16 | png_uint_32{p[2]} << 8 | p[3];
+}
+
+// The distinct chunk types of a PNG, read from its chunk frames: libpng fills in gAMA and cHRM
+// from an sRGB chunk, so only the file itself tells which chunks were there.
+std::vector<std::string> chunk_types(std::span<const std::uint8_t> bytes) {
+  constexpr std::size_t kMaxTypes = 64;
+  std::vector<std::string> types;
+  std::size_t offset = 8;  // after the signature, which read_image() has checked
+  while (bytes.size() - offset >= 12 && types.size() < kMaxTypes) {
+    const png_uint_32 length = load_u32be(&bytes[offset]);
+    std::string type(reinterpret_cast<const char*>(&bytes[offset + 4]), 4);
+    if (std::find(types.begin(), types.end(), type) == types.end()) types.push_back(type);
+    if (type == "IEND" || length > bytes.size() - offset - 12) break;
+    offset += 12 + std::size_t{length};
+  }
+  return types;
+}
+
+bool has_chunk(const std::vector<std::string>& types, const char* type) {
+  return std::find(types.begin(), types.end(), type) != types.end();
+}
+
+// What the .kmq format keeps of a PNG's ancillary chunks, read after png_read_end.
+Metadata read_png_metadata(png_structp png, png_infop info, const std::vector<std::string>& types) {
+  Metadata metadata;
+  png_charp name = nullptr;
+  int compression = 0;
+  png_bytep profile = nullptr;
+  png_uint_32 profile_length = 0;
+  if (png_get_iCCP(png, info, &name, &compression, &profile, &profile_length) != 0 && profile) {
+    metadata.icc_profile_name = name ? name : "";
+    metadata.icc_profile.assign(profile, profile + profile_length);
+  }
+  png_uint_32 exif_length = 0;
+  png_bytep exif = nullptr;
+  if (png_get_eXIf_1(png, info, &exif_length, &exif) != 0 && exif) {
+    metadata.exif.assign(exif, exif + exif_length);
+  }
+  png_textp texts = nullptr;
+  int text_count = 0;
+  png_get_text(png, info, &texts, &text_count);
+  for (int i = 0; i < text_count; ++i) {
+    const png_text& text = texts[i];
+    const bool international = text.compression >= PNG_ITXT_COMPRESSION_NONE;
+    const std::string_view value =
+        text.text ? std::string_view(text.text, international ? text.itxt_length : text.text_length)
+                  : std::string_view();
+    if (international && text.key == kXmpKeyword) {
+      metadata.xmp = std::string(value);
+      continue;
+    }
+    TextEntry entry;
+    entry.keyword = text.key ? text.key : "";
+    if (international) {
+      entry.language = text.lang ? text.lang : "";
+      entry.translated_keyword = text.lang_key ? text.lang_key : "";
+      entry.text = std::string(value);
+    } else {
+      entry.keyword = latin1_to_utf8(entry.keyword);
+      entry.text = latin1_to_utf8(value);
+    }
+    metadata.text.push_back(std::move(entry));
+  }
+  int intent = 0;
+  if (has_chunk(types, "sRGB") && png_get_sRGB(png, info, &intent) != 0) {
+    metadata.srgb_intent = static_cast<std::uint8_t>(intent);
+  }
+  png_fixed_point gamma = 0;
+  if (has_chunk(types, "gAMA") && png_get_gAMA_fixed(png, info, &gamma) != 0 && gamma > 0) {
+    metadata.gamma = static_cast<std::uint32_t>(gamma);
+  }
+  png_fixed_point c[8] = {};
+  if (has_chunk(types, "cHRM") &&
+      png_get_cHRM_fixed(png, info, &c[0], &c[1], &c[2], &c[3], &c[4], &c[5], &c[6], &c[7]) != 0 &&
+      std::all_of(c, c + 8, [](png_fixed_point v) { return v >= 0; })) {
+    metadata.chromaticities =
+        Chromaticities{static_cast<std::uint32_t>(c[0]), static_cast<std::uint32_t>(c[1]),
+                       static_cast<std::uint32_t>(c[2]), static_cast<std::uint32_t>(c[3]),
+                       static_cast<std::uint32_t>(c[4]), static_cast<std::uint32_t>(c[5]),
+                       static_cast<std::uint32_t>(c[6]), static_cast<std::uint32_t>(c[7])};
+  }
+  png_uint_32 x = 0, y = 0;
+  int unit = 0;
+  if (png_get_pHYs(png, info, &x, &y, &unit) != 0 && x > 0 && y > 0 && unit >= 0 && unit <= 1) {
+    metadata.density = PixelDensity{x, y, static_cast<std::uint8_t>(unit)};
+  }
+  return metadata;
+}
+
+// Ancillary chunks that .kmq does not hold and that are not about the pixel encoding a palette
+// image replaces anyway (sBIT, hIST, sPLT, Apple's iDOT): the reader names them in a warning.
+void warn_about_dropped_chunks(const std::vector<std::string>& types, const WarningHandler& warn) {
+  static constexpr const char* kKept[] = {"IHDR", "PLTE", "IDAT", "IEND", "tRNS", "iCCP",
+                                          "eXIf", "tEXt", "zTXt", "iTXt", "sRGB", "gAMA",
+                                          "cHRM", "pHYs", "sBIT", "hIST", "sPLT", "iDOT"};
+  std::string dropped;
+  for (const std::string& type : types) {
+    if (std::find(std::begin(kKept), std::end(kKept), type) != std::end(kKept)) continue;
+    dropped += (dropped.empty() ? "" : ", ") + type;
+  }
+  if (!dropped.empty() && warn) {
+    warn("PNG: chunks " + dropped +
+         " are not kept (.kmq keeps the ICC profile, Exif, XMP, text, sRGB, gAMA, cHRM and pHYs)");
+  }
+}
+
+// Metadata in libpng's terms, owning the strings that png_text points into.
+struct PngMetadata {
+  const Metadata* source = nullptr;
+  std::vector<std::string> strings;
+  std::vector<png_text> texts;
+};
+
+PngMetadata png_metadata(const Metadata& metadata) {
+  constexpr std::size_t kCompressFrom = 1024;  // shorter text is stored as it is
+  PngMetadata out;
+  out.source = &metadata;
+  // Reserved so that the png_text pointers into the strings stay valid.
+  out.strings.reserve(4 * (metadata.text.size() + 1));
+  auto keep = [&](std::string text) -> png_charp {
+    return out.strings.emplace_back(std::move(text)).data();
+  };
+  auto add = [&](const std::string& key, const std::string& value, int compression,
+                 const std::string& language, const std::string& translated) {
+    png_text text{};
+    text.compression = compression;
+    text.key = keep(key);
+    text.text = keep(value);
+    if (compression >= PNG_ITXT_COMPRESSION_NONE) {
+      text.itxt_length = value.size();
+      text.lang = keep(language);
+      text.lang_key = keep(translated);
+    } else {
+      text.text_length = value.size();
+    }
+    out.texts.push_back(text);
+  };
+  if (!metadata.xmp.empty()) {
+    add(std::string(kXmpKeyword), metadata.xmp, PNG_ITXT_COMPRESSION_NONE, "", "");
+  }
+  for (const TextEntry& entry : metadata.text) {
+    const bool compress = entry.text.size() >= kCompressFrom;
+    std::string latin1_text;
+    // Latin-1 text without a language goes into tEXt or zTXt, as most PNG readers expect.
+    if (entry.language.empty() && entry.translated_keyword.empty() &&
+        utf8_to_latin1(entry.text, latin1_text)) {
+      add(entry.keyword, latin1_text,
+          compress ? PNG_TEXT_COMPRESSION_zTXt : PNG_TEXT_COMPRESSION_NONE, "", "");
+    } else {
+      add(entry.keyword, entry.text,
+          compress ? PNG_ITXT_COMPRESSION_zTXt : PNG_ITXT_COMPRESSION_NONE, entry.language,
+          entry.translated_keyword);
+    }
+  }
+  return out;
+}
+
+// Before png_write_info; plain C data only (it runs inside a setjmp frame).
+void set_png_metadata(png_structp png, png_infop info, PngMetadata* metadata) {
+  const Metadata& m = *metadata->source;
+  if (!m.icc_profile.empty()) {
+    png_set_iCCP(png, info, m.icc_profile_name.c_str(), PNG_COMPRESSION_TYPE_BASE,
+                 m.icc_profile.data(), static_cast<png_uint_32>(m.icc_profile.size()));
+  }
+  // PNG holds an ICC profile or an sRGB chunk, not both (metadata_lost_in() says so).
+  if (m.srgb_intent && m.icc_profile.empty()) png_set_sRGB(png, info, *m.srgb_intent);
+  if (m.gamma) png_set_gAMA_fixed(png, info, static_cast<png_fixed_point>(*m.gamma));
+  if (m.chromaticities) {
+    const Chromaticities& c = *m.chromaticities;
+    auto fixed = [](std::uint32_t v) { return static_cast<png_fixed_point>(v); };
+    png_set_cHRM_fixed(png, info, fixed(c.white_x), fixed(c.white_y), fixed(c.red_x),
+                       fixed(c.red_y), fixed(c.green_x), fixed(c.green_y), fixed(c.blue_x),
+                       fixed(c.blue_y));
+  }
+  if (m.density) png_set_pHYs(png, info, m.density->x, m.density->y, m.density->unit);
+  if (!m.exif.empty()) {
+    png_set_eXIf_1(png, info, static_cast<png_uint_32>(m.exif.size()),
+                   const_cast<png_bytep>(m.exif.data()));  // libpng copies it
+  }
+  if (!metadata->texts.empty()) {
+    png_set_text(png, info, metadata->texts.data(), static_cast<int>(metadata->texts.size()));
+  }
 }
 
 // --- writing ---
@@ -170,6 +373,7 @@ struct PngWriteJob {
   int alpha_entries;
   png_bytepp rows;
   MemoryWriter* writer;
+  PngMetadata* metadata;
 };
 
 bool write_png_rows(png_structp png, png_infop info, const PngWriteJob* job) {
@@ -184,6 +388,7 @@ bool write_png_rows(png_structp png, png_infop info, const PngWriteJob* job) {
     png_set_PLTE(png, info, job->palette, job->palette_entries);
     if (job->alpha_entries > 0) png_set_tRNS(png, info, job->alpha, job->alpha_entries, nullptr);
   }
+  set_png_metadata(png, info, job->metadata);
   png_write_info(png, info);
   if (job->bit_depth < 8) png_set_packing(png);
   png_write_image(png, job->rows);
@@ -191,15 +396,20 @@ bool write_png_rows(png_structp png, png_infop info, const PngWriteJob* job) {
   return true;
 }
 
-std::vector<std::uint8_t> run_png_write(PngWriteJob& job) {
+std::vector<std::uint8_t> run_png_write(PngWriteJob& job, const Metadata& metadata,
+                                        const WarningHandler& warn) {
   std::vector<std::uint8_t> out;
   MemoryWriter writer{&out};
   job.writer = &writer;
+  PngMetadata png_form = png_metadata(metadata);
+  job.metadata = &png_form;
   PngErrorState errors;
   PngWriteHandle handle(errors);
+  png_set_benign_errors(handle.png(), 1);  // metadata libpng dislikes is left out, with a warning
   if (!write_png_rows(handle.png(), handle.info(), &job)) {
     throw Error(ErrorCategory::io, std::string("PNG: ") + errors.message);
   }
+  pass_warnings(errors, warn);
   return out;
 }
 
@@ -234,10 +444,15 @@ Image read_png(std::span<const std::uint8_t> bytes, const ReadOptions& options) 
     }
   }
   if (!read_png_end(handle.png(), handle.info())) throw failed();
+  pass_warnings(errors, options.warn);
+  const std::vector<std::string> types = chunk_types(bytes);
+  image.metadata() = read_png_metadata(handle.png(), handle.info(), types);
+  keep_valid_metadata(image.metadata(), "PNG", options.warn);
+  warn_about_dropped_chunks(types, options.warn);
   return image;
 }
 
-std::vector<std::uint8_t> write_png(const Image& image) {
+std::vector<std::uint8_t> write_png(const Image& image, const WarningHandler& warn) {
   if (image.empty()) throw Error(ErrorCategory::bad_input, "PNG: cannot write an empty image");
   std::vector<png_bytep> rows(static_cast<std::size_t>(image.height()));
   // libpng takes non-const row pointers but only reads them when writing.
@@ -250,12 +465,12 @@ std::vector<std::uint8_t> write_png(const Image& image) {
   job.color_type = image.channels() == 4 ? PNG_COLOR_TYPE_RGB_ALPHA : PNG_COLOR_TYPE_RGB;
   job.bit_depth = 8;
   job.rows = rows.data();
-  return run_png_write(job);
+  return run_png_write(job, image.metadata(), warn);
 }
 
-std::vector<std::uint8_t> write_png(const IndexedImage& indexed) {
+std::vector<std::uint8_t> write_png(const IndexedImage& indexed, const WarningHandler& warn) {
   const int k = indexed.palette_size();
-  if (k > 256) return write_png(expand(indexed));
+  if (k > 256) return write_png(expand(indexed), warn);
   check_indexed_image(indexed);
   const int channels = indexed.channels;
   // tRNS may stop early (missing entries are opaque), so non-opaque entries go first.
@@ -293,7 +508,7 @@ std::vector<std::uint8_t> write_png(const IndexedImage& indexed) {
   job.alpha = alpha.data();
   job.alpha_entries = alpha_entries;
   job.rows = rows.data();
-  return run_png_write(job);
+  return run_png_write(job, indexed.metadata, warn);
 }
 
 }  // namespace kmq::io

@@ -34,26 +34,40 @@ using RowsDecoded = std::function<void(const Image& image, int first_row, int en
 struct ReadOptions {
   std::uint64_t max_pixels = kDefaultMaxPixels;  ///< refused before allocating
   RowsDecoded on_rows = {};                      ///< optional
+  /// Told of metadata that is dropped: items that break the .kmq format's rules, PNG chunks
+  /// and JPEG markers that .kmq cannot hold. Optional.
+  WarningHandler warn = {};
 };
 
 /// Decodes PNG (1-16 bit gray, gray+alpha, palette, RGB, RGBA), JPEG (gray, RGB, CMYK
-/// converted naively to RGB) or binary PPM/PGM/PAM into an 8-bit RGB or RGBA image.
+/// converted naively to RGB) or binary PPM/PGM/PAM into an 8-bit RGB or RGBA image, with its
+/// metadata (PNG: iCCP, eXIf, tEXt/zTXt/iTXt, XMP, sRGB, gAMA, cHRM, pHYs; JPEG: the ICC
+/// profile, Exif, XMP, comments, JFIF density; .kmq: its metadata chunks). Pixels are never
+/// colour-converted.
 /// The format is sniffed from the bytes. Images with alpha become RGBA, others RGB.
 /// Throws Error(corrupt_file) for a damaged or truncated file, Error(unsupported) for an
 /// unknown format, Error(limit_exceeded) above max_pixels.
 Image read_image(std::span<const std::uint8_t> bytes, const ReadOptions& options = {});
 
-/// PNG: indexed (PLTE + tRNS) when the palette has at most 256 entries, else RGB/RGBA.
-std::vector<std::uint8_t> write_png(const IndexedImage& indexed);
-/// PNG: RGB or RGBA, 8-bit.
-std::vector<std::uint8_t> write_png(const Image& image);
-/// JPEG at quality 1..100 (4:2:0 below 90, 4:4:4 from 90). Alpha is dropped, and `warn` is told.
+/// PNG: indexed (PLTE + tRNS, 1, 2, 4 or 8 bits per pixel) when the palette has at most 256
+/// entries, else RGB/RGBA; with all the metadata (iCCP, eXIf, text, XMP as iTXt, sRGB, gAMA,
+/// cHRM, pHYs). `warn` hears of metadata libpng refuses to write.
+std::vector<std::uint8_t> write_png(const IndexedImage& indexed, const WarningHandler& warn = {});
+/// PNG: RGB or RGBA, 8-bit, with the metadata as above.
+std::vector<std::uint8_t> write_png(const Image& image, const WarningHandler& warn = {});
+/// JPEG at quality 1..100 (4:2:0 below 90, 4:4:4 from 90), with the ICC profile (APP2), Exif
+/// and XMP (APP1), "Comment" text entries (COM) and the pixel density (JFIF). Alpha and the
+/// metadata JPEG cannot hold are dropped, and `warn` is told (metadata_lost_in() names them).
 std::vector<std::uint8_t> write_jpeg(const Image& image, int quality,
                                      const WarningHandler& warn = {});
-/// Binary PPM (P6) for RGB, PAM (P7) for RGBA.
+/// Binary PPM (P6) for RGB, PAM (P7) for RGBA. No metadata.
 std::vector<std::uint8_t> write_pnm(const Image& image);
-/// PAM (P7) with TUPLTYPE RGB or RGB_ALPHA.
+/// PAM (P7) with TUPLTYPE RGB or RGB_ALPHA. No metadata.
 std::vector<std::uint8_t> write_pam(const Image& image);
+
+/// The items of `metadata` that a file of `format` cannot hold ("ICC profile", "Exif data",
+/// "text 'Title'"...), in the order of format-spec/kmq.md §2.7; empty when it holds them all.
+std::vector<std::string> metadata_lost_in(FileFormat format, const Metadata& metadata);
 /// The header of write_pnm() (pam = false: P6, RGB only) or write_pam() for an image of this
 /// shape; the samples follow it exactly as Image stores them, so large images can be written
 /// in pieces.

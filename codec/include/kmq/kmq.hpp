@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <span>
 #include <stdexcept>
 #include <string>
@@ -35,13 +36,16 @@ enum class ErrorCategory {
 const char* category_name(ErrorCategory category);
 
 /// The one exception type the library throws for failures a user can cause.
+/// what() is "<category name>: <message>"; message() is the message alone.
 class Error : public std::runtime_error {
  public:
   Error(ErrorCategory category, const std::string& message);
   ErrorCategory category() const noexcept { return category_; }
+  const std::string& message() const noexcept { return message_; }
 
  private:
   ErrorCategory category_;
+  std::string message_;
 };
 
 /// Largest width or height, largest pixel count and largest K the format allows.
@@ -52,6 +56,54 @@ inline constexpr std::uint32_t kMaxColors = 65536;
 inline constexpr std::uint64_t kDefaultMaxPixels = 1ull << 28;
 /// EncodeOptions::level that selects kmq's tuned zstd parameters.
 inline constexpr int kTunedLevel = 0;
+
+/// A text entry (PNG tEXt, zTXt, iTXt; a JPEG comment has the keyword "Comment").
+struct TextEntry {
+  std::string keyword;             ///< 1..79 printable ASCII characters
+  std::string language;            ///< a language tag (letters, digits, '-'), or empty
+  std::string translated_keyword;  ///< UTF-8, at most 79 bytes, or empty
+  std::string text;                ///< UTF-8
+  friend bool operator==(const TextEntry&, const TextEntry&) = default;
+};
+
+/// Chromaticities of the white point and the primaries (PNG cHRM), each times 100000.
+struct Chromaticities {
+  std::uint32_t white_x = 0, white_y = 0, red_x = 0, red_y = 0;
+  std::uint32_t green_x = 0, green_y = 0, blue_x = 0, blue_y = 0;
+  friend bool operator==(const Chromaticities&, const Chromaticities&) = default;
+};
+
+/// Pixel density (PNG pHYs, JPEG JFIF density).
+struct PixelDensity {
+  std::uint32_t x = 0, y = 0;  ///< both > 0
+  std::uint8_t unit = 0;       ///< 0: x : y is only the aspect ratio; 1: pixels per metre
+  friend bool operator==(const PixelDensity&, const PixelDensity&) = default;
+};
+
+/// What an image file says about its pixels besides their values (format-spec/kmq.md §2.7).
+/// It travels with the pixels unchanged: nothing here converts a pixel. Readers fill it,
+/// encode() stores it, decode() returns it and the writers put it back into PNG and JPEG.
+struct Metadata {
+  std::string icc_profile_name;           ///< 1..79 printable ASCII when a profile is present
+  std::vector<std::uint8_t> icc_profile;  ///< an ICC profile, or empty
+  std::vector<std::uint8_t> exif;         ///< Exif from the TIFF header on, or empty
+  std::string xmp;                        ///< an XMP packet, or empty
+  std::vector<TextEntry> text;
+  std::optional<std::uint8_t> srgb_intent;  ///< present: the samples are sRGB (intent 0..3)
+  std::optional<std::uint32_t> gamma;       ///< times 100000 (45455 = 1/2.2), > 0
+  std::optional<Chromaticities> chromaticities;
+  std::optional<PixelDensity> density;
+
+  bool empty() const noexcept {
+    return icc_profile.empty() && exif.empty() && xmp.empty() && text.empty() && !srgb_intent &&
+           !gamma && !chromaticities && !density;
+  }
+  friend bool operator==(const Metadata&, const Metadata&) = default;
+};
+
+/// Throws Error(bad_input) naming the field when `metadata` breaks a rule of the format
+/// (format-spec/kmq.md §2.7: keyword and name lengths, ICC profile and Exif headers, sizes).
+void validate(const Metadata& metadata);
 
 /// An image of interleaved 8-bit samples, RGB (3 channels) or RGBA (4, straight alpha).
 /// Owns its pixels; copyable and movable.
@@ -78,6 +130,10 @@ class Image {
   std::span<std::uint8_t> data() noexcept { return pixels_; }
   std::span<const std::uint8_t> data() const noexcept { return pixels_; }
 
+  /// ICC profile, Exif, XMP, text, colour and density information of the image.
+  Metadata& metadata() noexcept { return metadata_; }
+  const Metadata& metadata() const noexcept { return metadata_; }
+
   friend bool operator==(const Image&, const Image&) = default;
 
  private:
@@ -90,6 +146,7 @@ class Image {
   int height_ = 0;
   int channels_ = 0;
   std::vector<std::uint8_t> pixels_;
+  Metadata metadata_;
 };
 
 /// A palette image: K colours and one index per pixel, row by row.
@@ -99,6 +156,7 @@ struct IndexedImage {
   int channels = 0;                    ///< samples per palette entry: 3 or 4
   std::vector<std::uint8_t> palette;   ///< K * channels samples
   std::vector<std::uint16_t> indices;  ///< width * height entries, each < K
+  Metadata metadata;                   ///< written to and read from the file as it is
 
   int palette_size() const noexcept {
     return channels == 0 ? 0 : static_cast<int>(palette.size()) / channels;
@@ -334,6 +392,7 @@ struct FileInfo {
   std::size_t file_size = 0;
   std::size_t label_bytes = 0;  ///< payload bytes of the LABL chunk
   std::vector<ChunkInfo> chunks;
+  Metadata metadata;
 };
 
 /// Reads and checks the container (signature, chunk frames, CRCs, header) without decoding

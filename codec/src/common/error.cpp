@@ -40,6 +40,8 @@ const char* category_name(ErrorCategory category) {
 }
 
 Error::Error(ErrorCategory category, const std::string& message)
-    : std::runtime_error(with_category(category, message)), category_(category) {}
+    : std::runtime_error(with_category(category, message)),
+      category_(category),
+      message_(message) {}
 
 }  // namespace kmq

@@ -10,6 +10,7 @@
 #include "common/byte_io.hpp"
 #include "common/crc32.hpp"
 #include "common/format_constants.hpp"
+#include "format/metadata_chunks.hpp"
 
 namespace kmq::detail {
 
@@ -109,6 +110,7 @@ ParsedContainer read_container(std::span<const std::uint8_t> file, const DecodeO
                                                            &kTypeLabels, &kTypeEnd};
   std::size_t stage = 0;
   std::size_t offset = kSignature.size();
+  MetadataReader metadata;
   while (stage < order.size()) {
     if (out.chunks.size() >= kMaxChunks) corrupt("more than 1024 chunks");
     const std::size_t left = file.size() - offset;
@@ -141,7 +143,8 @@ ParsedContainer read_container(std::span<const std::uint8_t> file, const DecodeO
     const bool critical = (type[0] & 0x20) == 0;
     if (!critical) {
       if (stage == 0) corrupt(where + ": the first chunk must be 'HEAD'");
-      continue;  // unknown ancillary chunks are skipped (§2.2)
+      metadata.read(type, payload, where);  // §2.7; other ancillary chunks are skipped (§2.2)
+      continue;
     }
     if (!same_type(type, *order[stage])) {
       for (std::size_t s = 0; s < order.size(); ++s) {
@@ -175,6 +178,7 @@ ParsedContainer read_container(std::span<const std::uint8_t> file, const DecodeO
   if (offset != file.size()) {
     corrupt(std::to_string(file.size() - offset) + " bytes of trailing data after 'ENDF'");
   }
+  out.metadata = metadata.take();
   return out;
 }
 

@@ -18,6 +18,7 @@ struct ParsedContainer {
   std::span<const std::uint8_t> palette;     // palette_size * channels samples
   std::span<const std::uint8_t> label_data;  // LABL payload after its method byte
   std::vector<ChunkInfo> chunks;
+  Metadata metadata;  // from the chunks of §2.7
   std::uint64_t pixel_count() const noexcept { return static_cast<std::uint64_t>(width) * height; }
 };
 

@@ -118,6 +118,7 @@ FileInfo inspect(std::span<const std::uint8_t> file, const DecodeOptions& option
   info.file_size = file.size();
   info.label_bytes = container.label_data.size() + 1;
   info.chunks = container.chunks;
+  info.metadata = container.metadata;
   return info;
 }
 
@@ -129,6 +130,7 @@ Image decode(std::span<const std::uint8_t> file, const DecodeOptions& options) {
               static_cast<int>(container.channels));
   paint_indices(image.data().data(), static_cast<std::size_t>(image.channels()), container.palette,
                 raw, detail::index_width(container.palette_size) == 2, 0, image.pixel_count());
+  image.metadata() = container.metadata;
   return image;
 }
 
@@ -141,6 +143,7 @@ IndexedImage decode_indexed(std::span<const std::uint8_t> file, const DecodeOpti
   indexed.height = static_cast<int>(container.height);
   indexed.channels = static_cast<int>(container.channels);
   indexed.palette.assign(container.palette.begin(), container.palette.end());
+  indexed.metadata = container.metadata;
   const std::size_t count = static_cast<std::size_t>(container.pixel_count());
   indexed.indices.resize(count);
   if (detail::index_width(container.palette_size) == 1) {
@@ -167,6 +170,7 @@ Image expand(const IndexedImage& indexed) {
   }
   paint(image.data().data(), static_cast<std::size_t>(image.channels()), indexed.palette, 0,
         image.pixel_count(), [&](std::size_t i) { return std::size_t{indexed.indices[i]}; });
+  image.metadata() = indexed.metadata;
   return image;
 }
 

@@ -20,6 +20,7 @@
 #include "common/format_constants.hpp"
 #include "common/label_context.hpp"
 #include "common/parallel.hpp"
+#include "format/zstd_frame.hpp"
 
 namespace kmq::detail {
 
@@ -29,37 +30,9 @@ namespace {
   throw Error(ErrorCategory::corrupt_file, "label chunk: " + message);
 }
 
-struct DCtxDeleter {
-  void operator()(ZSTD_DCtx* context) const noexcept { ZSTD_freeDCtx(context); }
-};
-
 std::vector<std::uint8_t> decompress_frame(std::span<const std::uint8_t> frame,
                                            std::uint64_t expected) {
-  if (frame.empty()) corrupt("no zstd frame");
-  const unsigned long long declared = ZSTD_getFrameContentSize(frame.data(), frame.size());
-  if (declared == ZSTD_CONTENTSIZE_ERROR) corrupt("not a valid zstd frame");
-  if (declared == ZSTD_CONTENTSIZE_UNKNOWN) corrupt("zstd frame does not declare its size");
-  if (declared != expected) {
-    corrupt("zstd frame declares " + std::to_string(declared) + " bytes; the header implies " +
-            std::to_string(expected));
-  }
-  if (ZSTD_getDictID_fromFrame(frame.data(), frame.size()) != 0) {
-    corrupt("zstd frame needs a dictionary");
-  }
-  const std::size_t frame_size = ZSTD_findFrameCompressedSize(frame.data(), frame.size());
-  if (ZSTD_isError(frame_size)) {
-    corrupt(std::string("damaged zstd frame: ") + ZSTD_getErrorName(frame_size));
-  }
-  if (frame_size != frame.size()) corrupt("extra bytes after the zstd frame");
-
-  std::vector<std::uint8_t> raw(static_cast<std::size_t>(expected));
-  std::unique_ptr<ZSTD_DCtx, DCtxDeleter> context(ZSTD_createDCtx());
-  if (!context) throw Error(ErrorCategory::io, "zstd: cannot create a decompression context");
-  const std::size_t written =
-      ZSTD_decompressDCtx(context.get(), raw.data(), raw.size(), frame.data(), frame.size());
-  if (ZSTD_isError(written)) corrupt(std::string("zstd: ") + ZSTD_getErrorName(written));
-  if (written != raw.size()) corrupt("zstd frame decompressed to the wrong size");
-  return raw;
+  return detail::decompress_frame(frame, expected, "label chunk");
 }
 
 struct Stream {

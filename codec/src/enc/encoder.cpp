@@ -12,6 +12,7 @@
 #include "common/parallel.hpp"
 #include "enc/container_writer.hpp"
 #include "enc/label_encoder.hpp"
+#include "format/metadata_chunks.hpp"
 #include "quantize/colors_search.hpp"
 #include "quantize/pipeline.hpp"
 
@@ -166,6 +167,7 @@ std::vector<std::uint8_t> encode_indexed(const IndexedImage& indexed,
                                          const EncodeOptions& options) {
   validate(options);
   check_indexed(indexed);
+  const std::vector<detail::MetadataChunk> metadata = detail::metadata_chunks(indexed.metadata);
   const auto palette_size = static_cast<std::uint32_t>(indexed.palette_size());
   const std::vector<std::uint8_t> labels = encode_label_chunk(indexed, options);
   const auto method = static_cast<detail::LabelCoding>(labels[0]);
@@ -186,6 +188,7 @@ std::vector<std::uint8_t> encode_indexed(const IndexedImage& indexed,
 
   detail::ContainerWriter writer;
   writer.add_chunk(detail::kTypeHeader, header);
+  for (const detail::MetadataChunk& chunk : metadata) writer.add_chunk(chunk.type, chunk.payload);
   writer.add_chunk(detail::kTypePalette, palette);
   writer.add_chunk(detail::kTypeLabels, labels);
   writer.add_chunk(detail::kTypeEnd, {});
@@ -219,7 +222,8 @@ std::vector<std::uint8_t> encode(const Image& image, const EncodeOptions& option
     auto found = trials.find(k);
     if (found == trials.end()) {
       const detail::PaletteChoice choice = detail::cluster_palette(prepared, k, options);
-      const IndexedImage indexed = detail::make_indexed(prepared, choice, options);
+      IndexedImage indexed = detail::make_indexed(prepared, choice, options);
+      indexed.metadata = image.metadata();  // the size that counts is the whole file's
       Trial trial;
       trial.file = encode_indexed(indexed, options);
       detail::describe(prepared, choice, options, trial.stats,

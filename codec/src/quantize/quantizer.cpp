@@ -231,8 +231,12 @@ bool samples(const Image& image, const EncodeOptions& options) {
 IndexedImage quantize(const Image& image, const EncodeOptions& options, QuantizeStats* stats_out) {
   validate(options);
   require(!image.empty(), "cannot quantize an empty image");
-  if (samples(image, options)) return quantize_sampled(image, options, stats_out);
-  return quantize_prepared(image, detail::prepare_image(image, options), options, stats_out);
+  IndexedImage indexed =
+      samples(image, options)
+          ? quantize_sampled(image, options, stats_out)
+          : quantize_prepared(image, detail::prepare_image(image, options), options, stats_out);
+  indexed.metadata = image.metadata();
+  return indexed;
 }
 
 IndexedImage quantize(const Image& image, ColorCounter&& counted, const EncodeOptions& options,
@@ -241,9 +245,13 @@ IndexedImage quantize(const Image& image, ColorCounter&& counted, const EncodeOp
   require(!image.empty(), "cannot quantize an empty image");
   require(counted.state_ != nullptr, "colour counter: moved from");
   const std::unique_ptr<ColorCounter::State> state = std::move(counted.state_);
-  if (samples(image, options)) return quantize_sampled(image, options, stats_out);
-  return quantize_prepared(image, detail::prepare_image(image, state->finish(image), options),
-                           options, stats_out);
+  IndexedImage indexed =
+      samples(image, options)
+          ? quantize_sampled(image, options, stats_out)
+          : quantize_prepared(image, detail::prepare_image(image, state->finish(image), options),
+                              options, stats_out);
+  indexed.metadata = image.metadata();
+  return indexed;
 }
 
 }  // namespace kmq
