@@ -256,6 +256,21 @@ kmq::Metadata with_real_profile(kmq::Metadata m) {
   return m;
 }
 
+TEST(Metadata, ADecoderMayLowerTheMetadataLimit) {
+  const Bytes file = encode_with(every_item());
+  kmq::DecodeOptions strict;
+  strict.max_metadata_bytes = 1000;  // the XMP packet alone unpacks to more
+  try {
+    kmq::decode(file, strict);
+    ADD_FAILURE() << "decoded above the limit";
+  } catch (const kmq::Error& e) {
+    EXPECT_EQ(e.category(), ErrorCategory::limit_exceeded);
+    EXPECT_NE(std::string(e.what()).find("1000 bytes"), std::string::npos) << e.what();
+  }
+  strict.max_metadata_bytes = 100000;
+  EXPECT_EQ(kmq::decode(file, strict).metadata(), every_item());
+}
+
 TEST(Metadata, PngKeepsEveryItemButSrgbBesideAProfile) {
   kmq::Metadata m = with_real_profile(every_item());
   m.srgb_intent.reset();  // PNG holds an ICC profile or an sRGB chunk, not both

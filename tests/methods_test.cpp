@@ -364,6 +364,7 @@ TEST(AutoK, MaxMseIsTheSameTargetInOtherUnits) {
 TEST(AutoK, MaxBytesGivesTheLargestKThatFits) {
   const auto image = kmq::testing::gradient_image(80, 60);
   kmq::EncodeOptions options;
+  options.colors = 65536;  // with a target: the largest K tried
   options.max_bytes = 2500;
   kmq::QuantizeStats stats;
   const auto file = kmq::encode(image, options, &stats);
@@ -371,6 +372,25 @@ TEST(AutoK, MaxBytesGivesTheLargestKThatFits) {
   kmq::EncodeOptions larger;
   larger.colors = stats.colors + 1;
   EXPECT_GT(kmq::encode(image, larger).size(), 2500u);
+}
+
+TEST(AutoK, ColorsCapsTheSearchAsPngquantsColourCountDoes) {
+  const auto image = kmq::testing::gradient_image(80, 60);
+  kmq::EncodeOptions options;
+  options.colors = 12;
+  options.max_bytes = 100000;  // every K fits: the cap decides
+  kmq::QuantizeStats stats;
+  kmq::encode(image, options, &stats);
+  EXPECT_EQ(stats.colors, 12);
+  options.max_bytes = 0;
+  options.target_psnr = 60;  // beyond 12 colours
+  try {
+    kmq::quantize(image, options);
+    ADD_FAILURE() << "a target beyond the cap was met";
+  } catch (const kmq::Error& e) {
+    EXPECT_EQ(e.category(), kmq::ErrorCategory::target_not_met);
+    EXPECT_NE(std::string(e.what()).find("K <= 12"), std::string::npos) << e.what();
+  }
 }
 
 TEST(AutoK, UnreachableTargetsFailWithTargetNotMet) {

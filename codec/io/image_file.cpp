@@ -4,6 +4,7 @@
 #include <cctype>
 #include <kmq/io.hpp>
 #include <string>
+#include <unordered_set>
 
 #include "io_formats.hpp"
 
@@ -53,6 +54,32 @@ Image read_image(std::span<const std::uint8_t> bytes, const ReadOptions& options
   }
   throw Error(ErrorCategory::unsupported,
               "unrecognised image format (kmq reads PNG, JPEG, PPM/PGM/PAM and .kmq)");
+}
+
+Palette read_palette(std::span<const std::uint8_t> bytes, std::uint64_t max_pixels) {
+  Palette palette;
+  if (sniff_format(bytes) == FileFormat::kmq) {
+    IndexedImage indexed = decode_indexed(bytes, {.max_pixels = max_pixels});
+    palette.entries = std::move(indexed.palette);
+    palette.channels = indexed.channels;
+    return palette;
+  }
+  const Image image = read_image(bytes, {.max_pixels = max_pixels});
+  palette.channels = image.channels();
+  const auto channels = static_cast<std::size_t>(image.channels());
+  std::unordered_set<std::uint32_t> seen;
+  for (std::size_t i = 0; i < image.pixel_count(); ++i) {
+    const std::uint8_t* p = image.data().data() + i * channels;
+    std::uint32_t key = 0;
+    for (std::size_t c = 0; c < channels; ++c) key |= static_cast<std::uint32_t>(p[c]) << (8 * c);
+    if (!seen.insert(key).second) continue;
+    if (seen.size() > kMaxColors) {
+      throw Error(ErrorCategory::bad_input,
+                  "the image has more than 65536 colours, too many for a palette");
+    }
+    palette.entries.insert(palette.entries.end(), p, p + channels);
+  }
+  return palette;
 }
 
 void check_indexed_image(const IndexedImage& indexed) {

@@ -22,7 +22,11 @@ namespace kmq::io {
 
 namespace {
 
+// libpng inflates zTXt, iTXt and iCCP chunks into at most this each (the .kmq limit on one
+// metadata item), and keeps at most kMaxStoredChunks text chunks: a hostile PNG of compressed
+// text cannot hold more than 512 MiB in memory (the fuzzer found 2 GB with 128).
 constexpr png_alloc_size_t kMaxChunkBytes = 16u << 20;
+constexpr png_uint_32 kMaxStoredChunks = 32;
 
 struct PngErrorState {
   char message[256] = "unknown libpng error";
@@ -104,7 +108,7 @@ bool read_png_header(png_structp png, png_infop info, MemoryReader* reader, PngL
   // Cap what libpng may allocate for one chunk (a compressed text or profile included) and how
   // many it keeps, so metadata cannot exhaust memory.
   png_set_chunk_malloc_max(png, kMaxChunkBytes);
-  png_set_chunk_cache_max(png, 128);
+  png_set_chunk_cache_max(png, kMaxStoredChunks);
   png_read_info(png, info);
   const int color_type = png_get_color_type(png, info);
   const int bit_depth = png_get_bit_depth(png, info);

@@ -73,19 +73,43 @@ std::vector<std::string> metadata_lost_in(FileFormat format, const Metadata& met
 /// in pieces.
 std::vector<std::uint8_t> netpbm_header(int width, int height, int channels, bool pam);
 
+/// A palette to map images to (EncodeOptions::fixed_palette and fixed_palette_channels).
+struct Palette {
+  std::vector<std::uint8_t> entries;
+  int channels = 3;
+};
+/// The palette of a .kmq file, or else the distinct colours of an image file in order of
+/// first appearance. Throws Error as read_image() and decode() do, and Error(bad_input) for an
+/// image of more than 65536 colours.
+Palette read_palette(std::span<const std::uint8_t> bytes,
+                     std::uint64_t max_pixels = kDefaultMaxPixels);
+
 /// Reads a whole file ("-" reads standard input). Throws Error(io).
 std::vector<std::uint8_t> read_file(const std::filesystem::path& path);
 
-/// Writes a whole file safely: to a temporary file in the same folder, renamed over `path`
-/// only when complete; on failure nothing is left behind. "-" writes standard output.
-/// Throws Error(io).
-void write_file_atomically(const std::filesystem::path& path, std::span<const std::uint8_t> bytes);
+/// Told of the temporary files write_file_atomically() makes: `creating` just before one is
+/// created, `done` once it is renamed into place or removed. A program that must remove them when
+/// a signal stops it keeps the names between the two calls (kmq's tools do). Both are optional.
+struct TemporaryFileHooks {
+  std::function<void(const std::filesystem::path& temporary)> creating;
+  std::function<void(const std::filesystem::path& temporary)> done;
+};
+
+/// Writes a whole file safely. A regular file (or a new one) is written to a temporary file in
+/// the same folder and renamed over `path` only when complete, so a failure leaves nothing
+/// behind and never a partial file; an existing file keeps its permissions, and a symbolic link
+/// is written through (the file it names is replaced). Anything else that exists (a character
+/// device such as /dev/null, a FIFO) is opened and written directly, never replaced. "-" writes
+/// standard output. Throws Error(io) naming the path.
+void write_file_atomically(const std::filesystem::path& path, std::span<const std::uint8_t> bytes,
+                           const TemporaryFileHooks& hooks = {});
 
 /// Receives the next piece of a file being written.
 using ByteSink = std::function<void(std::span<const std::uint8_t>)>;
 /// The same for a file made piece by piece: `produce` passes every piece, in order, to the sink
 /// it is given. If `produce` or a write throws, nothing is left behind.
 void write_file_atomically(const std::filesystem::path& path,
-                           const std::function<void(const ByteSink&)>& produce);
+                           const std::function<void(const ByteSink&)>& produce,
+                           const TemporaryFileHooks& hooks = {});
 
 }  // namespace kmq::io

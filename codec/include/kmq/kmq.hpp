@@ -200,8 +200,9 @@ inline constexpr int kMaxEffort = 6;
 /// Options of encode() and quantize(). Every field has a usable default.
 struct EncodeOptions {
   /// K: palette size, 1..65536. An image with at most K distinct colours keeps them exactly
-  /// (the palette then has as many entries as the image has colours). Ignored when a quality
-  /// or size target is set or a fixed palette is given.
+  /// (the palette then has as many entries as the image has colours). With a quality or size
+  /// target it is the largest K tried (as pngquant's colour count is); ignored with a fixed
+  /// palette.
   int colors = 256;
   /// Seeds every random choice (k-means++, mini-batch samples). The same seed, pixels and
   /// options give the same file, whatever the thread count.
@@ -266,7 +267,7 @@ struct EncodeOptions {
 
   /// Automatic K. With target_psnr > 0 (dB) or max_mse > 0, encode() and quantize() pick the
   /// smallest K whose image meets the target; with max_bytes > 0, encode() picks the largest K
-  /// whose file fits. Error(target_not_met) when no K in 1..65536 does.
+  /// whose file fits. Error(target_not_met) when no K in 1..`colors` does.
   double target_psnr = 0;
   double max_mse = 0;
   std::uint64_t max_bytes = 0;
@@ -283,6 +284,9 @@ struct DecodeOptions {
   std::uint64_t max_pixels = kDefaultMaxPixels;
   /// Worker threads; 0 uses every core. The pixels do not depend on it.
   int threads = 0;
+  /// Refuse a file whose metadata (format-spec §2.7) unpacks to more bytes than this in all,
+  /// before unpacking it (Error: limit_exceeded). The format itself allows 2^26.
+  std::uint64_t max_metadata_bytes = std::uint64_t{1} << 26;
 };
 
 /// Facts the quantizer reports about its work.
@@ -336,6 +340,29 @@ class ColorCounter {
 /// Throws Error(bad_input) if the counter was not given every row of this image.
 IndexedImage quantize(const Image& image, ColorCounter&& counted, const EncodeOptions& options,
                       QuantizeStats* stats = nullptr);
+
+/// A palette shared by several images (EncodeOptions::fixed_palette for each of them), so
+/// that each file still decodes on its own.
+struct SharedPalette {
+  std::vector<std::uint8_t> palette;  ///< `channels` samples per entry
+  int channels = 3;                   ///< 4 when any image has alpha
+  int colors = 0;                     ///< entries
+  int trials = 0;                     ///< K values tried (with a target)
+  /// With a target: whether every image meets it. When not, `palette` is the one that came
+  /// closest (the largest K for a quality target, K = 1 for a size target).
+  bool met = true;
+  /// With a target: the image furthest from it at `colors`, and its MSE (quality target) or
+  /// file size in bytes (size target).
+  std::size_t worst_image = 0;
+  double worst_value = 0;
+};
+
+/// Clusters one palette of at most options.colors entries from the pixels of all `images`.
+/// With a quality target (target_psnr, max_mse) it is the smallest K for which every image,
+/// mapped to the palette as quantize() with a fixed palette maps it, meets the target; with
+/// max_bytes the largest K for which every image's encode() fits. Throws Error(bad_input) for
+/// no images, an empty image or a fixed palette in `options`.
+SharedPalette shared_palette(std::span<const Image> images, const EncodeOptions& options);
 
 /// Serialises a palette image as a .kmq file (format-spec/kmq.md).
 /// Throws Error(bad_input) if the indexed image is inconsistent (index >= K, wrong sizes).

@@ -110,7 +110,7 @@ ParsedContainer read_container(std::span<const std::uint8_t> file, const DecodeO
                                                            &kTypeLabels, &kTypeEnd};
   std::size_t stage = 0;
   std::size_t offset = kSignature.size();
-  MetadataReader metadata;
+  MetadataReader metadata(options.max_metadata_bytes);
   while (stage < order.size()) {
     if (out.chunks.size() >= kMaxChunks) corrupt("more than 1024 chunks");
     const std::size_t left = file.size() - offset;

@@ -232,7 +232,8 @@ std::vector<std::uint8_t> encode(const Image& image, const EncodeOptions& option
     }
     return found->second.file.size() <= options.max_bytes;
   };
-  const std::optional<int> k = detail::largest_fitting(prepared.exact_colors(), fits);
+  const std::optional<int> k =
+      detail::largest_fitting(std::min(prepared.exact_colors(), options.colors), fits);
   if (!k) {
     throw Error(ErrorCategory::target_not_met,
                 "even a single-colour file needs " + std::to_string(trials.at(1).file.size()) +

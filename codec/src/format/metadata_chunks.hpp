@@ -3,6 +3,7 @@
 // for the writer, chunk payloads to Metadata (with every check of §2.7) for the reader.
 #pragma once
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <kmq/kmq.hpp>
@@ -28,6 +29,9 @@ std::vector<MetadataChunk> metadata_chunks(const Metadata& metadata);
 /// Collects a file's metadata chunks as the container reader meets them.
 class MetadataReader {
  public:
+  /// `max_bytes`: the caller's limit on all unpacked metadata, at most kMaxMetadataBytes.
+  explicit MetadataReader(std::uint64_t max_bytes = kMaxMetadataBytes)
+      : max_bytes_(std::min(max_bytes, kMaxMetadataBytes)) {}
   /// Whether `type` (4 bytes) names a metadata chunk; if it does, its payload is checked and
   /// kept. Throws Error(corrupt_file or limit_exceeded) starting with `where` for a chunk that
   /// breaks §2.7.
@@ -39,6 +43,7 @@ class MetadataReader {
   Metadata metadata_;
   std::uint32_t seen_ = 0;  // bit per once-only type
   std::uint64_t unpacked_bytes_ = 0;
+  std::uint64_t max_bytes_;
 };
 
 }  // namespace kmq::detail

@@ -99,10 +99,10 @@ void describe(const PreparedImage& prepared, const PaletteChoice& choice,
   stats.distinct_colors = prepared.histogram.size();
 }
 
-[[noreturn]] void target_not_met(const std::string& what, double best_mse) {
-  throw Error(
-      ErrorCategory::target_not_met,
-      what + " cannot be met: the best reachable with K <= 65536 is " + format_db(best_mse));
+[[noreturn]] void target_not_met(const std::string& what, int colors, double best_mse) {
+  throw Error(ErrorCategory::target_not_met,
+              what + " cannot be met: the best reachable with K <= " + std::to_string(colors) +
+                  " is " + format_db(best_mse));
 }
 
 }  // namespace detail
@@ -130,7 +130,9 @@ IndexedImage quantize_prepared(const Image& image, detail::PreparedImage prepare
     choice = detail::fixed_palette(prepared, options);
     const double mse = mse_of(choice, nullptr);
     if (wanted > 0 && mse > wanted) {
-      detail::target_not_met("the quality target " + format_db(wanted) + " with this palette", mse);
+      throw Error(ErrorCategory::target_not_met, "the quality target " + format_db(wanted) +
+                                                     " cannot be met with this palette: it gives " +
+                                                     format_db(mse));
     }
   } else if (wanted > 0) {
     // Trials share the colour statistics; each K is clustered at most once.
@@ -144,11 +146,13 @@ IndexedImage quantize_prepared(const Image& image, detail::PreparedImage prepare
       }
       return found->second.second <= wanted;
     };
-    const int limit = prepared.exact_colors();
+    const int limit = std::min(prepared.exact_colors(), options.colors);
     const std::optional<int> k = detail::smallest_meeting(limit, meets);
     stats.trials = static_cast<int>(trials.size());
-    if (!k)
-      detail::target_not_met("the quality target " + format_db(wanted), trials.at(limit).second);
+    if (!k) {
+      detail::target_not_met("the quality target " + format_db(wanted), options.colors,
+                             trials.at(limit).second);
+    }
     choice = std::move(trials.at(*k).first);
   } else {
     // Clustering never looks colours up: the hash index waits outside the peak.
