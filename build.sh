@@ -67,6 +67,8 @@ case "$job" in
     ;;
   test)
     install_missing "${PACKAGES[@]}"
+    # The man pages are checked with groff; script (bsdutils) gives the CLI tests a terminal.
+    install_missing groff-base bsdutils
     # The HTML report is tested in a real browser; without one that test reports itself skipped.
     install_missing python3 chromium ||
       echo "build.sh: could not install chromium; the HTML report's browser test will be skipped"
@@ -121,10 +123,13 @@ case "$job" in
     CC=clang CXX=clang++ cmake -S . -B "$BUILD_DIR" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
       -DKMQ_BUILD_FUZZERS=ON -DKMQ_BUILD_TESTS=OFF -DKMQ_BUILD_TOOLS=OFF >/dev/null
     cmake --build "$BUILD_DIR" -j "$(nproc)"
-    # entry point : seed corpus : dictionary
-    for target in decode:kmq:kmq inspect:kmq:kmq png:png:png jpeg:jpeg:jpeg pnm:pnm:pnm \
+    # entry point : seed corpus : dictionary. The .kmq targets start from the format's test
+    # vectors (valid and invalid), not from copies of them.
+    for target in decode:vectors:kmq inspect:vectors:kmq png:png:png jpeg:jpeg:jpeg pnm:pnm:pnm \
                   roundtrip:roundtrip:; do
       IFS=: read -r name corpus dict <<<"$target"
+      seeds=("fuzz/corpus/$corpus")
+      [ "$corpus" = vectors ] && seeds=(format-spec/vectors/valid format-spec/vectors/invalid)
       work=$BUILD_DIR/fuzz-work/$name
       artifacts=$BUILD_DIR/fuzz-artifacts/$name/
       mkdir -p "$work" "$artifacts"
@@ -134,7 +139,7 @@ case "$job" in
       echo "build.sh: fuzzing $name for $seconds s (crashes go to $artifacts)"
       log=$BUILD_DIR/fuzz-work/$name.log
       status=0
-      "$BUILD_DIR/fuzz/${name}_fuzzer" "${options[@]}" "$work" "fuzz/corpus/$corpus" >"$log" 2>&1 ||
+      "$BUILD_DIR/fuzz/${name}_fuzzer" "${options[@]}" "$work" "${seeds[@]}" >"$log" 2>&1 ||
         status=$?
       grep -E "^(stat::number_of_executed_units|stat::new_units_added|stat::peak_rss_mb|==[0-9]+==ERROR|SUMMARY)" \
         "$log" || true

@@ -18,28 +18,14 @@
 
 #include "scratch_folder.hpp"
 #include "test_images.hpp"
+#include "tool_runner.hpp"
 
 namespace {
 
 namespace fs = std::filesystem;
 
-struct ToolRun {
-  int exit_code;
-  std::string output;  // stdout and stderr together
-};
-
-ToolRun run(const std::string& command) {
-  ToolRun result{-1, {}};
-  FILE* pipe = ::popen((command + " 2>&1").c_str(), "r");
-  if (!pipe) return result;
-  std::array<char, 4096> buffer;
-  std::size_t n;
-  while ((n = std::fread(buffer.data(), 1, buffer.size(), pipe)) > 0)
-    result.output.append(buffer.data(), n);
-  const int status = ::pclose(pipe);
-  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return result;
-}
+using kmq::testing::run;
+using kmq::testing::ToolRun;
 
 class Cli : public kmq::testing::ScratchFolderTest {
  protected:
@@ -63,7 +49,10 @@ TEST_F(Cli, HelpAndVersionSucceed) {
 }
 
 TEST_F(Cli, BadUsageExitsWithTwo) {
-  EXPECT_EQ(run(kEnc + " " + sample()).exit_code, 2);  // no -o
+  EXPECT_EQ(run(kEnc).exit_code, 2);  // no input
+  EXPECT_EQ(run(kDec).exit_code, 2);
+  EXPECT_EQ(run(kInfo).exit_code, 2);
+  EXPECT_EQ(run(kCompare).exit_code, 2);
   EXPECT_EQ(run(kEnc + " " + sample() + " -o " + path("a.kmq") + " -k 0").exit_code, 2);
   EXPECT_EQ(run(kEnc + " " + sample() + " -o " + path("a.kmq") + " -k 70000").exit_code, 2);
   EXPECT_EQ(run(kEnc + " " + sample() + " -o " + path("a.kmq") + " --bogus").exit_code, 2);
@@ -145,7 +134,7 @@ TEST_F(Cli, NeverOverwritesTheInputOrAnExistingFileWithoutForce) {
   EXPECT_EQ(kmq::io::read_file(path("in.ppm")), original);
   ASSERT_EQ(run(kEnc + " " + path("in.ppm") + " -o " + path("o.kmq")).exit_code, 0);
   const ToolRun again = run(kEnc + " " + path("in.ppm") + " -o " + path("o.kmq"));
-  EXPECT_EQ(again.exit_code, 2);
+  EXPECT_EQ(again.exit_code, 1);  // a file that cannot be written, as in a batch
   EXPECT_NE(again.output.find("--force"), std::string::npos);
   EXPECT_EQ(run(kEnc + " " + path("in.ppm") + " -o " + path("o.kmq") + " -f").exit_code, 0);
 }
@@ -288,7 +277,7 @@ TEST_F(Cli, BatchModeEncodesAFolderInParallelAndContinuesPastBadFiles) {
   // Same outputs whatever the parallelism; existing outputs need --force.
   const auto first = kmq::io::read_file(path("out/img3.kmq"));
   fs::remove(path("in/broken.png"));
-  EXPECT_EQ(run(kEnc + " " + path("in") + " -d " + path("out") + " -k 8 -j 1").exit_code, 2);
+  EXPECT_EQ(run(kEnc + " " + path("in") + " -d " + path("out") + " -k 8 -j 1").exit_code, 1);
   const ToolRun again = run(kEnc + " " + path("in") + " -d " + path("out") + " -k 8 -j 1 -f -q");
   EXPECT_EQ(again.exit_code, 0) << again.output;
   EXPECT_TRUE(again.output.empty()) << again.output;
@@ -382,7 +371,7 @@ TEST_F(Cli, CompareRejectsBadListsAndNeverOverwritesTheInput) {
   EXPECT_EQ(run(kCompare + " " + path("in.ppm") + " -k 2 --csv - --json -").exit_code, 2);
   ASSERT_EQ(run(kCompare + " " + path("in.ppm") + " -k 2 --csv " + path("r.csv")).exit_code, 0);
   const ToolRun again = run(kCompare + " " + path("in.ppm") + " -k 2 --csv " + path("r.csv"));
-  EXPECT_EQ(again.exit_code, 2);
+  EXPECT_EQ(again.exit_code, 1);
   EXPECT_NE(again.output.find("--force"), std::string::npos) << again.output;
   const ToolRun missing = run(kCompare + " " + path("absent.png") + " -k 2");
   EXPECT_EQ(missing.exit_code, 1);
@@ -421,6 +410,20 @@ TEST_F(Cli, EveryOptionInHelpIsDocumentedInTheReadmeAndTheManPage) {
           << tool << " " << option << " not in man page";
     }
     if (tool != "kmqinfo") EXPECT_GT(options, 3) << tool;
+    // The README shows the help's option lines exactly as the tool prints them.
+    const std::size_t first_group = help.output.find("\n\n");
+    std::size_t line_start = help.output.find('\n', first_group + 2) + 1;
+    while (line_start < help.output.size()) {
+      const std::size_t line_end = help.output.find('\n', line_start);
+      const std::string line = help.output.substr(line_start, line_end - line_start);
+      if (line.rfind("  ", 0) == 0) {
+        EXPECT_NE(readme_text.find(line), std::string::npos)
+            << tool << " help line not in README:\n"
+            << line;
+      }
+      if (line_end == std::string::npos) break;
+      line_start = line_end + 1;
+    }
   }
 }
 

@@ -49,6 +49,21 @@ def write_gradient_ppm(path, width, height):
         out.write(b"P6\n%d %d\n255\n" % (width, height) + bytes(pixels))
 
 
+def write_rgba_pam(path, width, height):
+    """Left half fully transparent, right half an opaque gradient."""
+    pixels = bytearray()
+    for y in range(height):
+        for x in range(width):
+            if x < width // 2:
+                pixels += bytes((x * 7 % 256, y * 5 % 256, 90, 0))
+            else:
+                pixels += bytes((x * 255 // (width - 1), 40, y * 255 // (height - 1), 255))
+    header = ("P7\nWIDTH %d\nHEIGHT %d\nDEPTH 4\nMAXVAL 255\nTUPLTYPE RGB_ALPHA\nENDHDR\n"
+              % (width, height)).encode()
+    with open(path, "wb") as out:
+        out.write(header + bytes(pixels))
+
+
 class DevTools:
     """One Chromium process and the protocol session of one page."""
 
@@ -211,6 +226,25 @@ def run_browser(chromium, report, output_dir):
         check(other["src"] not in (before["src"], after["src"]), "the reconstruction stayed")
         browser.screenshot(os.path.join(output_dir, "report_second_image.png"))
 
+        # An image with alpha: shown on a checkerboard, its transparent entry named as such, and
+        # the JPEG column said to drop alpha.
+        browser.evaluate("""(() => { const s = document.getElementById('image-select');
+            s.value = '2'; s.dispatchEvent(new Event('change')); })()""")
+        browser.wait_for("document.getElementById('reconstruction-view').complete", "the image")
+        alpha = browser.evaluate("""(() => ({
+            checkered: getComputedStyle(document.getElementById('reconstruction-view'))
+                .backgroundImage.includes('conic-gradient'),
+            transparent: document.querySelectorAll('#palette .swatch.transparent').length,
+            note: document.getElementById('alpha-note').textContent }))()""")
+        check(alpha["checkered"], "the RGBA reconstruction is not on a checkerboard")
+        check(alpha["transparent"] == 1, "no swatch marked transparent: %r" % alpha)
+        check("no alpha" in alpha["note"], "the JPEG alpha note is missing: %r" % alpha)
+        browser.evaluate("""(() => { const s = document.getElementById('image-select');
+            s.value = '0'; s.dispatchEvent(new Event('change')); })()""")
+        check(browser.evaluate("document.getElementById('alpha-note').textContent") == "",
+              "the alpha note shows for an RGB image")
+        browser.screenshot(os.path.join(output_dir, "report_rgba_image.png"))
+
         problems = []
         for event in browser.events:
             method, params = event["method"], event.get("params", {})
@@ -242,8 +276,10 @@ def main():
     os.makedirs(output_dir, exist_ok=True)
     gradient = os.path.join(output_dir, "gradient.ppm")
     write_gradient_ppm(gradient, 96, 64)
+    rgba = os.path.join(output_dir, "rgba.pam")
+    write_rgba_pam(rgba, 80, 48)
     report = os.path.join(output_dir, "report.html")
-    subprocess.run([kmqcompare, sample, gradient, "-k", "4,16,64", "--html-max-side", "320",
+    subprocess.run([kmqcompare, sample, gradient, rgba, "-k", "4,16,64", "--html-max-side", "320",
                     "--html", report, "--force", "--quiet"], check=True)
     try:
         run_browser(chromium, report, output_dir)

@@ -5,6 +5,8 @@
 #include <cstddef>
 #include <cstdio>
 
+#include "interrupt_cleanup.hpp"
+
 namespace kmq::tools {
 
 class BatchProgress {
@@ -14,13 +16,19 @@ class BatchProgress {
       : total_(total), enabled_(enabled), unit_(unit) {
     draw();
   }
+  ~BatchProgress() { clear(); }
+  BatchProgress(const BatchProgress&) = delete;
+  BatchProgress& operator=(const BatchProgress&) = delete;
+
   void advance() {
     ++done_;
     draw();
   }
   /// Erases the bar so that a message can be printed on a clean line.
   void clear() {
-    if (enabled_) std::fprintf(stderr, "\r\033[K");
+    if (!enabled_) return;
+    std::fprintf(stderr, "\r\033[K");
+    set_progress_line_open(false);
   }
 
  private:
@@ -28,6 +36,7 @@ class BatchProgress {
     if (!enabled_) return;
     constexpr int kWidth = 30;
     const int filled = total_ == 0 ? kWidth : static_cast<int>(kWidth * done_ / total_);
+    set_progress_line_open(true);
     std::fprintf(stderr, "\r[%.*s%*s] %zu/%zu %s", filled,
                  "==============================", kWidth - filled, "", done_, total_, unit_);
     std::fflush(stderr);

@@ -1,124 +1,267 @@
 // SPDX-License-Identifier: MIT
-// kmqdec: decodes a .kmq file to PNG, JPEG, PPM or PAM.
+// kmqdec: decodes .kmq files to PNG, JPEG, PPM or PAM, one or many at a time.
+#include <chrono>
 #include <cstdio>
-#include <iostream>
 #include <kmq/io.hpp>
 #include <kmq/kmq.hpp>
 
+#include "batch_runner.hpp"
+#include "command_line.hpp"
 #include "tool_common.hpp"
 
-namespace po = boost::program_options;
+namespace fs = std::filesystem;
 
 namespace {
 
-constexpr const char* kUsage =
-    "kmqdec [options] INPUT.kmq -o OUTPUT.{png,jpg,ppm,pam}\n"
-    "Decodes a .kmq file ('-' for standard input). The output format follows the extension,\n"
-    "or --format when writing to standard output ('-o -').\n"
-    "Exit status: 0 success, 1 bad input or I/O error, 2 bad usage.";
+using kmq::io::FileFormat;
+using kmq::tools::UsageError;
 
-kmq::io::FileFormat parse_format(const std::string& name) {
-  const auto format = kmq::io::format_from_extension("x." + name);
-  if (format == kmq::io::FileFormat::unknown || format == kmq::io::FileFormat::kmq) {
-    throw kmq::tools::UsageError("unknown output format '" + name + "' (png, jpg, ppm, pam)");
+constexpr const char* kUsage =
+    "kmqdec [options] INPUT.kmq [-o OUTPUT.{png,jpg,ppm,pam}]\n"
+    "       kmqdec [options] INPUT.kmq... [-d OUTDIR]\n"
+    "Decodes .kmq files ('-' for standard input). The output format follows -o's extension, or\n"
+    "--format; without -o each INPUT becomes NAME.png (or NAME.FORMAT) next to it, or in OUTDIR.\n"
+    "PNG and JPEG outputs keep the metadata (ICC profile, Exif, XMP, text...).\n"
+    "Exit status: 0 success, 1 bad input or I/O error (any file), 2 bad usage, 128+N stopped by\n"
+    "signal N.";
+
+struct Settings {
+  FileFormat format = FileFormat::png;
+  int quality = 90;
+  bool force = false, verbose = false, quiet = false, strip = false;
+  std::string reference;  // --compare
+  kmq::DecodeOptions decode;
+};
+
+struct FileResult {
+  std::string input, output, error;
+  int exit_code = kmq::tools::kExitOk;
+  kmq::FileInfo info;
+  std::size_t output_bytes = 0;
+  double milliseconds = 0, psnr = 0;
+};
+
+const char* extension_of(FileFormat format) {
+  switch (format) {
+    case FileFormat::jpeg:
+      return "jpg";
+    case FileFormat::ppm:
+      return "ppm";
+    case FileFormat::pam:
+      return "pam";
+    default:
+      return "png";
+  }
+}
+
+FileFormat parse_format(const std::string& name) {
+  const FileFormat format = kmq::io::format_from_extension("x." + name);
+  if (format == FileFormat::unknown || format == FileFormat::kmq) {
+    throw UsageError("--format must be png, jpg, ppm or pam, not '" + name + "'");
   }
   return format;
 }
 
-// Writes the decoded pixels as PPM or PAM as kmq::decode_rows() hands them over, so that the
-// whole RGB image never sits in memory: the index map and two bands are all it needs. An RGBA
-// image is always written as PAM.
-void write_netpbm(const std::string& output, std::span<const std::uint8_t> file,
-                  const kmq::DecodeOptions& options, bool pam) {
-  kmq::io::write_file_atomically(output, [&](const kmq::io::ByteSink& sink) {
+// PPM or PAM as kmq::decode_rows() hands the pixels over, so that the whole RGB image never sits
+// in memory: the index map and two bands are all it needs. A .ppm holds RGB only (P6): alpha is
+// dropped, with a warning, so that every PPM reader opens it.
+std::size_t write_netpbm(const std::string& output, std::span<const std::uint8_t> file,
+                         const Settings& settings, const kmq::io::WarningHandler& warn) {
+  const bool pam = settings.format == FileFormat::pam;
+  const kmq::FileInfo info = kmq::inspect(file, settings.decode);
+  if (!pam && info.channels == 4 && warn)
+    warn(output + ": PPM has no alpha channel; transparency is dropped");
+  std::size_t written = 0;
+  std::vector<std::uint8_t> rgb;
+  kmq::tools::write_output(output, [&](const kmq::io::ByteSink& sink) {
     kmq::decode_rows(
         file,
         [&](const kmq::RowBand& band) {
           if (band.first_row == 0) {
-            sink(kmq::io::netpbm_header(band.width, band.height, band.channels,
-                                        pam || band.channels == 4));
+            const auto header =
+                kmq::io::netpbm_header(band.width, band.height, pam ? band.channels : 3, pam);
+            sink(header);
+            written += header.size();
           }
-          sink(band.pixels);
+          std::span<const std::uint8_t> pixels = band.pixels;
+          if (!pam && band.channels == 4) {
+            rgb.resize(pixels.size() / 4 * 3);
+            for (std::size_t i = 0, n = pixels.size() / 4; i < n; ++i) {
+              std::copy_n(&pixels[4 * i], 3, &rgb[3 * i]);
+            }
+            pixels = rgb;
+          }
+          sink(pixels);
+          written += pixels.size();
         },
-        options);
+        settings.decode);
   });
+  return written;
+}
+
+void decode_file(FileResult& result, const Settings& settings,
+                 const kmq::io::WarningHandler& warn) {
+  const auto start = std::chrono::steady_clock::now();
+  kmq::tools::check_output_path(result.input, result.output, settings.force);
+  const std::vector<std::uint8_t> file = kmq::io::read_file(result.input);
+  result.info = kmq::inspect(file, settings.decode);
+  if (!settings.strip && warn) {
+    const std::vector<std::string> lost =
+        kmq::io::metadata_lost_in(settings.format, result.info.metadata);
+    if (!lost.empty() && settings.format != FileFormat::jpeg) {  // write_jpeg warns itself
+      std::string names;
+      for (const std::string& item : lost) names += (names.empty() ? "" : ", ") + item;
+      warn(result.output + ": " + extension_of(settings.format) + " cannot hold the " + names +
+           "; dropped (--strip drops metadata without this warning)");
+    }
+  }
+  std::vector<std::uint8_t> encoded;
+  switch (settings.format) {
+    case FileFormat::ppm:
+    case FileFormat::pam:
+      result.output_bytes = write_netpbm(result.output, file, settings, warn);
+      break;
+    case FileFormat::png: {
+      kmq::IndexedImage indexed = kmq::decode_indexed(file, settings.decode);
+      if (settings.strip) indexed.metadata = {};
+      encoded = kmq::io::write_png(indexed, warn);
+      break;
+    }
+    case FileFormat::jpeg: {
+      kmq::Image image = kmq::decode(file, settings.decode);
+      if (settings.strip) image.metadata() = {};
+      encoded = kmq::io::write_jpeg(image, settings.quality, [&](std::string_view message) {
+        if (warn) warn(result.output + ": " + std::string(message));
+      });
+      break;
+    }
+    default:
+      throw UsageError("unsupported output format");
+  }
+  if (!encoded.empty()) {
+    kmq::tools::write_output(result.output, encoded);
+    result.output_bytes = encoded.size();
+  }
+  result.milliseconds =
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+  if (!settings.reference.empty()) {
+    const kmq::Image original = kmq::io::read_image(kmq::io::read_file(settings.reference),
+                                                    {.max_pixels = settings.decode.max_pixels});
+    result.psnr = kmq::psnr(original, kmq::decode(file, settings.decode));
+  }
 }
 
 int run(int argc, char** argv) {
-  std::string input, output, format_name, reference;
-  int quality = 90;
+  Settings settings;
+  std::vector<std::string> inputs;
+  std::string output, out_dir, format_name;
   int jobs = 0;
-  std::uint64_t max_pixels = kmq::kDefaultMaxPixels;
-  po::options_description options("Options");
+  kmq::tools::CommandLine line("kmqdec", kUsage);
   // clang-format off
-  options.add_options()
-      ("help,h", "show this help and exit")
-      ("version,V", "show the version and exit")
-      ("output,o", po::value(&output)->required(), "output image, '-' for standard output")
-      ("format", po::value(&format_name), "output format: png, jpg, ppm or pam")
-      ("quality,q", po::value(&quality)->default_value(quality), "JPEG quality, 1..100")
-      ("max-pixels", po::value(&max_pixels)->default_value(max_pixels),
-       "refuse images with more pixels")
-      ("jobs,j", po::value(&jobs)->default_value(jobs),
-       "threads, 0 = all cores; the pixels do not depend on it")
-      ("force,f", "overwrite an existing output file")
-      ("quiet", "print nothing but errors")
-      ("compare", po::value(&reference),
-       "print the PSNR of the decoded image against this original image")
-      ;
-  po::options_description hidden;
-  hidden.add_options()("input", po::value(&input)->required(), "input .kmq file");
+  line.value("output,o", "FILE", &output, "output image for a single input; its extension sets the format ('-' for standard output, with --format)")
+      .value("out-dir,d", "DIR", &out_dir, "folder for the outputs of several inputs (NAME.png each, or NAME.FORMAT)")
+      .value("format", "F", &format_name, "png (default), jpg, ppm or pam; must agree with -o's extension")
+      .value("quality", "Q", &settings.quality, "JPEG quality, 1..100 (default 90)")
+      .flag("strip", "drop the metadata (ICC profile, Exif, XMP, text...) from PNG and JPEG outputs")
+      .value("compare", "ORIGINAL", &settings.reference, "print the PSNR of the decoded image against ORIGINAL (one input)")
+      .flag("force,f", "overwrite existing outputs (never an input)")
+      .flag("verbose,v", "report each file: size, palette, label coding, output bytes and time")
+      .flag("quiet,q", "print nothing but errors")
+      .value("jobs,j", "N", &jobs, "threads, 0 = all cores (default); several inputs are decoded N at a time; the pixels do not depend on it")
+      .value("max-pixels", "N", &settings.decode.max_pixels, "refuse larger images (default 268435456)")
+      .operands(&inputs);
   // clang-format on
-  po::positional_options_description positional;
-  positional.add("input", 1);
-  po::variables_map values;
-  if (kmq::tools::parse_command_line(argc, argv, "kmqdec", kUsage, options, hidden, positional,
-                                     values)) {
-    return kmq::tools::kExitOk;
+  if (!line.parse(argc, argv)) return kmq::tools::kExitOk;
+  settings.force = line.given("force");
+  settings.verbose = line.given("verbose");
+  settings.quiet = line.given("quiet");
+  settings.strip = line.given("strip");
+  if (settings.quiet && settings.verbose) throw UsageError("--quiet and --verbose conflict");
+  kmq::tools::require_range("quality", settings.quality, 1, 100);
+  kmq::tools::require_range("jobs", jobs, 0, 4096);
+  if (line.given("format")) settings.format = parse_format(format_name);
+  if (!output.empty() && output != "-") {
+    const FileFormat named = kmq::io::format_from_extension(output);
+    const bool known = named != FileFormat::unknown && named != FileFormat::kmq;
+    if (!known && !line.given("format")) {
+      throw UsageError("cannot tell the output format of '" + output +
+                       "': name it .png, .jpg, .ppm or .pam, or give --format");
+    }
+    // .pnm and .pgm name the netpbm family; kmqdec writes PPM for them.
+    if (known && line.given("format") && named != settings.format) {
+      throw UsageError("'" + output + "' names a ." + extension_of(named) +
+                       " file but --format is " + format_name);
+    }
+    if (known) settings.format = named;
   }
-  if (quality < 1 || quality > 100) throw kmq::tools::UsageError("--quality must be in 1..100");
-  if (jobs < 0) throw kmq::tools::UsageError("--jobs must be >= 0 (0 = all cores)");
-  const kmq::io::FileFormat format =
-      values.count("format") ? parse_format(format_name) : kmq::io::format_from_extension(output);
-  if (format == kmq::io::FileFormat::unknown || format == kmq::io::FileFormat::kmq) {
-    throw kmq::tools::UsageError("cannot tell the output format of '" + output +
-                                 "': use .png, .jpg, .ppm or .pam, or --format");
+  if (inputs.empty()) throw UsageError("no input file (give a .kmq file, a folder or '-')");
+  const std::vector<std::string> files = kmq::tools::expand_inputs(
+      inputs,
+      [](const fs::path& path) { return kmq::io::format_from_extension(path) == FileFormat::kmq; });
+  if (files.empty()) throw UsageError("no .kmq files among the inputs");
+  const bool reads_stdin = std::count(files.begin(), files.end(), "-") > 0;
+  const bool batch = files.size() > 1 || !out_dir.empty();
+  if (batch && !output.empty())
+    throw UsageError("-o names one output; use -d OUTDIR with several inputs");
+  if (reads_stdin && files.size() > 1)
+    throw UsageError("standard input ('-') can only be decoded on its own");
+  if (batch && !settings.reference.empty()) throw UsageError("--compare needs a single input");
+  if (reads_stdin) {
+    kmq::tools::check_stdin_not_console();
+    if (output.empty()) output = "-";
   }
-  kmq::tools::check_output_path(input, output, values.count("force") > 0);
+  if (output == "-") kmq::tools::check_stdout_not_console();
+  const std::vector<std::string> outputs =
+      output.empty() ? kmq::tools::plan_outputs(files, out_dir,
+                                                std::string(".") + extension_of(settings.format))
+                     : std::vector{output};
+  if (!out_dir.empty()) kmq::tools::create_output_folder(out_dir);
 
-  std::vector<std::uint8_t> file = kmq::io::read_file(input);
-  kmq::DecodeOptions decode_options;
-  decode_options.max_pixels = max_pixels;
-  decode_options.threads = jobs;
-  auto report_psnr = [&](const kmq::Image& decoded) {
-    const kmq::Image original =
-        kmq::io::read_image(kmq::io::read_file(reference), {.max_pixels = max_pixels});
-    std::fprintf(stderr, "kmqdec: psnr %.3f dB against %s\n", kmq::psnr(original, decoded),
-                 reference.c_str());
-  };
-  if (format == kmq::io::FileFormat::pam || format == kmq::io::FileFormat::ppm) {
-    write_netpbm(output, file, decode_options, format == kmq::io::FileFormat::pam);
-    if (!reference.empty()) report_psnr(kmq::decode(file, decode_options));
-    return kmq::tools::kExitOk;
-  }
-  std::vector<std::uint8_t> encoded;
-  switch (format) {
-    case kmq::io::FileFormat::png:
-      encoded = kmq::io::write_png(kmq::decode_indexed(file, decode_options));
-      break;
-    case kmq::io::FileFormat::jpeg:
-      encoded = kmq::io::write_jpeg(kmq::decode(file, decode_options), quality,
-                                    [&](std::string_view message) {
-                                      if (!values.count("quiet"))
-                                        std::cerr << "kmqdec: warning: " << message << "\n";
-                                    });
-      break;
-    default:
-      throw kmq::tools::UsageError("unsupported output format");
-  }
-  kmq::io::write_file_atomically(output, encoded);
-  if (!reference.empty()) report_psnr(kmq::decode(file, decode_options));
-  return kmq::tools::kExitOk;
+  const int threads = kmq::tools::resolve_jobs(jobs);
+  const int parallel_files =
+      static_cast<int>(std::min<std::size_t>(static_cast<std::size_t>(threads), files.size()));
+  settings.decode.threads = std::max(1, threads / parallel_files);
+  const kmq::io::WarningHandler warn = settings.strip
+                                           ? kmq::io::WarningHandler()
+                                           : kmq::tools::warning_printer("kmqdec", settings.quiet);
+  std::vector<FileResult> results(files.size());
+  kmq::tools::run_batch(
+      files.size(), parallel_files, batch && !settings.quiet,
+      [&](std::size_t i) {
+        FileResult& r = results[i];
+        r.input = files[i];
+        r.output = outputs[i];
+        try {
+          decode_file(r, settings, warn);
+        } catch (const std::exception& e) {
+          r.error = e.what();
+          r.exit_code = kmq::tools::exit_code_of(e);
+        }
+      },
+      [&](std::size_t i) {
+        const FileResult& r = results[i];
+        if (r.exit_code != kmq::tools::kExitOk) {
+          std::fprintf(stderr, "kmqdec: error: %s: %s\n", r.input.c_str(), r.error.c_str());
+          return;
+        }
+        if (settings.verbose) {
+          std::fprintf(stderr,
+                       "kmqdec: %s: %dx%d %s, K=%d, label coding %d (%s), %zu bytes -> %s (%s): "
+                       "%zu bytes, %.1f ms\n",
+                       r.input.c_str(), r.info.width, r.info.height,
+                       r.info.channels == 4 ? "RGBA" : "RGB", r.info.palette_size,
+                       r.info.label_coding, kmq::label_coding_name(r.info.label_coding),
+                       r.info.file_size, r.output.c_str(), extension_of(settings.format),
+                       r.output_bytes, r.milliseconds);
+        }
+        if (!settings.reference.empty()) {
+          std::fprintf(stderr, "kmqdec: psnr %.3f dB against %s\n", r.psnr,
+                       settings.reference.c_str());
+        }
+      });
+  std::vector<int> codes;
+  for (const FileResult& r : results) codes.push_back(r.exit_code);
+  return kmq::tools::worst_exit_code(codes);
 }
 
 }  // namespace

@@ -1,68 +1,174 @@
 // SPDX-License-Identifier: MIT
-// Shared command-line plumbing for kmqenc, kmqdec and kmqinfo.
+// Shared command-line plumbing for kmqenc, kmqdec, kmqinfo and kmqcompare.
 #include "tool_common.hpp"
 
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <iostream>
 #include <kmq/kmq.hpp>
+#include <sstream>
 
-namespace po = boost::program_options;
+#include "interrupt_cleanup.hpp"
+
+namespace fs = std::filesystem;
 
 namespace kmq::tools {
 
+int exit_code_of(const std::exception& error) {
+  if (dynamic_cast<const UsageError*>(&error)) return kExitUsage;
+  if (const auto* kmq_error = dynamic_cast<const Error*>(&error)) {
+    if (kmq_error->category() == ErrorCategory::target_not_met) return kExitTargetNotMet;
+  }
+  return kExitBadInput;
+}
+
+int worst_exit_code(const std::vector<int>& codes) {
+  for (const int code : {kExitUsage, kExitBadInput, kExitTargetNotMet, kExitSkippedLarger}) {
+    if (std::find(codes.begin(), codes.end(), code) != codes.end()) return code;
+  }
+  return kExitOk;
+}
+
 int run_tool(const char* tool, const std::function<int()>& body) {
+  install_interrupt_cleanup();
   try {
     return body();
   } catch (const UsageError& e) {
     std::cerr << tool << ": error: " << e.what() << "\n"
               << "Try '" << tool << " --help' for more information.\n";
     return kExitUsage;
-  } catch (const po::error& e) {
-    std::cerr << tool << ": error: " << e.what() << "\n"
-              << "Try '" << tool << " --help' for more information.\n";
-    return kExitUsage;
-  } catch (const kmq::Error& e) {
-    std::cerr << tool << ": error: " << e.what() << "\n";
-    return e.category() == kmq::ErrorCategory::target_not_met ? kExitTargetNotMet : kExitBadInput;
   } catch (const std::bad_alloc&) {
     std::cerr << tool << ": error: out of memory\n";
     return kExitBadInput;
   } catch (const std::exception& e) {
     std::cerr << tool << ": error: " << e.what() << "\n";
-    return kExitBadInput;
+    return exit_code_of(e);
   }
 }
 
-bool parse_command_line(int argc, char** argv, const char* tool, const char* usage,
-                        const po::options_description& visible,
-                        const po::options_description& hidden,
-                        const po::positional_options_description& positional,
-                        po::variables_map& values) {
-  po::options_description all;
-  all.add(visible).add(hidden);
-  po::store(po::command_line_parser(argc, argv).options(all).positional(positional).run(), values);
-  if (values.count("help")) {
-    std::cout << "Usage: " << usage << "\n\n" << visible << "\n";
-    return true;
-  }
-  if (values.count("version")) {
-    std::cout << tool << " (kmq) " << kmq::version() << "\n";
-    return true;
-  }
-  po::notify(values);
-  return false;
-}
-
-void check_output_path(const std::filesystem::path& input, const std::filesystem::path& output,
-                       bool force) {
+void check_output_path(const fs::path& input, const fs::path& output, bool force) {
   if (output == "-") return;
   std::error_code error;
-  if (input != "-" && std::filesystem::equivalent(input, output, error)) {
+  if (input != "-" && fs::equivalent(input, output, error)) {
     throw UsageError("refusing to overwrite the input file '" + input.string() + "'");
   }
-  if (!force && std::filesystem::exists(output, error)) {
-    throw UsageError("output '" + output.string() + "' exists; use --force to overwrite it");
+  struct stat status {};
+  if (::stat(output.c_str(), &status) != 0) return;  // a new file
+  if (S_ISDIR(status.st_mode)) {
+    throw FileError("output '" + output.string() + "' is a folder; name a file");
   }
+  if (S_ISREG(status.st_mode) && !force) {
+    throw FileError("output '" + output.string() + "' exists; use --force to overwrite it");
+  }
+}
+
+void check_stdin_not_console() {
+  if (::isatty(STDIN_FILENO)) {
+    throw UsageError(
+        "standard input is a console: give a file name, or send the data through a pipe or a "
+        "redirection");
+  }
+}
+
+void check_stdout_not_console() {
+  if (::isatty(STDOUT_FILENO)) {
+    throw UsageError(
+        "standard output is a console: name an output file with -o, or send it through a pipe or "
+        "a redirection");
+  }
+}
+
+std::vector<std::string> plan_outputs(const std::vector<std::string>& inputs,
+                                      const std::string& out_dir, const std::string& suffix) {
+  std::vector<std::string> outputs;
+  // Compared as absolute, normalised paths, with existing folders' links resolved.
+  auto key = [](const fs::path& path) {
+    std::error_code error;
+    const fs::path resolved = fs::weakly_canonical(fs::absolute(path, error), error);
+    return (error ? fs::absolute(path).lexically_normal() : resolved).string();
+  };
+  std::map<std::string, std::size_t> writer_of, input_at;
+  for (std::size_t i = 0; i < inputs.size(); ++i) input_at.emplace(key(inputs[i]), i);
+  for (std::size_t i = 0; i < inputs.size(); ++i) {
+    const fs::path input = inputs[i];
+    fs::path name = input.filename();
+    name.replace_extension();
+    name += suffix;
+    const fs::path output = out_dir.empty() ? input.parent_path() / name : fs::path(out_dir) / name;
+    const std::string output_key = key(output);
+    const auto [other, added] = writer_of.emplace(output_key, i);
+    if (!added) {
+      throw UsageError("'" + inputs[other->second] + "' and '" + inputs[i] +
+                       "' would both be written to '" + output.string() +
+                       "'; encode them into different folders (-d)");
+    }
+    const auto clash = input_at.find(output_key);
+    if (clash != input_at.end()) {
+      throw UsageError("the output of '" + inputs[i] + "' would overwrite the input '" +
+                       inputs[clash->second] + "'");
+    }
+    outputs.push_back(output.string());
+  }
+  return outputs;
+}
+
+void create_output_folder(const std::string& folder) {
+  std::error_code error;
+  fs::create_directories(folder, error);
+  if (error || !fs::is_directory(folder)) {
+    throw FileError("cannot create the output folder '" + folder +
+                    "': " + (error ? error.message() : "a file of that name exists"));
+  }
+}
+
+std::vector<std::string> expand_inputs(const std::vector<std::string>& inputs,
+                                       const std::function<bool(const fs::path&)>& wanted) {
+  std::vector<std::string> files;
+  for (const std::string& input : inputs) {
+    std::error_code error;
+    if (input != "-" && fs::is_directory(input, error)) {
+      std::vector<std::string> found;
+      fs::directory_iterator entries(input, error);
+      if (error) throw FileError("cannot read the folder '" + input + "': " + error.message());
+      for (const auto& entry : entries) {
+        std::error_code type_error;
+        if (entry.is_regular_file(type_error) && wanted(entry.path()))
+          found.push_back(entry.path().string());
+      }
+      std::sort(found.begin(), found.end());
+      files.insert(files.end(), found.begin(), found.end());
+    } else {
+      files.push_back(input);
+    }
+  }
+  return files;
+}
+
+void write_output(const fs::path& path, std::span<const std::uint8_t> bytes) {
+  io::write_file_atomically(path, bytes, temporary_file_hooks());
+}
+
+void write_output(const fs::path& path, const std::function<void(const io::ByteSink&)>& produce) {
+  io::write_file_atomically(path, produce, temporary_file_hooks());
+}
+
+io::WarningHandler warning_printer(const char* tool, bool quiet) {
+  if (quiet) return {};
+  return [tool](std::string_view message) {
+    std::fprintf(stderr, "%s: warning: %.*s\n", tool, static_cast<int>(message.size()),
+                 message.data());
+  };
+}
+
+void require_range(const std::string& option, double value, double low, double high) {
+  if (std::isfinite(value) && value >= low && value <= high) return;
+  std::ostringstream text;
+  text << "--" << option << " must be in " << low << ".." << high << ", not " << value;
+  throw UsageError(text.str());
 }
 
 std::string json_string(const std::string& text) {

@@ -39,13 +39,7 @@ ImageStudy study_image(const std::string& path, const StudySettings& settings,
   study.path = path;
   study.name = path == "-" ? "stdin" : std::filesystem::path(path).filename().string();
   const std::vector<std::uint8_t> bytes = io::read_file(path);
-  const Image original = [&] {
-    try {
-      return io::read_image(bytes, {.max_pixels = settings.max_pixels});
-    } catch (const Error& e) {
-      throw Error(e.category(), path + ": " + e.what());
-    }
-  }();
+  const Image original = io::read_image(bytes, {.max_pixels = settings.max_pixels});
   study.width = original.width();
   study.height = original.height();
   study.channels = original.channels();

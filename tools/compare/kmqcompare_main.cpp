@@ -11,12 +11,11 @@
 #include <span>
 
 #include "batch_progress.hpp"
+#include "command_line.hpp"
 #include "compare_study.hpp"
 #include "report_html.hpp"
 #include "study_tables.hpp"
 #include "tool_common.hpp"
-
-namespace po = boost::program_options;
 
 namespace {
 
@@ -26,7 +25,9 @@ constexpr const char* kUsage =
     "(indexed when K <= 256), the size of the JPEG of the original that reaches the same PSNR,\n"
     "each as a percentage of the original file, with PSNR, SSIM and encode/decode times.\n"
     "Prints a table on standard output; --html writes a self-contained interactive report.\n"
-    "Exit status: 0 success, 1 an image could not be read or an output written, 2 bad usage.";
+    "An image that cannot be read is reported and skipped; the reports hold the others.\n"
+    "Exit status: 0 success, 1 an image could not be read or an output written, 2 bad usage,\n"
+    "128+N stopped by signal N.";
 
 constexpr const char* kDefaultColors = "2,4,8,16,32,64,128,256,512,1024";
 
@@ -80,7 +81,7 @@ void write_output(const std::string& path, const std::string& text) {
     std::fflush(stdout);
     return;
   }
-  kmq::io::write_file_atomically(
+  kmq::tools::write_output(
       path, std::span(reinterpret_cast<const std::uint8_t*>(text.data()), text.size()));
 }
 
@@ -92,57 +93,44 @@ int run(int argc, char** argv) {
   std::string colors = kDefaultColors;
   Outputs outputs;
   int jobs = 0;
-  po::options_description options("Options");
+  double dither = 0;
+  kmq::tools::CommandLine line("kmqcompare", kUsage);
   // clang-format off
-  options.add_options()
-      ("help,h", "show this help and exit")
-      ("version,V", "show the version and exit")
-      ("colors,k", po::value(&colors)->default_value(colors), "the K values, comma-separated, each 1..65536")
-      ("method,m", po::value(&description.method)->default_value(description.method),
-       "kmeans, minibatch or gmm")
-      ("space", po::value(&description.space)->default_value(description.space),
-       "clustering space: rgb or oklab")
-      ("seed", po::value(&encode.seed)->default_value(encode.seed), "random seed")
-      ("level,l", po::value(&encode.level)->default_value(encode.level), "zstd effort: 0 = kmq's tuned parameters, or a zstd level 1..22")
-      ("dither", po::value(&encode.dither)->implicit_value(1.0)->default_value(0.0),
-       "Floyd-Steinberg dithering; optional strength 0..1 (--dither=0.5)")
-      ("csv", po::value(&outputs.csv), "write the results as CSV ('-' for standard output)")
-      ("json", po::value(&outputs.json), "write the results as JSON ('-' for standard output)")
-      ("html", po::value(&outputs.html), "write the interactive HTML report")
-      ("html-max-side", po::value(&settings.display_max_side)->default_value(settings.display_max_side),
-       "longest side of the pictures in the HTML report, 16..4096 pixels")
-      ("force,f", "overwrite existing report files")
-      ("quiet,q", "no table and no progress bar")
-      ("jobs,j", po::value(&jobs)->default_value(0), "encoder threads, 0 = all cores")
-      ("max-pixels", po::value(&settings.max_pixels)->default_value(settings.max_pixels),
-       "refuse larger images");
+  line.value("colors,k", "LIST", &colors, "K values, comma-separated (default 2,4,8,16,32,64,128,256,512,1024)")
+      .value("method,m", "M", &description.method, "kmeans (default), minibatch or gmm")
+      .value("space", "S", &description.space, "rgb (default) or oklab")
+      .value("seed", "N", &encode.seed, "random seed (default 1)")
+      .value("level,l", "L", &encode.level, "zstd effort: 0 = tuned (default), or zstd level 1..22")
+      .optional_value("dither", "S", &dither, "1", "Floyd-Steinberg dithering, strength 0..1 (1 if given alone)")
+      .value("csv", "FILE", &outputs.csv, "results as CSV ('-' for standard output)")
+      .value("json", "FILE", &outputs.json, "settings and results as JSON ('-' for standard output)")
+      .value("html", "FILE", &outputs.html, "self-contained interactive report ('-' for standard output)")
+      .value("html-max-side", "N", &settings.display_max_side, "longest side of the report's pictures, 16..4096 (default 640)")
+      .flag("force,f", "overwrite existing report files")
+      .flag("verbose,v", "name each image as its study starts")
+      .flag("quiet,q", "no table, no progress bar")
+      .value("jobs,j", "N", &jobs, "encoder threads (0 = all cores)")
+      .value("max-pixels", "N", &settings.max_pixels, "refuse larger images (default 268435456)")
+      .operands(&images);
   // clang-format on
-  po::options_description hidden;
-  hidden.add_options()("image", po::value(&images), "images");
-  po::positional_options_description positional;
-  positional.add("image", -1);
-  po::variables_map values;
-  if (kmq::tools::parse_command_line(argc, argv, "kmqcompare", kUsage, options, hidden, positional,
-                                     values)) {
-    return kmq::tools::kExitOk;
-  }
+  if (!line.parse(argc, argv)) return kmq::tools::kExitOk;
   settings.colors = parse_color_list(colors);
   encode.method = kmq::tools::parse_method(description.method);
   encode.space = kmq::tools::parse_space(description.space);
-  if (jobs < 0) throw kmq::tools::UsageError("--jobs must be >= 0");
+  encode.dither = dither;
+  kmq::tools::require_range("jobs", jobs, 0, 4096);
+  kmq::tools::require_range("level", encode.level, 0, 22);
+  kmq::tools::require_range("dither", encode.dither, 0, 1);
+  kmq::tools::require_range("html-max-side", settings.display_max_side, 16, 4096);
   encode.threads = jobs;
-  if (settings.display_max_side < 16 || settings.display_max_side > 4096)
-    throw kmq::tools::UsageError("--html-max-side must be in 16..4096");
-  try {
-    kmq::validate(encode);
-  } catch (const kmq::Error& e) {
-    throw kmq::tools::UsageError(e.what());
-  }
-  if (images.empty()) throw kmq::tools::UsageError("no image file");
+  const bool force = line.given("force");
+  const bool quiet = line.given("quiet");
+  const bool verbose = line.given("verbose");
+  if (quiet && verbose) throw kmq::tools::UsageError("--quiet and --verbose conflict");
+  if (images.empty()) throw kmq::tools::UsageError("no image file (give one or more images)");
   if (std::count(images.begin(), images.end(), "-") > 1)
     throw kmq::tools::UsageError("standard input ('-') can be read only once");
-  const bool force = values.count("force") > 0;
-  const bool quiet = values.count("quiet") > 0;
+  if (std::count(images.begin(), images.end(), "-") > 0) kmq::tools::check_stdin_not_console();
   check_outputs(images, outputs, force);
   description.seed = encode.seed;
   description.level = encode.level;
@@ -151,18 +139,32 @@ int run(int argc, char** argv) {
 
   const bool table_to_stdout =
       !quiet && outputs.csv != "-" && outputs.json != "-" && outputs.html != "-";
-  kmq::tools::BatchProgress progress(images.size() * settings.colors.size(),
-                                     !quiet && isatty(STDERR_FILENO), "steps");
+  // A bad image is reported and skipped, as kmqenc skips it; the others' reports are written.
   std::vector<kmq::compare::ImageStudy> studies;
-  for (const std::string& image : images) {
-    try {
-      studies.push_back(kmq::compare::study_image(image, settings, [&] { progress.advance(); }));
-    } catch (const kmq::Error&) {
-      progress.clear();
-      throw;
+  std::vector<int> codes;
+  {
+    kmq::tools::BatchProgress progress(images.size() * settings.colors.size(),
+                                       !quiet && isatty(STDERR_FILENO), "steps");
+    for (const std::string& image : images) {
+      if (verbose) {
+        progress.clear();
+        std::fprintf(stderr, "kmqcompare: studying %s\n", image.c_str());
+      }
+      try {
+        studies.push_back(kmq::compare::study_image(image, settings, [&] { progress.advance(); }));
+        codes.push_back(kmq::tools::kExitOk);
+      } catch (const std::exception& e) {
+        progress.clear();
+        std::fprintf(stderr, "kmqcompare: error: %s: %s (skipped)\n", image.c_str(), e.what());
+        codes.push_back(kmq::tools::exit_code_of(e));
+        for (std::size_t k = 0; k < settings.colors.size(); ++k) progress.advance();
+      }
     }
   }
-  progress.clear();
+  if (studies.empty()) {
+    std::fprintf(stderr, "kmqcompare: error: no image could be studied; no report written\n");
+    return kmq::tools::worst_exit_code(codes);
+  }
   if (table_to_stdout) {
     const std::string table = kmq::compare::table_text(studies);
     std::fwrite(table.data(), 1, table.size(), stdout);
@@ -172,7 +174,7 @@ int run(int argc, char** argv) {
   write_output(outputs.json, kmq::compare::json_text(studies, description));
   if (!outputs.html.empty())
     write_output(outputs.html, kmq::compare::html_report(studies, description));
-  return kmq::tools::kExitOk;
+  return kmq::tools::worst_exit_code(codes);
 }
 
 }  // namespace
