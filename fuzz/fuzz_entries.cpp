@@ -15,9 +15,29 @@ namespace {
 
 // Small limits keep every run fast and its memory bounded, as a hardened caller would set.
 constexpr std::uint64_t kFuzzPixels = 1u << 22;
+constexpr std::uint64_t kFuzzMetadataBytes = 1u << 20;
 
 void check(bool condition) {
   if (!condition) std::abort();
+}
+
+// Whatever metadata a reader or decoder accepts is valid for the encoder, and a file written
+// with it gives it back unchanged.
+void check_metadata_round_trip(const Metadata& metadata) {
+  try {
+    validate(metadata);
+    IndexedImage carrier;
+    carrier.width = carrier.height = 1;
+    carrier.channels = 3;
+    carrier.palette = {0, 0, 0};
+    carrier.indices = {0};
+    carrier.metadata = metadata;
+    EncodeOptions options;
+    options.level = 1;
+    check(decode(encode_indexed(carrier, options)).metadata() == metadata);
+  } catch (const Error&) {
+    std::abort();
+  }
 }
 
 // Rows reported as decoded (ReadOptions::on_rows) must come in order, inside the image, and
@@ -35,6 +55,7 @@ void read_with(Read read, Input data) {
     check(image.width() >= 1 && image.height() >= 1);
     check(image.data().size() == image.pixel_count() * static_cast<std::size_t>(image.channels()));
     check(rows_reported == image.height() || rows_reported == 0);
+    check_metadata_round_trip(image.metadata());
   } catch (const Error&) {
   }
 }
@@ -44,12 +65,15 @@ void read_with(Read read, Input data) {
 void decode_entry(Input data) {
   DecodeOptions options;
   options.max_pixels = kFuzzPixels;
+  options.max_metadata_bytes = kFuzzMetadataBytes;
   options.threads = 1;
   try {
     const IndexedImage indexed = decode_indexed(data, options);
     options.threads = 2;  // tiles and streams on two threads: the same pixels
     const Image image = decode(data, options);
     check(expand(indexed) == image);  // every path agrees on a file it accepts
+    check(inspect(data, options).metadata == image.metadata());
+    check_metadata_round_trip(image.metadata());
     for (const auto index : indexed.indices) check(index < indexed.palette_size());
     std::size_t rows_seen = 0;
     decode_rows(
@@ -71,7 +95,8 @@ void decode_entry(Input data) {
 
 void inspect_entry(Input data) {
   try {
-    const FileInfo info = inspect(data, DecodeOptions{.max_pixels = kFuzzPixels});
+    const FileInfo info = inspect(
+        data, DecodeOptions{.max_pixels = kFuzzPixels, .max_metadata_bytes = kFuzzMetadataBytes});
     std::size_t end = 8;
     for (const ChunkInfo& chunk : info.chunks) {
       check(chunk.offset == end);  // chunks tile the file in order

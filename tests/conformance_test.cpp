@@ -8,6 +8,9 @@
 #include <kmq/io.hpp>
 #include <kmq/kmq.hpp>
 
+#include "metadata_text.hpp"
+#include "test_images.hpp"
+
 namespace {
 
 const std::filesystem::path kVectors = KMQ_VECTORS_DIR;
@@ -24,6 +27,8 @@ std::string category_token(kmq::ErrorCategory category) {
       return "limit_exceeded";
     case kmq::ErrorCategory::io:
       return "io";
+    case kmq::ErrorCategory::target_not_met:
+      return "target_not_met";
   }
   return "?";
 }
@@ -38,8 +43,19 @@ TEST(Conformance, ValidVectorsDecodeToTheirExpectedPixels) {
     const auto expected = kmq::io::read_image(kmq::io::read_file(expected_path));
     const auto file = kmq::io::read_file(entry.path());
     const auto decoded = kmq::decode(file);
-    EXPECT_EQ(decoded, expected);
-    EXPECT_EQ(kmq::expand(kmq::decode_indexed(file)), expected);
+    EXPECT_TRUE(kmq::testing::same_pixels(decoded, expected));
+    EXPECT_TRUE(kmq::testing::same_pixels(kmq::expand(kmq::decode_indexed(file)), expected));
+    // The metadata of valid/<name>.meta, or none.
+    auto meta_path = entry.path();
+    meta_path.replace_extension(".meta");
+    kmq::Metadata metadata;
+    if (std::filesystem::exists(meta_path)) {
+      const auto text = kmq::io::read_file(meta_path);
+      metadata = kmq::testing::parse_metadata_text(std::string(text.begin(), text.end()));
+      EXPECT_FALSE(metadata.empty());
+    }
+    EXPECT_EQ(decoded.metadata(), metadata);
+    EXPECT_EQ(kmq::inspect(file).metadata, metadata);
     ++checked;
   }
   EXPECT_GE(checked, 6);

@@ -10,7 +10,9 @@
 #include <kmq/kmq.hpp>
 #include <map>
 
+#include "format/zstd_frame.hpp"
 #include "kmq_file_builder.hpp"
+#include "metadata_text.hpp"
 #include "test_images.hpp"
 
 namespace {
@@ -140,6 +142,74 @@ int main(int argc, char** argv) {
                            .chunk("ENDF", {})
                            .bytes();
     valid(folder, "rgba_ancillary_chunks_skipped", file, pixels_of(3, 2, 3, 4, raw));
+  }
+
+  // Metadata (§2.7): every chunk type, written by the encoder (some items zstd-packed), and the
+  // same chunks by hand after PALT and LABL, where decoders must accept them too.
+  const kmq::Metadata metadata = [] {
+    kmq::Metadata m;
+    m.icc_profile_name = "vector profile";
+    m.icc_profile.assign(200, 0);
+    m.icc_profile[3] = 200;
+    for (std::size_t i = 0; i < 4; ++i)
+      m.icc_profile[36 + i] = static_cast<std::uint8_t>("acsp"[i]);
+    m.exif = {'M', 'M', 0, 0x2A, 0, 0, 0, 8, 0, 0};
+    m.xmp = "<x:xmpmeta xmlns:x=\"adobe:ns:meta/\">" + std::string(400, ' ') + "</x:xmpmeta>";
+    m.text = {{"Title", "", "", "A vector"},
+              {"Author", "de", "Autor", "J\xc3\xbcrgen"},
+              {"Comment", "", "", std::string(300, 'z')}};
+    m.srgb_intent = 0;
+    m.gamma = 45455;
+    m.chromaticities = kmq::Chromaticities{31270, 32900, 64000, 33000, 30000, 60000, 15000, 6000};
+    m.density = kmq::PixelDensity{2835, 2835, 1};
+    return m;
+  }();
+  auto save_metadata = [&](const std::string& name, const kmq::Metadata& m) {
+    const std::string text = kmq::testing::metadata_text(m);
+    save(folder / "valid" / (name + ".meta"), Bytes(text.begin(), text.end()));
+  };
+  {
+    kmq::EncodeOptions options;
+    options.colors = 4;
+    kmq::Image image = kmq::testing::gradient_image(6, 4);
+    image.metadata() = metadata;
+    const auto indexed = kmq::quantize(image, options);
+    valid(folder, "meta_every_chunk", kmq::encode_indexed(indexed, options), kmq::expand(indexed));
+    save_metadata("meta_every_chunk", metadata);
+  }
+  const Bytes stored_exif = {0, 'I', 'I', 0x2A, 0, 8, 0, 0, 0};
+  auto text_chunk = [](const std::string& keyword, const std::string& language,
+                       const Bytes& packed) {
+    Bytes out(keyword.begin(), keyword.end());
+    out.push_back(0);
+    out.insert(out.end(), language.begin(), language.end());
+    out.push_back(0);
+    out.push_back(0);  // no translated keyword
+    out.insert(out.end(), packed.begin(), packed.end());
+    return out;
+  };
+  auto stored = [](const std::string& text) {
+    Bytes out = {0};
+    out.insert(out.end(), text.begin(), text.end());
+    return out;
+  };
+  {
+    const Bytes raw = {0, 1, 2, 1};
+    const Bytes file = KmqFileBuilder()
+                           .chunk("HEAD", header_payload(2, 2, 3))
+                           .chunk("PALT", palette_payload(3))
+                           .chunk("phys", {1, 0, 0, 0, 2, 0, 0, 0, 0})
+                           .chunk("LABL", zstd_label_payload(raw))
+                           .chunk("text", text_chunk("Note", "en", stored("after the labels")))
+                           .chunk("exif", stored_exif)
+                           .chunk("ENDF", {})
+                           .bytes();
+    valid(folder, "meta_after_palette_and_labels", file, pixels_of(2, 2, 3, 3, raw));
+    kmq::Metadata m;
+    m.density = kmq::PixelDensity{1, 2, 0};
+    m.text = {{"Note", "en", "", "after the labels"}};
+    m.exif.assign(stored_exif.begin() + 1, stored_exif.end());
+    save_metadata("meta_after_palette_and_labels", m);
   }
 
   // Invalid files and the category the reference decoder reports.
@@ -311,6 +381,58 @@ int main(int argc, char** argv) {
   misplaced[15] = {0, 1};
   invalid["m3_tile_reads_past_its_share"] = {m3_file(misplaced, 2, m3_shares(0, 1, 2, 2)),
                                              "corrupt_file"};
+
+  // Metadata chunks that break §2.7.
+  auto with_chunks = [&](const std::vector<std::pair<std::string, Bytes>>& chunks) {
+    KmqFileBuilder builder;
+    builder.chunk("HEAD", header_payload(2, 2, 3));
+    for (const auto& [type, payload] : chunks) builder.chunk(type, payload);
+    return builder.chunk("PALT", palette_payload(3))
+        .chunk("LABL", zstd_label_payload({0, 1, 2, 1}))
+        .chunk("ENDF", {})
+        .bytes();
+  };
+  invalid["meta_srgb_repeated"] = {with_chunks({{"srgb", {0}}, {"srgb", {0}}}), "corrupt_file"};
+  invalid["meta_srgb_intent_4"] = {with_chunks({{"srgb", {4}}}), "corrupt_file"};
+  invalid["meta_gama_zero"] = {with_chunks({{"gama", {0, 0, 0, 0}}}), "corrupt_file"};
+  invalid["meta_chrm_length_wrong"] = {with_chunks({{"chrm", Bytes(28, 1)}}), "corrupt_file"};
+  invalid["meta_phys_unit_2"] = {with_chunks({{"phys", {1, 0, 0, 0, 1, 0, 0, 0, 2}}}),
+                                 "corrupt_file"};
+  invalid["meta_iccp_no_name_end"] = {with_chunks({{"iccp", {'p', 'r', 'o', 'f'}}}),
+                                      "corrupt_file"};
+  {
+    Bytes profile = {'p', 0, 0};  // name "p", coding 0, then a profile whose size field is wrong
+    Bytes body(132, 0);
+    body[3] = 133;
+    for (std::size_t i = 0; i < 4; ++i) body[36 + i] = static_cast<std::uint8_t>("acsp"[i]);
+    profile.insert(profile.end(), body.begin(), body.end());
+    invalid["meta_iccp_size_field_wrong"] = {with_chunks({{"iccp", profile}}), "corrupt_file"};
+  }
+  invalid["meta_exif_not_tiff"] = {with_chunks({{"exif", {0, 'E', 'x', 'i', 'f', 0, 0, 0, 0}}}),
+                                   "corrupt_file"};
+  invalid["meta_text_keyword_empty"] = {with_chunks({{"text", text_chunk("", "", stored("x"))}}),
+                                        "corrupt_file"};
+  invalid["meta_text_language_bad"] = {
+      with_chunks({{"text", text_chunk("Title", "en US", stored("x"))}}), "corrupt_file"};
+  invalid["meta_packed_coding_2"] = {with_chunks({{"xmpp", {2, 'x'}}}), "corrupt_file"};
+  {
+    Bytes unsized = {1};
+    const Bytes frame = kmq::testing::zstd_label_payload({'<', 'x', '>'}, false);
+    unsized.insert(unsized.end(), frame.begin() + 1, frame.end());  // the frame after LABL's byte
+    invalid["meta_zstd_without_content_size"] = {with_chunks({{"xmpp", unsized}}), "corrupt_file"};
+  }
+  {
+    Bytes big = {1};
+    const Bytes frame = kmq::detail::compress_frame(Bytes((1u << 24) + 1, ' '), 19);
+    big.insert(big.end(), frame.begin(), frame.end());
+    invalid["meta_item_over_16_mib"] = {with_chunks({{"xmpp", big}}), "limit_exceeded"};
+    Bytes item = {1};
+    const Bytes full = kmq::detail::compress_frame(Bytes(1u << 24, ' '), 19);
+    item.insert(item.end(), full.begin(), full.end());
+    std::vector<std::pair<std::string, Bytes>> five;
+    for (int i = 0; i < 5; ++i) five.push_back({"text", text_chunk("Big", "", item)});
+    invalid["meta_total_over_64_mib"] = {with_chunks(five), "limit_exceeded"};
+  }
 
   std::ofstream expected(folder / "invalid" / "expected.txt");
   for (const auto& [name, entry] : invalid) {
