@@ -187,6 +187,38 @@ TEST_F(CliSafety, SignalsRemoveTemporaryFilesAndExitWith128PlusTheSignal) {
   EXPECT_EQ(files_in(path("out")), 0u);
 }
 
+// After a signal, the progress bar's line is ended, so the shell prompt starts on a line of its
+// own.
+TEST_F(CliSafety, ASignalEndsTheProgressBarsLine) {
+  for (int i = 0; i < 4; ++i) ppm("in/p" + std::to_string(i) + ".ppm", 900, 700);
+  const std::string transcript = path("terminal.txt");
+  // script gives kmqenc a terminal for standard error; "exec" makes kmqenc its child.
+  kmq::testing::BackgroundRun session("script -qfec 'exec " + kEnc + " " + path("in") + " -d " +
+                                      path("out") + " -k 256 -e 6 -j 1' " + transcript);
+  ASSERT_TRUE(session.started());
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  std::string shown;
+  while (!contains(shown, " files") && session.running() &&
+         std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    if (fs::exists(transcript)) shown = read_text(transcript);
+  }
+  ASSERT_TRUE(contains(shown, " files")) << "no progress bar: " << shown;
+  const ToolRun child = run("pgrep -P " + std::to_string(session.pid()));
+  ASSERT_EQ(child.exit_code, 0) << "kmqenc had already finished";
+  run("kill -INT " + child.output);
+  session.wait();
+  shown = read_text(transcript);
+  EXPECT_TRUE(contains(shown, "COMMAND_EXIT_CODE=\"130\"")) << shown;
+  // The terminal turns the newline into "\r\n"; script adds a line of its own before its
+  // closing note, so an ended line leaves an empty one there.
+  const std::size_t note = shown.rfind("Script done");
+  ASSERT_NE(note, std::string::npos) << shown;
+  const std::string before_note = shown.substr(0, note);
+  EXPECT_TRUE(before_note.ends_with(" files\r\n\n") || before_note.ends_with(" files\r\n\r\n"))
+      << "the bar's line was left open: " << before_note.substr(before_note.size() - 20);
+}
+
 // 4. A bad input is skipped; the study of the rest is written.
 TEST_F(CliSafety, CompareSkipsABadInputAndWritesTheReportsOfTheRest) {
   const std::string a = ppm("a.ppm"), b = ppm("b.ppm", 20, 12);

@@ -76,6 +76,7 @@ class BackgroundRun {
   BackgroundRun& operator=(const BackgroundRun&) = delete;
 
   bool started() const { return pid_ > 0; }
+  pid_t pid() const { return pid_; }
   /// Whether it is still running.
   bool running() {
     if (waited_) return false;
