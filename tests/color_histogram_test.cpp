@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-#include "quantize/color_histogram.hpp"
+#include "quantize/stats/color_histogram.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-#include "quantize/kmeans.hpp"
+#include "quantize/cluster/kmeans.hpp"
 
 #include <gtest/gtest.h>
 
@@ -9,10 +9,10 @@
 #include <limits>
 #include <random>
 
-#include "quantize/color_bins.hpp"
-#include "quantize/median_cut.hpp"
-#include "quantize/nearest_centre.hpp"
-#include "quantize/palette_refine.hpp"
+#include "quantize/cluster/median_cut.hpp"
+#include "quantize/cluster/nearest_centre.hpp"
+#include "quantize/cluster/palette_refine.hpp"
+#include "quantize/stats/color_bins.hpp"
 
 namespace {
 

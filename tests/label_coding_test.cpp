@@ -6,8 +6,8 @@
 #include <kmq/io.hpp>
 #include <kmq/kmq.hpp>
 
-#include "common/label_context.hpp"
 #include "enc/label_encoder.hpp"
+#include "format/context_model.hpp"
 #include "kmq_file_builder.hpp"
 #include "test_images.hpp"
 
@@ -31,37 +31,37 @@ TEST(LiteralMapping, IsABijectionOnZeroToKMinusOne) {
     for (std::uint32_t prediction = 0; prediction < k + 3; prediction += (k > 300 ? 97 : 1)) {
       std::vector<bool> seen(k, false);
       for (std::uint32_t label = 0; label < k; ++label) {
-        const std::uint32_t literal = kmq::detail::literal_of(label, prediction, k);
+        const std::uint32_t literal = kmq::detail::predicted_literal(label, prediction, k);
         ASSERT_LT(literal, k);
         EXPECT_FALSE(seen[literal]);
         seen[literal] = true;
-        EXPECT_EQ(kmq::detail::label_of(literal, prediction, k), label);
+        EXPECT_EQ(kmq::detail::label_from_predicted_literal(literal, prediction, k), label);
       }
     }
   }
   // Near the prediction the literal is small: +1 -> 2, -1 -> 1.
-  EXPECT_EQ(kmq::detail::literal_of(11, 10, 256), 2u);
-  EXPECT_EQ(kmq::detail::literal_of(9, 10, 256), 1u);
-  EXPECT_EQ(kmq::detail::literal_of(10, 10, 256), 0u);
+  EXPECT_EQ(kmq::detail::predicted_literal(11, 10, 256), 2u);
+  EXPECT_EQ(kmq::detail::predicted_literal(9, 10, 256), 1u);
+  EXPECT_EQ(kmq::detail::predicted_literal(10, 10, 256), 0u);
 }
 
-TEST(Neighbourhood, FollowsTheSpecifiedBordersAndOrder) {
+TEST(ContextCandidates, FollowsTheSpecifiedBordersAndOrder) {
   // 3x2 labels:  5 6 7 / 8 ? .
   const std::uint32_t labels[] = {5, 6, 7, 8};
   auto at = [&](std::size_t i) { return labels[i]; };
-  auto first = kmq::detail::neighbourhood(at, 3, 0, 0);
+  auto first = kmq::detail::context_candidates(at, 3, 0, 0);
   EXPECT_EQ(first.count, 1);
   EXPECT_EQ(first.candidate[0], 0u);
   EXPECT_EQ(first.context, 15);
-  auto row0 = kmq::detail::neighbourhood(at, 3, 2, 0);  // W = 6, others copy W
+  auto row0 = kmq::detail::context_candidates(at, 3, 2, 0);  // W = 6, others copy W
   EXPECT_EQ(row0.candidate[0], 6u);
   EXPECT_EQ(row0.count, 1);
-  auto left_edge = kmq::detail::neighbourhood(at, 3, 0, 1);  // N = 5, NE = 6, W = NW = N
+  auto left_edge = kmq::detail::context_candidates(at, 3, 0, 1);  // N = 5, NE = 6, W = NW = N
   EXPECT_EQ(left_edge.count, 2);
   EXPECT_EQ(left_edge.candidate[0], 5u);
   EXPECT_EQ(left_edge.candidate[1], 6u);
   EXPECT_EQ(left_edge.context, 1 | 4 | 8);
-  auto inner = kmq::detail::neighbourhood(at, 3, 1, 1);  // W 8, N 6, NE 7, NW 5
+  auto inner = kmq::detail::context_candidates(at, 3, 1, 1);  // W 8, N 6, NE 7, NW 5
   EXPECT_EQ(inner.count, 4);
   EXPECT_EQ(inner.candidate[0], 8u);
   EXPECT_EQ(inner.candidate[1], 6u);

@@ -7,10 +7,10 @@
 #include <kmq/kmq.hpp>
 #include <random>
 
-#include "quantize/colorspace.hpp"
-#include "quantize/gmm.hpp"
-#include "quantize/minibatch.hpp"
-#include "quantize/nearest_centre.hpp"
+#include "quantize/cluster/gmm.hpp"
+#include "quantize/cluster/minibatch.hpp"
+#include "quantize/cluster/nearest_centre.hpp"
+#include "quantize/stats/colorspace.hpp"
 #include "test_images.hpp"
 
 namespace {

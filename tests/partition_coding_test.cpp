@@ -11,8 +11,8 @@
 #include <string>
 #include <vector>
 
-#include "common/colour_ranking.hpp"
-#include "common/neighbour_partition.hpp"
+#include "format/color_ranking.hpp"
+#include "format/partition_model.hpp"
 #include "kmq_file_builder.hpp"
 #include "test_images.hpp"
 
@@ -35,9 +35,9 @@ const std::vector<std::string> kSpecPatterns = {"0000", "0001", "0010", "0011", 
                                                 "0100", "0101", "0102", "0110", "0111",
                                                 "0112", "0120", "0121", "0122", "0123"};
 
-TEST(Partition, EveryNeighbourhoodGetsTheContextOfItsEqualityPattern) {
+TEST(PartitionCandidates, EveryNeighbourhoodGetsTheContextOfItsEqualityPattern) {
   for (std::uint32_t code = 0; code < 256; ++code) {
-    const kmq::detail::Neighbours near{code & 3, code >> 2 & 3, code >> 4 & 3, code >> 6 & 3};
+    const kmq::detail::NeighbourLabels near{code & 3, code >> 2 & 3, code >> 4 & 3, code >> 6 & 3};
     const std::uint32_t values[4] = {near.w, near.n, near.ne, near.nw};
     std::vector<std::uint32_t> distinct;
     std::string pattern;
@@ -46,7 +46,7 @@ TEST(Partition, EveryNeighbourhoodGetsTheContextOfItsEqualityPattern) {
       if (at == distinct.end()) at = distinct.insert(distinct.end(), value);
       pattern += static_cast<char>('0' + (at - distinct.begin()));
     }
-    const kmq::detail::Partition partition = kmq::detail::partition_of(near);
+    const kmq::detail::PartitionCandidates partition = kmq::detail::partition_candidates(near);
     const auto expected_context =
         std::find(kSpecPatterns.begin(), kSpecPatterns.end(), pattern) - kSpecPatterns.begin();
     ASSERT_EQ(partition.context, expected_context) << pattern;
@@ -57,26 +57,26 @@ TEST(Partition, EveryNeighbourhoodGetsTheContextOfItsEqualityPattern) {
   }
 }
 
-TEST(ColourRanking, LiteralsNumberTheNonCandidatesWithoutGapsAndInvert) {
+TEST(ColorRanking, LiteralsNumberTheNonCandidatesWithoutGapsAndInvert) {
   std::mt19937 random(7);
   for (const int channels : {3, 4}) {
     for (const int k : {1, 2, 3, 5, 17, 256}) {
       std::vector<std::uint8_t> palette(static_cast<std::size_t>(k * channels));
       for (auto& sample : palette) sample = static_cast<std::uint8_t>(random() % 8 * 32);  // ties
-      kmq::detail::ColourRanking ranking(palette, channels);
+      kmq::detail::ColorRanking ranking(palette, channels);
       for (int trial = 0; trial < 40; ++trial) {
         auto pick = [&] { return static_cast<std::uint32_t>(random() % static_cast<unsigned>(k)); };
-        const kmq::detail::Neighbours near{pick(), pick(), pick(), pick()};
-        const kmq::detail::Partition partition = kmq::detail::partition_of(near);
+        const kmq::detail::NeighbourLabels near{pick(), pick(), pick(), pick()};
+        const kmq::detail::PartitionCandidates partition = kmq::detail::partition_candidates(near);
         std::set<std::uint32_t> literals;
         for (std::uint32_t label = 0; label < static_cast<std::uint32_t>(k); ++label) {
           if (std::find(partition.candidate, partition.candidate + partition.count, label) !=
               partition.candidate + partition.count)
             continue;
-          const std::uint32_t literal = ranking.literal_of(label, partition);
+          const std::uint32_t literal = ranking.ranked_literal(label, partition);
           ASSERT_LT(literal, static_cast<std::uint32_t>(k - partition.count));
           EXPECT_TRUE(literals.insert(literal).second);
-          EXPECT_EQ(ranking.label_of(literal, partition), label);
+          EXPECT_EQ(ranking.label_of_ranked_literal(literal, partition), label);
         }
         EXPECT_EQ(literals.size(), static_cast<std::size_t>(k - partition.count));
       }
@@ -84,22 +84,22 @@ TEST(ColourRanking, LiteralsNumberTheNonCandidatesWithoutGapsAndInvert) {
   }
 }
 
-TEST(ColourRanking, TheNearestColourToWIsLiteralZeroAndTiesGoToTheLowerIndex) {
+TEST(ColorRanking, TheNearestColourToWIsLiteralZeroAndTiesGoToTheLowerIndex) {
   // Grey levels 0, 100, 40, 60, 160: from W = 0 (grey 0) the order is 0, 2, 3, 1, 4.
   const std::vector<std::uint8_t> palette = {0,  0,  0,  100, 100, 100, 40, 40,
                                              40, 60, 60, 60,  160, 160, 160};
-  kmq::detail::ColourRanking ranking(palette, 3);
-  const kmq::detail::Partition w_only = kmq::detail::partition_of({0, 0, 0, 0});
-  EXPECT_EQ(ranking.literal_of(2, w_only), 0u);
-  EXPECT_EQ(ranking.literal_of(3, w_only), 1u);
-  EXPECT_EQ(ranking.literal_of(1, w_only), 2u);
-  EXPECT_EQ(ranking.literal_of(4, w_only), 3u);
+  kmq::detail::ColorRanking ranking(palette, 3);
+  const kmq::detail::PartitionCandidates w_only = kmq::detail::partition_candidates({0, 0, 0, 0});
+  EXPECT_EQ(ranking.ranked_literal(2, w_only), 0u);
+  EXPECT_EQ(ranking.ranked_literal(3, w_only), 1u);
+  EXPECT_EQ(ranking.ranked_literal(1, w_only), 2u);
+  EXPECT_EQ(ranking.ranked_literal(4, w_only), 3u);
   // Candidate 2 (N) is skipped: 3 becomes the nearest.
-  const kmq::detail::Partition with_n = kmq::detail::partition_of({0, 2, 2, 0});
-  EXPECT_EQ(ranking.literal_of(3, with_n), 0u);
+  const kmq::detail::PartitionCandidates with_n = kmq::detail::partition_candidates({0, 2, 2, 0});
+  EXPECT_EQ(ranking.ranked_literal(3, with_n), 0u);
   // Grey 40 and 160 are equally far from grey 100: the lower index (2) comes first.
-  const kmq::detail::Partition from_1 = kmq::detail::partition_of({1, 1, 1, 1});
-  EXPECT_LT(ranking.literal_of(2, from_1), ranking.literal_of(4, from_1));
+  const kmq::detail::PartitionCandidates from_1 = kmq::detail::partition_candidates({1, 1, 1, 1});
+  EXPECT_LT(ranking.ranked_literal(2, from_1), ranking.ranked_literal(4, from_1));
 }
 
 struct Shape {

@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "common/crc32.hpp"
-#include "common/neighbour_partition.hpp"
+#include "format/partition_model.hpp"
 #include "kmq_file_builder.hpp"
 #include "test_images.hpp"
 

@@ -13,9 +13,9 @@
 #include <thread>
 #include <vector>
 
-#include "quantize/grid_remap.hpp"
-#include "quantize/palette_grid.hpp"
-#include "quantize/pixel_sample.hpp"
+#include "quantize/remap/grid_remap.hpp"
+#include "quantize/remap/palette_grid.hpp"
+#include "quantize/stats/pixel_sample.hpp"
 #include "test_images.hpp"
 
 namespace {

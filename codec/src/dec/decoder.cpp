@@ -6,10 +6,10 @@
 #include <string>
 #include <thread>
 
-#include "common/format_constants.hpp"
 #include "common/parallel.hpp"
 #include "dec/container_reader.hpp"
 #include "dec/label_decoder.hpp"
+#include "format/format_constants.hpp"
 
 namespace kmq {
 

@@ -16,10 +16,10 @@
 #include <string>
 
 #include "common/byte_io.hpp"
-#include "common/colour_ranking.hpp"
-#include "common/format_constants.hpp"
-#include "common/label_context.hpp"
 #include "common/parallel.hpp"
+#include "format/color_ranking.hpp"
+#include "format/context_model.hpp"
+#include "format/format_constants.hpp"
 #include "format/zstd_frame.hpp"
 
 namespace kmq::detail {
@@ -145,7 +145,7 @@ std::vector<std::uint8_t> decode_neighbour_contexts(std::span<const std::uint8_t
   const std::size_t height = static_cast<std::size_t>(pixels / width);
   for (std::size_t y = 0, i = 0; y < height; ++y) {
     for (std::size_t x = 0; x < width; ++x, ++i) {
-      const Neighbourhood near = neighbourhood(label_at, width, x, y);
+      const ContextCandidates near = context_candidates(label_at, width, x, y);
       const int symbol = streams[static_cast<std::size_t>(near.context)].next("symbol");
       std::uint32_t label;
       if (symbol < near.count) {
@@ -158,7 +158,7 @@ std::vector<std::uint8_t> decode_neighbour_contexts(std::span<const std::uint8_t
           corrupt("literal " + std::to_string(literal) +
                   " is not below K = " + std::to_string(palette_size));
         }
-        label = label_of(literal, near.prediction, palette_size);
+        label = label_from_predicted_literal(literal, near.prediction, palette_size);
       } else {
         corrupt("symbol " + std::to_string(symbol) + " names no candidate");
       }
@@ -227,12 +227,12 @@ struct TileCursors {
 // `width` apart): the whole image for method 2, one tile for method 3 (§5.5).
 void decode_partition_region(std::uint8_t* labels, std::size_t width, std::size_t first_column,
                              std::size_t columns, std::size_t height, TileCursors& at,
-                             ColourRanking& ranking) {
+                             ColorRanking& ranking) {
   const std::uint32_t palette_size = ranking.palette_size();
   std::uint8_t* tile = labels + first_column;
   auto label_at = [&](std::size_t i) -> std::uint32_t { return tile[i]; };
   // §5.3 step 3: an unseen label.
-  auto escaped = [&](const Partition& near) -> std::uint32_t {
+  auto escaped = [&](const PartitionCandidates& near) -> std::uint32_t {
     const std::size_t stream = static_cast<std::size_t>(near.count) - 1;
     if (at.literal[stream] == at.literal_end[stream]) corrupt("literal stream ends too early");
     const std::uint32_t literal = *at.literal[stream]++;
@@ -241,18 +241,18 @@ void decode_partition_region(std::uint8_t* labels, std::size_t width, std::size_
               std::to_string(near.count) + " = " +
               std::to_string(palette_size - static_cast<std::uint32_t>(near.count)));
     }
-    return ranking.label_of(literal, near);
+    return ranking.label_of_ranked_literal(literal, near);
   };
   // §5.3 steps 1-4 for any pixel. A seen label comes from the four labels packed in one
   // register (K <= 256): the candidate array is built only for an unseen label.
-  auto decode_pixel = [&](const Neighbours& around) -> std::uint32_t {
+  auto decode_pixel = [&](const NeighbourLabels& around) -> std::uint32_t {
     const partition_detail::Pattern& pattern = partition_detail::kPatterns[pattern_bits(around)];
     const std::uint32_t symbol = *at.symbol[static_cast<std::size_t>(pattern.context)]++;
     const std::uint32_t packed = packed_labels(around);
     if (symbol < static_cast<std::uint32_t>(pattern.count))
       return packed >> (8 * pattern.first[symbol]) & 0xFF;
     if (symbol == static_cast<std::uint32_t>(pattern.count))
-      return escaped(partition_of(pattern, packed));
+      return escaped(partition_candidates(pattern, packed));
     bad_symbol(symbol);
   };
   auto border_pixel = [&](std::size_t x, std::size_t y) {
@@ -276,7 +276,7 @@ void decode_partition_region(std::uint8_t* labels, std::size_t width, std::size_
         const std::uint32_t symbol = *flat++;
         if (symbol != 0) {
           if (symbol != 1) bad_symbol(symbol);
-          w = escaped(Partition{{w, w, w, w}, 1, 0});  // four equal neighbours: context 0
+          w = escaped(PartitionCandidates{{w, w, w, w}, 1, 0});  // four equal neighbours: context 0
         }
       } else {
         w = decode_pixel({w, n, ne, nw});  // never context 0
@@ -369,7 +369,7 @@ std::vector<std::uint8_t> decode_neighbour_partitions(std::span<const std::uint8
                   });
 
   std::vector<std::uint8_t> out(static_cast<std::size_t>(pixels));
-  ColourRanking ranking(container.palette, static_cast<int>(container.channels));
+  ColorRanking ranking(container.palette, static_cast<int>(container.channels));
   // Tiles share the ranking, so its rows are sorted first. One tile sorts the rows it needs as
   // it meets them: a small image may need few of K rows.
   if (tiles > 1 || pixels >= kEagerRankingPixelsPerRow * palette_size)

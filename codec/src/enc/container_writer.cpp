@@ -6,7 +6,7 @@
 
 #include "common/byte_io.hpp"
 #include "common/crc32.hpp"
-#include "common/format_constants.hpp"
+#include "format/format_constants.hpp"
 
 namespace kmq::detail {
 

@@ -7,14 +7,14 @@
 #include <vector>
 
 #include "common/byte_io.hpp"
-#include "common/format_constants.hpp"
-#include "common/neighbour_partition.hpp"
 #include "common/parallel.hpp"
 #include "enc/container_writer.hpp"
 #include "enc/label_encoder.hpp"
+#include "format/format_constants.hpp"
 #include "format/metadata_chunks.hpp"
-#include "quantize/colors_search.hpp"
-#include "quantize/pipeline.hpp"
+#include "format/partition_model.hpp"
+#include "quantize/k_search.hpp"
+#include "quantize/stages.hpp"
 
 namespace kmq {
 
@@ -212,7 +212,7 @@ std::vector<std::uint8_t> encode(const Image& image, const EncodeOptions& option
   // The largest K whose file fits: smaller palettes give smaller files.
   validate(options);
   if (image.empty()) throw Error(ErrorCategory::bad_input, "cannot encode an empty image");
-  const detail::PreparedImage prepared = detail::prepare_image(image, options);
+  const detail::ColorStatistics statistics = detail::gather_color_statistics(image, options);
   struct Trial {
     std::vector<std::uint8_t> file;
     QuantizeStats stats;
@@ -221,19 +221,19 @@ std::vector<std::uint8_t> encode(const Image& image, const EncodeOptions& option
   auto fits = [&](int k) {
     auto found = trials.find(k);
     if (found == trials.end()) {
-      const detail::PaletteChoice choice = detail::cluster_palette(prepared, k, options);
-      IndexedImage indexed = detail::make_indexed(prepared, choice, options);
+      const detail::PaletteChoice choice = detail::cluster_palette(statistics, k, options);
+      IndexedImage indexed = detail::make_indexed(statistics, choice, options);
       indexed.metadata = image.metadata();  // the size that counts is the whole file's
       Trial trial;
       trial.file = encode_indexed(indexed, options);
-      detail::describe(prepared, choice, options, trial.stats,
-                       options.dither > 0 ? &indexed : nullptr);
+      detail::fill_stats(statistics, choice, options, trial.stats,
+                         options.dither > 0 ? &indexed : nullptr);
       found = trials.emplace(k, std::move(trial)).first;
     }
     return found->second.file.size() <= options.max_bytes;
   };
   const std::optional<int> k =
-      detail::largest_fitting(std::min(prepared.exact_colors(), options.colors), fits);
+      detail::largest_fitting(std::min(statistics.exact_colors(), options.colors), fits);
   if (!k) {
     throw Error(ErrorCategory::target_not_met,
                 "even a single-colour file needs " + std::to_string(trials.at(1).file.size()) +

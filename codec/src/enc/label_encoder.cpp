@@ -16,9 +16,9 @@
 #include <string>
 
 #include "common/byte_io.hpp"
-#include "common/colour_ranking.hpp"
-#include "common/label_context.hpp"
 #include "common/parallel.hpp"
+#include "format/color_ranking.hpp"
+#include "format/context_model.hpp"
 
 namespace kmq::detail {
 
@@ -335,12 +335,12 @@ std::vector<std::vector<std::uint8_t>> model_neighbour_contexts(
   auto label_at = [&](std::size_t i) { return static_cast<std::uint32_t>(indices[i]); };
   auto model_region = [&](const Region& region, std::vector<std::vector<std::uint8_t>>& streams) {
     auto model_at = [&](std::size_t x, std::size_t y) {
-      return neighbourhood(label_at, width, x, y);
+      return context_candidates(label_at, width, x, y);
     };
-    auto write_literal = [&](std::uint32_t label, const Neighbourhood& near,
+    auto write_literal = [&](std::uint32_t label, const ContextCandidates& near,
                              std::vector<std::vector<std::uint8_t>>& out) {
       std::vector<std::uint8_t>& literals = out[kNeighbourContexts + near.count - 1];
-      const std::uint32_t literal = literal_of(label, near.prediction, palette_size);
+      const std::uint32_t literal = predicted_literal(label, near.prediction, palette_size);
       literals.push_back(static_cast<std::uint8_t>(literal));
       if (wide) literals.push_back(static_cast<std::uint8_t>(literal >> 8));
     };
@@ -371,7 +371,7 @@ ModelledRegions model_neighbour_partitions(std::span<const std::uint16_t> indice
   const std::size_t height = width == 0 ? 0 : indices.size() / width;
   // One ranking for every region: with several regions its rows are sorted first, on every
   // thread, and then only read; one region sorts the rows it needs as it meets them.
-  ColourRanking ranking(palette, channels);
+  ColorRanking ranking(palette, channels);
   if (tiles * bands_per_tile(height, tiles, settings.threads) > 1)
     ranking.sort_all_rows(settings.threads);
   // Streams 0..14 collect one unpacked symbol per byte until every region is joined.
@@ -379,12 +379,12 @@ ModelledRegions model_neighbour_partitions(std::span<const std::uint16_t> indice
     const std::uint16_t* tile = indices.data() + region.first_column;
     auto label_at = [&](std::size_t i) { return static_cast<std::uint32_t>(tile[i]); };
     auto model_at = [&](std::size_t x, std::size_t y) {
-      return partition_of(neighbours_in(label_at, width, region.columns, x, y));
+      return partition_candidates(neighbours_in(label_at, width, region.columns, x, y));
     };
-    auto write_literal = [&](std::uint32_t label, const Partition& near,
+    auto write_literal = [&](std::uint32_t label, const PartitionCandidates& near,
                              std::vector<std::vector<std::uint8_t>>& out) {
       out[kPartitionContexts + near.count - 1].push_back(
-          static_cast<std::uint8_t>(ranking.literal_of(label, near)));
+          static_cast<std::uint8_t>(ranking.ranked_literal(label, near)));
     };
     code_region(indices, width, region, model_at, write_literal, streams);
   };

@@ -7,7 +7,7 @@
 #include <span>
 #include <vector>
 
-#include "common/format_constants.hpp"
+#include "format/format_constants.hpp"
 
 namespace kmq::detail {
 

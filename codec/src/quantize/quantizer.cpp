@@ -7,11 +7,11 @@
 #include <string>
 
 #include "common/parallel.hpp"
-#include "quantize/color_counter_state.hpp"
-#include "quantize/colors_search.hpp"
-#include "quantize/grid_remap.hpp"
-#include "quantize/pipeline.hpp"
-#include "quantize/pixel_sample.hpp"
+#include "quantize/k_search.hpp"
+#include "quantize/remap/grid_remap.hpp"
+#include "quantize/stages.hpp"
+#include "quantize/stats/color_counter_state.hpp"
+#include "quantize/stats/pixel_sample.hpp"
 
 namespace kmq {
 
@@ -88,15 +88,16 @@ void validate(const EncodeOptions& options) {
 
 namespace detail {
 
-void describe(const PreparedImage& prepared, const PaletteChoice& choice,
-              const EncodeOptions& options, QuantizeStats& stats, const IndexedImage* dithered) {
+void fill_stats(const ColorStatistics& statistics, const PaletteChoice& choice,
+                const EncodeOptions& options, QuantizeStats& stats, const IndexedImage* dithered) {
   stats.method = options.method;
   stats.colors = static_cast<int>(choice.colors.size());
   stats.iterations = choice.iterations;
   stats.log_likelihood = choice.log_likelihood;
-  stats.inertia = clustering_inertia(prepared, choice);
-  stats.mse = dithered ? indexed_mse(*prepared.image, *dithered) : histogram_mse(prepared, choice);
-  stats.distinct_colors = prepared.histogram.size();
+  stats.inertia = clustering_inertia(statistics, choice);
+  stats.mse =
+      dithered ? indexed_mse(*statistics.image, *dithered) : histogram_mse(statistics, choice);
+  stats.distinct_colors = statistics.histogram.size();
 }
 
 [[noreturn]] void target_not_met(const std::string& what, int colors, double best_mse) {
@@ -109,7 +110,7 @@ void describe(const PreparedImage& prepared, const PaletteChoice& choice,
 
 namespace {
 
-IndexedImage quantize_prepared(const Image& image, detail::PreparedImage prepared,
+IndexedImage quantize_prepared(const Image& image, detail::ColorStatistics statistics,
                                const EncodeOptions& options, QuantizeStats* stats_out) {
   const double wanted = detail::target_mse(options);
   QuantizeStats stats;
@@ -118,16 +119,16 @@ IndexedImage quantize_prepared(const Image& image, detail::PreparedImage prepare
 
   auto mse_of = [&](const detail::PaletteChoice& candidate, IndexedImage* result) {
     if (options.dither > 0) {
-      IndexedImage dithered = detail::make_indexed(prepared, candidate, options);
+      IndexedImage dithered = detail::make_indexed(statistics, candidate, options);
       const double mse = detail::indexed_mse(image, dithered);
       if (result) *result = std::move(dithered);
       return mse;
     }
-    return detail::histogram_mse(prepared, candidate);
+    return detail::histogram_mse(statistics, candidate);
   };
 
   if (!options.fixed_palette.empty()) {
-    choice = detail::fixed_palette(prepared, options);
+    choice = detail::fixed_palette(statistics, options);
     const double mse = mse_of(choice, nullptr);
     if (wanted > 0 && mse > wanted) {
       throw Error(ErrorCategory::target_not_met, "the quality target " + format_db(wanted) +
@@ -140,13 +141,13 @@ IndexedImage quantize_prepared(const Image& image, detail::PreparedImage prepare
     auto meets = [&](int k) {
       auto found = trials.find(k);
       if (found == trials.end()) {
-        detail::PaletteChoice candidate = detail::cluster_palette(prepared, k, options);
+        detail::PaletteChoice candidate = detail::cluster_palette(statistics, k, options);
         const double mse = mse_of(candidate, nullptr);
         found = trials.emplace(k, std::make_pair(std::move(candidate), mse)).first;
       }
       return found->second.second <= wanted;
     };
-    const int limit = std::min(prepared.exact_colors(), options.colors);
+    const int limit = std::min(statistics.exact_colors(), options.colors);
     const std::optional<int> k = detail::smallest_meeting(limit, meets);
     stats.trials = static_cast<int>(trials.size());
     if (!k) {
@@ -156,20 +157,20 @@ IndexedImage quantize_prepared(const Image& image, detail::PreparedImage prepare
     choice = std::move(trials.at(*k).first);
   } else {
     // Clustering never looks colours up: the hash index waits outside the peak.
-    prepared.histogram.release_index();
-    choice = detail::cluster_palette(prepared, options.colors, options);
+    statistics.histogram.release_index();
+    choice = detail::cluster_palette(statistics, options.colors, options);
   }
   if (options.dither > 0) {
-    prepared.histogram.restore_index();  // one colour is remapped, not dithered
-    indexed = detail::make_indexed(prepared, choice, options);
-    detail::describe(prepared, choice, options, stats, &indexed);
+    statistics.histogram.restore_index();  // one colour is remapped, not dithered
+    indexed = detail::make_indexed(statistics, choice, options);
+    detail::fill_stats(statistics, choice, options, stats, &indexed);
   } else {
-    detail::describe(prepared, choice, options, stats);
+    detail::fill_stats(statistics, choice, options, stats);
     // Remapping needs only the histogram: free the clustering points first (on a 4 MP photo
     // they are 6 MB of the peak).
-    prepared.points = detail::WeightedPoints();
-    prepared.histogram.restore_index();
-    indexed = detail::make_indexed(prepared, choice, options);
+    statistics.points = detail::WeightedPoints();
+    statistics.histogram.restore_index();
+    indexed = detail::make_indexed(statistics, choice, options);
   }
   if (stats_out) *stats_out = stats;
   return indexed;
@@ -183,10 +184,10 @@ IndexedImage quantize_sampled(const Image& image, const EncodeOptions& options,
   std::size_t sample_colors = 0;
   {
     const Image sample = detail::sample_pixels(image, options.sample_pixels, options.seed);
-    detail::PreparedImage prepared = detail::prepare_image(sample, options);
-    prepared.histogram.release_index();
-    choice = detail::cluster_palette(prepared, options.colors, options);
-    sample_colors = prepared.histogram.size();
+    detail::ColorStatistics statistics = detail::gather_color_statistics(sample, options);
+    statistics.histogram.release_index();
+    choice = detail::cluster_palette(statistics, options.colors, options);
+    sample_colors = statistics.histogram.size();
   }
   std::vector<std::uint8_t> palette;
   palette.reserve(choice.colors.size() * static_cast<std::size_t>(channels));
@@ -213,7 +214,8 @@ IndexedImage quantize_sampled(const Image& image, const EncodeOptions& options,
     fixed.sample_pixels = 0;
     fixed.fixed_palette = std::move(palette);
     fixed.fixed_palette_channels = channels;
-    indexed = quantize_prepared(image, detail::prepare_image(image, fixed), fixed, &stats);
+    indexed =
+        quantize_prepared(image, detail::gather_color_statistics(image, fixed), fixed, &stats);
   }
   if (stats_out) {
     stats.method = options.method;
@@ -238,7 +240,8 @@ IndexedImage quantize(const Image& image, const EncodeOptions& options, Quantize
   IndexedImage indexed =
       samples(image, options)
           ? quantize_sampled(image, options, stats_out)
-          : quantize_prepared(image, detail::prepare_image(image, options), options, stats_out);
+          : quantize_prepared(image, detail::gather_color_statistics(image, options), options,
+                              stats_out);
   indexed.metadata = image.metadata();
   return indexed;
 }
@@ -252,7 +255,8 @@ IndexedImage quantize(const Image& image, ColorCounter&& counted, const EncodeOp
   IndexedImage indexed =
       samples(image, options)
           ? quantize_sampled(image, options, stats_out)
-          : quantize_prepared(image, detail::prepare_image(image, state->finish(image), options),
+          : quantize_prepared(image,
+                              detail::gather_color_statistics(image, state->finish(image), options),
                               options, stats_out);
   indexed.metadata = image.metadata();
   return indexed;

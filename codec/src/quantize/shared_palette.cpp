@@ -6,8 +6,8 @@
 #include <map>
 #include <optional>
 
-#include "quantize/colors_search.hpp"
-#include "quantize/pipeline.hpp"
+#include "quantize/k_search.hpp"
+#include "quantize/stages.hpp"
 
 namespace kmq {
 
@@ -77,14 +77,14 @@ SharedPalette shared_palette(std::span<const Image> images, const EncodeOptions&
     return result;
   }
 
-  const detail::PreparedImage prepared = detail::prepare_image(combined, plain);
-  const int limit = std::min(prepared.exact_colors(), options.colors);
+  const detail::ColorStatistics statistics = detail::gather_color_statistics(combined, plain);
+  const int limit = std::min(statistics.exact_colors(), options.colors);
   std::map<int, std::vector<std::uint8_t>> palettes;
   auto palette_at = [&](int k) -> const std::vector<std::uint8_t>& {
     auto found = palettes.find(k);
     if (found == palettes.end()) {
       found = palettes
-                  .emplace(k, palette_bytes(detail::cluster_palette(prepared, k, plain),
+                  .emplace(k, palette_bytes(detail::cluster_palette(statistics, k, plain),
                                             result.channels))
                   .first;
     }

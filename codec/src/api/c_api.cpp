@@ -1,0 +1,262 @@
+// SPDX-License-Identifier: MIT
+// The C API (kmq/kmq.h) over the C++ core. Every entry point catches everything: no exception
+// crosses into C.
+#include <kmq/kmq.h>
+#include <zstd.h>
+
+#include <cstring>
+#include <kmq/kmq.hpp>
+#include <new>
+#include <string>
+
+#include "format/format_constants.hpp"
+
+struct kmq_encoder {
+  kmq::EncodeOptions options;
+  std::string last_error;
+};
+
+struct kmq_decoder {
+  kmq::DecodeOptions options;
+  std::string last_error;
+};
+
+namespace {
+
+kmq_status status_of(kmq::ErrorCategory category) {
+  switch (category) {
+    case kmq::ErrorCategory::bad_input:
+      return KMQ_ERROR_BAD_INPUT;
+    case kmq::ErrorCategory::corrupt_file:
+      return KMQ_ERROR_CORRUPT_FILE;
+    case kmq::ErrorCategory::unsupported:
+      return KMQ_ERROR_UNSUPPORTED;
+    case kmq::ErrorCategory::limit_exceeded:
+      return KMQ_ERROR_LIMIT_EXCEEDED;
+    case kmq::ErrorCategory::io:
+      return KMQ_ERROR_IO;
+    case kmq::ErrorCategory::target_not_met:
+      return KMQ_ERROR_TARGET_NOT_MET;
+  }
+  return KMQ_ERROR_INTERNAL;
+}
+
+// Runs `body`, turning any exception into a status and a message in `last_error`.
+template <class Body>
+kmq_status guarded(std::string* last_error, Body&& body) noexcept {
+  try {
+    if (last_error) last_error->clear();
+    return body();
+  } catch (const kmq::Error& e) {
+    if (last_error) *last_error = e.what();
+    return status_of(e.category());
+  } catch (const std::bad_alloc&) {
+    if (last_error) *last_error = "out of memory";
+    return KMQ_ERROR_OUT_OF_MEMORY;
+  } catch (const std::exception& e) {
+    if (last_error) *last_error = e.what();
+    return KMQ_ERROR_INTERNAL;
+  } catch (...) {
+    if (last_error) *last_error = "unknown failure";
+    return KMQ_ERROR_INTERNAL;
+  }
+}
+
+kmq_status bad_input(std::string* last_error, const char* message) {
+  if (last_error) *last_error = message;
+  return KMQ_ERROR_BAD_INPUT;
+}
+
+}  // namespace
+
+extern "C" {
+
+unsigned kmq_version_number(void) { return KMQ_VERSION_NUMBER; }
+
+const char* kmq_status_string(int status) {
+  // Compared as int: a C caller may pass any value, and a C++ enum must not hold an
+  // out-of-range one.
+  switch (status) {
+    case KMQ_OK:
+      return "ok";
+    case KMQ_ERROR_BAD_INPUT:
+      return "bad input";
+    case KMQ_ERROR_CORRUPT_FILE:
+      return "corrupt file";
+    case KMQ_ERROR_UNSUPPORTED:
+      return "unsupported";
+    case KMQ_ERROR_LIMIT_EXCEEDED:
+      return "limit exceeded";
+    case KMQ_ERROR_IO:
+      return "i/o error";
+    case KMQ_ERROR_TARGET_NOT_MET:
+      return "target not met";
+    case KMQ_ERROR_DST_TOO_SMALL:
+      return "destination buffer too small";
+    case KMQ_ERROR_OUT_OF_MEMORY:
+      return "out of memory";
+    case KMQ_ERROR_INTERNAL:
+      return "internal error";
+  }
+  return "unknown status";
+}
+
+kmq_encoder* kmq_encoder_create(void) { return new (std::nothrow) kmq_encoder(); }
+
+void kmq_encoder_destroy(kmq_encoder* encoder) { delete encoder; }
+
+kmq_status kmq_encoder_set_option(kmq_encoder* encoder, int option, int64_t value) {
+  if (!encoder) return KMQ_ERROR_BAD_INPUT;
+  return guarded(&encoder->last_error, [&]() -> kmq_status {
+    kmq::EncodeOptions options = encoder->options;
+    const bool fits_int = value >= 0 && value <= 0x7FFFFFFF;
+    switch (option) {
+      case KMQ_ENCODER_COLORS:
+        options.colors = fits_int ? static_cast<int>(value) : 0;
+        break;
+      case KMQ_ENCODER_SEED:
+        options.seed = static_cast<std::uint64_t>(value);
+        break;
+      case KMQ_ENCODER_MAX_ITERATIONS:
+        options.max_iterations = fits_int ? static_cast<int>(value) : 0;
+        break;
+      case KMQ_ENCODER_LEVEL:
+        options.level = fits_int ? static_cast<int>(value) : -1;
+        break;
+      case KMQ_ENCODER_THREADS:
+        options.threads = fits_int ? static_cast<int>(value) : -1;
+        break;
+      case KMQ_ENCODER_METHOD:
+        if (value < 0 || value > 2) return bad_input(&encoder->last_error, "method must be 0..2");
+        options.method = static_cast<kmq::Method>(value);
+        break;
+      case KMQ_ENCODER_SPACE:
+        if (value < 0 || value > 1) return bad_input(&encoder->last_error, "space must be 0 or 1");
+        options.space = static_cast<kmq::ColorSpace>(value);
+        break;
+      case KMQ_ENCODER_DITHER_PERCENT:
+        if (value < 0 || value > 100) return bad_input(&encoder->last_error, "dither is 0..100");
+        options.dither = static_cast<double>(value) / 100.0;
+        break;
+      case KMQ_ENCODER_MAX_BYTES:
+        if (value < 0) return bad_input(&encoder->last_error, "max bytes must be >= 0");
+        options.max_bytes = static_cast<std::uint64_t>(value);
+        break;
+      case KMQ_ENCODER_EFFORT:
+        options.effort = fits_int ? static_cast<int>(value) : 0;
+        break;
+      case KMQ_ENCODER_SAMPLE_PIXELS:
+        if (value < 0) return bad_input(&encoder->last_error, "sample pixels must be >= 0");
+        options.sample_pixels = static_cast<std::uint64_t>(value);
+        break;
+      default:
+        return bad_input(&encoder->last_error, "unknown encoder option");
+    }
+    kmq::validate(options);  // throws bad_input naming the field
+    encoder->options = options;
+    return KMQ_OK;
+  });
+}
+
+size_t kmq_encode_bound(uint32_t width, uint32_t height, int channels, int colors) {
+  if (width < 1 || height < 1 || width > kmq::kMaxDimension || height > kmq::kMaxDimension ||
+      (channels != 3 && channels != 4) || colors < 1 ||
+      static_cast<std::uint32_t>(colors) > kmq::kMaxColors) {
+    return 0;
+  }
+  const std::uint64_t pixels = static_cast<std::uint64_t>(width) * height;
+  if (pixels > kmq::kMaxPixelCount) return 0;
+  const std::uint64_t width_bytes = kmq::detail::index_width(static_cast<std::uint32_t>(colors));
+  const std::uint64_t raw_labels =
+      ZSTD_compressBound(static_cast<std::size_t>(pixels * width_bytes));
+  // Methods 1 and 2: one symbol byte (or less) per pixel plus at most one literal per pixel,
+  // split into up to 20 frames; zstd's bound per frame is n + n / 256 + 64 at most.
+  const std::uint64_t stream_bytes = pixels * (1 + width_bytes);
+  const std::uint64_t stream_labels = 1 + 8 * kmq::detail::kNeighbourStreamCount + stream_bytes +
+                                      stream_bytes / 256 + 64 * kmq::detail::kNeighbourStreamCount;
+  const std::uint64_t labels = raw_labels > stream_labels ? raw_labels : stream_labels;
+  return kmq::detail::kSignature.size() + 4 * kmq::detail::kChunkOverhead +
+         kmq::detail::kHeaderPayloadSize + 1 + static_cast<std::size_t>(colors) * channels + 1 +
+         static_cast<std::size_t>(labels);
+}
+
+kmq_status kmq_encode(kmq_encoder* encoder, const uint8_t* pixels, uint32_t width, uint32_t height,
+                      int channels, size_t stride, uint8_t* dst, size_t dst_capacity,
+                      size_t* written) {
+  if (!encoder) return KMQ_ERROR_BAD_INPUT;
+  return guarded(&encoder->last_error, [&]() -> kmq_status {
+    if (!pixels || !dst || !written) return bad_input(&encoder->last_error, "NULL argument");
+    if (width > kmq::kMaxDimension || height > kmq::kMaxDimension) {
+      return bad_input(&encoder->last_error, "image too large");
+    }
+    kmq::Image image(static_cast<int>(width), static_cast<int>(height), channels);
+    const std::size_t row = static_cast<std::size_t>(width) * static_cast<std::size_t>(channels);
+    if (stride < row) return bad_input(&encoder->last_error, "stride is smaller than a row");
+    for (std::uint32_t y = 0; y < height; ++y) {
+      std::memcpy(image.pixel(0, static_cast<int>(y)), pixels + y * stride, row);
+    }
+    const std::vector<std::uint8_t> file = kmq::encode(image, encoder->options);
+    if (file.size() > dst_capacity) {
+      encoder->last_error = "the file needs " + std::to_string(file.size()) + " bytes";
+      return KMQ_ERROR_DST_TOO_SMALL;
+    }
+    std::memcpy(dst, file.data(), file.size());
+    *written = file.size();
+    return KMQ_OK;
+  });
+}
+
+const char* kmq_encoder_last_error(const kmq_encoder* encoder) {
+  return encoder ? encoder->last_error.c_str() : "";
+}
+
+kmq_decoder* kmq_decoder_create(void) { return new (std::nothrow) kmq_decoder(); }
+
+void kmq_decoder_destroy(kmq_decoder* decoder) { delete decoder; }
+
+kmq_status kmq_decoder_set_max_pixels(kmq_decoder* decoder, uint64_t max_pixels) {
+  if (!decoder) return KMQ_ERROR_BAD_INPUT;
+  decoder->options.max_pixels = max_pixels;
+  return KMQ_OK;
+}
+
+kmq_status kmq_read_info(kmq_decoder* decoder, const uint8_t* src, size_t src_size,
+                         kmq_image_info* info) {
+  if (!decoder) return KMQ_ERROR_BAD_INPUT;
+  return guarded(&decoder->last_error, [&]() -> kmq_status {
+    if (!src || !info) return bad_input(&decoder->last_error, "NULL argument");
+    const kmq::FileInfo file = kmq::inspect({src, src_size}, decoder->options);
+    info->width = static_cast<uint32_t>(file.width);
+    info->height = static_cast<uint32_t>(file.height);
+    info->channels = file.channels;
+    info->palette_size = file.palette_size;
+    return KMQ_OK;
+  });
+}
+
+kmq_status kmq_decode(kmq_decoder* decoder, const uint8_t* src, size_t src_size, uint8_t* dst,
+                      size_t dst_capacity, size_t stride) {
+  if (!decoder) return KMQ_ERROR_BAD_INPUT;
+  return guarded(&decoder->last_error, [&]() -> kmq_status {
+    if (!src || !dst) return bad_input(&decoder->last_error, "NULL argument");
+    const kmq::FileInfo file = kmq::inspect({src, src_size}, decoder->options);
+    const std::size_t row = static_cast<std::size_t>(file.width) * file.channels;
+    if (stride < row) return bad_input(&decoder->last_error, "stride is smaller than a row");
+    const std::size_t needed = stride * (static_cast<std::size_t>(file.height) - 1) + row;
+    if (dst_capacity < needed) {
+      decoder->last_error = "the image needs " + std::to_string(needed) + " bytes";
+      return KMQ_ERROR_DST_TOO_SMALL;
+    }
+    const kmq::Image image = kmq::decode({src, src_size}, decoder->options);
+    for (int y = 0; y < image.height(); ++y) {
+      std::memcpy(dst + static_cast<std::size_t>(y) * stride, image.pixel(0, y), row);
+    }
+    return KMQ_OK;
+  });
+}
+
+const char* kmq_decoder_last_error(const kmq_decoder* decoder) {
+  return decoder ? decoder->last_error.c_str() : "";
+}
+
+}  // extern "C"

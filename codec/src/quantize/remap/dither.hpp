@@ -1,0 +1,21 @@
+// SPDX-License-Identifier: MIT
+// Floyd-Steinberg error diffusion with serpentine scanning, in the clustering space.
+#pragma once
+
+#include <cstdint>
+#include <kmq/kmq.hpp>
+#include <vector>
+
+#include "quantize/stats/colorspace.hpp"
+
+namespace kmq::detail {
+
+/// Maps every pixel to a palette entry, carrying each pixel's error (scaled by `strength`,
+/// 0..1) to its unvisited neighbours. `palette_points` holds 4 coordinates per entry in the
+/// mapper's space. Fully transparent pixels take `transparent_entry` when it is a valid entry,
+/// which no other pixel can take; they neither carry nor receive error.
+std::vector<std::uint16_t> floyd_steinberg(const Image& image, const ColorSpaceMapper& mapper,
+                                           const std::vector<float>& palette_points,
+                                           std::uint32_t transparent_entry, double strength);
+
+}  // namespace kmq::detail

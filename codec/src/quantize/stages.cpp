@@ -1,0 +1,411 @@
+// SPDX-License-Identifier: MIT
+// Quantizer stages: prepare colour statistics, choose a palette by the selected method, and
+// build the index map.
+#include "quantize/stages.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+#include <string>
+
+#include "common/parallel.hpp"
+#include "quantize/cluster/gmm.hpp"
+#include "quantize/cluster/minibatch.hpp"
+#include "quantize/cluster/nearest_centre.hpp"
+#include "quantize/cluster/palette_refine.hpp"
+#include "quantize/remap/dither.hpp"
+#include "quantize/remap/remap.hpp"
+#include "quantize/stats/color_bins.hpp"
+
+namespace kmq::detail {
+
+namespace {
+
+// Rounds of refinement on the 8-bit palette; it usually settles in two or three.
+constexpr int kStoredPaletteRounds = 8;
+// Above this many distinct colours, K-means searches on binned colours first.
+constexpr std::size_t kMaxClusteringPoints = 1u << 16;
+constexpr std::size_t kMinBinsPerCluster = 8;
+// Lloyd on the exact colours after the binned run creeps: on 4 MP photos at K = 256 it took ~96
+// iterations to reach the tolerance, the last 56 of them for 0.007-0.012 dB (eveningglow, path)
+// and 35 % of the quantizer's time. Stopping there keeps nearly all of the polish's gain.
+constexpr int kMaxPolishIterations = 40;
+
+// Palette order: transparent and translucent entries first (as PNG's tRNS favours), then by
+// luminance, so that similar colours get nearby indices.
+bool palette_before(std::uint32_t a, std::uint32_t b) {
+  const auto alpha_a = a >> 24, alpha_b = b >> 24;
+  if (alpha_a != alpha_b) return alpha_a < alpha_b;
+  auto luma = [](std::uint32_t c) {
+    return 2126u * color_channel(c, 0) + 7152u * color_channel(c, 1) + 722u * color_channel(c, 2);
+  };
+  if (luma(a) != luma(b)) return luma(a) < luma(b);
+  return a < b;
+}
+
+// Only the reserved transparent entry may be fully transparent (format-spec §7).
+std::uint32_t stored_color(const ColorSpaceMapper& mapper, const float* point, int channels) {
+  std::uint32_t packed = mapper.to_packed(point);
+  if (channels == 4 && (packed >> 24) == 0) packed |= 1u << 24;
+  return packed;
+}
+
+// The histogram colours to cluster: all of them, or all but the one kept for transparency.
+// (A list of positions cost 4 bytes per colour at the encoder's peak memory.)
+class Members {
+ public:
+  Members(std::size_t colors, std::uint32_t skipped)
+      : size_(skipped < colors ? colors - 1 : colors), skipped_(skipped) {}
+  std::size_t size() const noexcept { return size_; }
+  std::uint32_t operator[](std::size_t i) const noexcept {
+    return static_cast<std::uint32_t>(i < skipped_ ? i : i + 1);
+  }
+
+ private:
+  std::size_t size_;
+  std::size_t skipped_;
+};
+
+WeightedPoints subset(const WeightedPoints& points, const Members& members) {
+  WeightedPoints out;
+  out.fixed_point_scale = points.fixed_point_scale;
+  out.coords.resize(members.size() * kDims);
+  out.weights.resize(members.size());
+  for (std::size_t i = 0; i < members.size(); ++i) {
+    std::copy_n(&points.coords[members[i] * kDims], kDims, &out.coords[i * kDims]);
+    out.weights[i] = points.weights[members[i]];
+  }
+  return out;
+}
+
+// Nearest entry of every point, starting from a guess.
+void assign_nearest(const WeightedPoints& points, const std::vector<float>& palette, int threads,
+                    std::vector<std::uint32_t>& assignment) {
+  const NearestCentre search(palette);
+  parallel_chunks(points.size(), 16384, threads,
+                  [&](std::size_t, std::size_t, std::size_t begin, std::size_t end) {
+                    for (std::size_t i = begin; i < end; ++i) {
+                      assignment[i] = search.nearest(&points.coords[i * kDims], assignment[i]);
+                    }
+                  });
+}
+
+// K-means on a large image's binned colours, then Lloyd on the exact ones. At small K the starts'
+// local optima differ by up to 2 % of the inertia, and a start on the bins costs a fraction of
+// a polish when bins are much fewer than colours (4 MP photos at K = 16: 8-20 ms against
+// 20-280 ms). So there, starts run on the bins, a thread each, as many as twice the
+// colours-per-bin ratio allows (at most 16), and only the best two by binned inertia are
+// polished; the lowest exact inertia wins (ties: the earlier start). Measured at K = 16, seeds
+// 1-5, 16 coarse starts against 3 polished ones: eveningglow and safelanding better or equal
+// in 9 of 10 cases (mean inertia -0.9 %), path within +-0.3 %; at K = 64, 3 starts with 2
+// polished gave the same palettes in two thirds of the time.
+KMeansResult cluster_binned(const WeightedPoints& points, const WeightedPoints& binned,
+                            std::vector<std::uint32_t> bin_of, const KMeansParams& params) {
+  constexpr int kSmallK = 16;
+  constexpr int kMaxCoarseStarts = 16;
+  constexpr std::size_t kPolishedStarts = 2;
+  int starts = kmeans_restarts(params);
+  if (params.clusters <= kSmallK) {
+    const std::size_t affordable = 2 * points.size() / binned.size();
+    starts = static_cast<int>(
+        std::clamp<std::size_t>(affordable, static_cast<std::size_t>(starts), kMaxCoarseStarts));
+  }
+  std::vector<KMeansResult> coarse(static_cast<std::size_t>(starts));
+  // Fewer starts than threads (one start at K > 64): the threads share each start's loops.
+  const int threads_per_start = std::max(1, params.threads / starts);
+  parallel_chunks(coarse.size(), 1, params.threads,
+                  [&](std::size_t, std::size_t start, std::size_t, std::size_t) {
+                    KMeansParams one = params;
+                    one.restarts = 1;
+                    one.threads = threads_per_start;
+                    one.seed = kmeans_start_seed(params.seed, static_cast<int>(start));
+                    coarse[start] = run_kmeans(binned, one);
+                  });
+  std::stable_sort(coarse.begin(), coarse.end(), [](const KMeansResult& a, const KMeansResult& b) {
+    return a.inertia < b.inertia;
+  });
+  coarse.resize(std::min(coarse.size(), kPolishedStarts));
+  KMeansParams polish = params;
+  polish.max_iterations = std::min(params.max_iterations, kMaxPolishIterations);
+  KMeansResult best;
+  for (std::size_t rank = 0; rank < coarse.size(); ++rank) {
+    // Each colour starts its search from its bin's cluster.
+    std::vector<std::uint32_t> guess = rank + 1 < coarse.size() ? bin_of : std::move(bin_of);
+    for (std::uint32_t& g : guess) g = coarse[rank].assignment[g];
+    KMeansResult polished = run_lloyd(points, polish, coarse[rank].centres, guess);
+    polished.iterations += coarse[rank].iterations;
+    if (rank == 0 || polished.inertia < best.inertia) best = std::move(polished);
+  }
+  return best;
+}
+
+// Clusters `members` into at most `clusters` entries; appends them to `choice`.
+void cluster_members(const ColorStatistics& statistics, const Members& members, int clusters,
+                     const EncodeOptions& options, PaletteChoice& choice) {
+  const int channels = statistics.channels;
+  if (members.size() <= static_cast<std::size_t>(clusters)) {
+    for (std::size_t i = 0; i < members.size(); ++i) {
+      const std::uint32_t m = members[i];
+      choice.label_of_distinct[m] = static_cast<std::uint32_t>(choice.colors.size());
+      choice.colors.push_back(statistics.histogram.color(m));
+    }
+    return;
+  }
+  // Members are in increasing order, so all of them means the statistics points themselves:
+  // no copy (on a 4 MP photo that copy was 4.8 MB).
+  WeightedPoints copied;
+  if (members.size() != statistics.points.size()) copied = subset(statistics.points, members);
+  const WeightedPoints& points =
+      members.size() == statistics.points.size() ? statistics.points : copied;
+  KMeansResult clustered;
+  if (options.method == Method::minibatch) {
+    MiniBatchParams params;
+    params.clusters = clusters;
+    params.seed = options.seed;
+    params.batch_size = options.batch_size;
+    params.max_epochs = options.max_iterations;
+    params.max_no_improvement = options.max_no_improvement;
+    params.reassignment_ratio = options.reassignment_ratio;
+    params.threads = statistics.threads;
+    clustered = run_minibatch(points, params);
+  } else {
+    KMeansParams params;
+    params.clusters = clusters;
+    params.seed = options.seed;
+    // A mixture starts from a converged K-means, however few EM steps it is given.
+    params.max_iterations = options.method == Method::gmm ? 100 : options.max_iterations;
+    params.tolerance = options.tolerance;
+    params.threads = statistics.threads;
+    // Large images: k-means++ starts converge on binned colours (cluster_binned). Binning needs
+    // many more points than clusters left over, or it would merge what K should keep apart.
+    WeightedPoints binned;
+    std::vector<std::uint32_t> bin_of;
+    if (points.size() > kMaxClusteringPoints &&
+        static_cast<std::size_t>(clusters) * kMinBinsPerCluster <= kMaxClusteringPoints) {
+      binned = bin_points(points, kMaxClusteringPoints, &bin_of);
+    }
+    if (binned.size() >= static_cast<std::size_t>(clusters) * kMinBinsPerCluster) {
+      clustered = cluster_binned(points, binned, std::move(bin_of), params);
+    } else {
+      clustered = run_kmeans(points, params);
+    }
+  }
+  choice.iterations = clustered.iterations;
+
+  std::vector<float> centres = std::move(clustered.centres);
+  std::vector<std::uint32_t> entry = std::move(clustered.assignment);
+  bool map_rule = false;
+  if (options.method == Method::gmm) {
+    GmmParams params;
+    params.components = clusters;
+    params.dimensions = channels == 4 ? 4 : 3;
+    params.max_iterations = options.max_iterations;
+    params.tolerance = options.gmm_tolerance;
+    params.covariance_floor = options.gmm_covariance_floor;
+    params.threads = statistics.threads;
+    GmmResult mixture = fit_gmm(points, entry, params);
+    choice.iterations = mixture.iterations;
+    choice.log_likelihood = mixture.log_likelihood.back();
+    centres = std::move(mixture.means);
+    entry = std::move(mixture.assignment);
+    map_rule = options.gmm_assign == GmmAssign::map;
+  }
+
+  // The file stores 8-bit sRGB entries: snap the centres to them, then reassign.
+  const std::size_t k = static_cast<std::size_t>(clusters);
+  std::vector<float> stored(k * kDims);
+  for (std::size_t c = 0; c < k; ++c) {
+    statistics.mapper.to_point(stored_color(statistics.mapper, &centres[c * kDims], channels),
+                               &stored[c * kDims]);
+  }
+  if (!map_rule) assign_nearest(points, stored, statistics.threads, entry);
+  if (options.method == Method::kmeans && options.space == ColorSpace::rgb) {
+    // In sRGB the best whole-number centre of a cluster is its rounded mean.
+    refine_stored_palette(points, channels, kStoredPaletteRounds, statistics.threads, stored,
+                          entry);
+  }
+  // Keep only entries some colour uses (two centres can round to one colour).
+  std::vector<std::uint32_t> compact(k, kNotFound);
+  for (std::size_t i = 0; i < members.size(); ++i) {
+    std::uint32_t& slot = compact[entry[i]];
+    if (slot == kNotFound) {
+      slot = static_cast<std::uint32_t>(choice.colors.size());
+      choice.colors.push_back(stored_color(statistics.mapper, &stored[entry[i] * kDims], channels));
+    }
+    choice.label_of_distinct[members[i]] = slot;
+  }
+}
+
+}  // namespace
+
+int ColorStatistics::exact_colors() const {
+  const std::size_t needed = histogram.size();
+  return static_cast<int>(std::min<std::size_t>(needed, kMaxColors));
+}
+
+ColorStatistics gather_color_statistics(const Image& image, const EncodeOptions& options) {
+  return gather_color_statistics(image, ColorHistogram::build(image), options);
+}
+
+ColorStatistics gather_color_statistics(const Image& image, ColorHistogram counted,
+                                        const EncodeOptions& options) {
+  ColorStatistics statistics;
+  statistics.image = &image;
+  statistics.channels = image.channels();
+  statistics.threads = resolve_threads(options.threads);
+  statistics.histogram = std::move(counted);
+  statistics.mapper = ColorSpaceMapper(options.space, image.channels());
+  const std::size_t n = statistics.histogram.size();
+  statistics.points.fixed_point_scale = statistics.mapper.fixed_point_scale();
+  statistics.points.coords.resize(n * kDims);
+  statistics.points.weights = statistics.histogram.counts();
+  parallel_chunks(n, 16384, statistics.threads,
+                  [&](std::size_t, std::size_t, std::size_t begin, std::size_t end) {
+                    for (std::size_t i = begin; i < end; ++i) {
+                      statistics.mapper.to_point(statistics.histogram.color(i),
+                                                 &statistics.points.coords[i * kDims]);
+                    }
+                  });
+  if (statistics.channels == 4) {
+    const std::uint32_t transparent = statistics.histogram.find(0);
+    if (transparent < n) statistics.transparent = transparent;
+  }
+  return statistics;
+}
+
+PaletteChoice cluster_palette(const ColorStatistics& statistics, int colors,
+                              const EncodeOptions& options) {
+  PaletteChoice choice;
+  choice.label_of_distinct.assign(statistics.histogram.size(), 0);
+  const bool reserve = statistics.reserves_transparent(colors);
+  const Members members(statistics.histogram.size(), reserve ? statistics.transparent : kNotFound);
+  cluster_members(statistics, members, colors - (reserve ? 1 : 0), options, choice);
+  if (reserve) {
+    choice.label_of_distinct[statistics.transparent] =
+        static_cast<std::uint32_t>(choice.colors.size());
+    choice.colors.push_back(0);
+  }
+
+  const std::size_t k = choice.colors.size();
+  std::vector<std::uint32_t> order(k);
+  std::iota(order.begin(), order.end(), 0u);
+  std::sort(order.begin(), order.end(), [&](std::uint32_t a, std::uint32_t b) {
+    return palette_before(choice.colors[a], choice.colors[b]);
+  });
+  std::vector<std::uint32_t> position(k);
+  std::vector<std::uint32_t> sorted(k);
+  for (std::size_t i = 0; i < k; ++i) {
+    position[order[i]] = static_cast<std::uint32_t>(i);
+    sorted[i] = choice.colors[order[i]];
+  }
+  choice.colors = std::move(sorted);
+  for (auto& label : choice.label_of_distinct) label = position[label];
+  if (reserve) choice.transparent_entry = choice.label_of_distinct[statistics.transparent];
+  return choice;
+}
+
+PaletteChoice fixed_palette(const ColorStatistics& statistics, const EncodeOptions& options) {
+  const int source_channels = options.fixed_palette_channels;
+  const std::size_t k = options.fixed_palette.size() / static_cast<std::size_t>(source_channels);
+  PaletteChoice choice;
+  std::vector<float> points(k * kDims);
+  for (std::size_t e = 0; e < k; ++e) {
+    const std::uint8_t* sample = &options.fixed_palette[e * source_channels];
+    // An RGB palette used for an RGBA image is opaque; alpha is dropped for an RGB image.
+    const std::uint32_t alpha = statistics.channels == 4 && source_channels == 4 ? sample[3] : 255u;
+    const std::uint32_t packed = static_cast<std::uint32_t>(sample[0]) |
+                                 static_cast<std::uint32_t>(sample[1]) << 8 |
+                                 static_cast<std::uint32_t>(sample[2]) << 16 | alpha << 24;
+    choice.colors.push_back(packed);
+    statistics.mapper.to_point(packed, &points[e * kDims]);
+    if (statistics.transparent != kNotFound && alpha == 0 &&
+        choice.transparent_entry == kNotFound) {
+      choice.transparent_entry = static_cast<std::uint32_t>(e);
+    }
+  }
+  choice.label_of_distinct.assign(statistics.histogram.size(), 0);
+  assign_nearest(statistics.points, points, statistics.threads, choice.label_of_distinct);
+  if (choice.transparent_entry != kNotFound) {
+    choice.label_of_distinct[statistics.transparent] = choice.transparent_entry;
+  }
+  return choice;
+}
+
+IndexedImage make_indexed(const ColorStatistics& statistics, const PaletteChoice& choice,
+                          const EncodeOptions& options) {
+  const Image& image = *statistics.image;
+  IndexedImage indexed;
+  indexed.width = image.width();
+  indexed.height = image.height();
+  indexed.channels = statistics.channels;
+  indexed.palette.reserve(choice.colors.size() * static_cast<std::size_t>(statistics.channels));
+  for (const std::uint32_t color : choice.colors) {
+    for (int c = 0; c < statistics.channels; ++c)
+      indexed.palette.push_back(color_channel(color, c));
+  }
+  if (options.dither > 0 && choice.colors.size() > 1) {
+    std::vector<float> points(choice.colors.size() * kDims);
+    for (std::size_t e = 0; e < choice.colors.size(); ++e) {
+      statistics.mapper.to_point(choice.colors[e], &points[e * kDims]);
+    }
+    indexed.indices =
+        floyd_steinberg(image, statistics.mapper, points, choice.transparent_entry, options.dither);
+  } else {
+    indexed.indices =
+        remap_pixels(image, statistics.histogram, choice.label_of_distinct, statistics.threads);
+  }
+  return indexed;
+}
+
+double histogram_mse(const ColorStatistics& statistics, const PaletteChoice& choice) {
+  double total = 0, pixels = 0;
+  for (std::size_t i = 0; i < statistics.histogram.size(); ++i) {
+    const std::uint32_t from = statistics.histogram.color(i);
+    const std::uint32_t to = choice.colors[choice.label_of_distinct[i]];
+    double d2 = 0;
+    for (int c = 0; c < 3; ++c) {
+      const double d = static_cast<double>(color_channel(from, c)) - color_channel(to, c);
+      d2 += d * d;
+    }
+    total += d2 * statistics.histogram.count(i);
+    pixels += statistics.histogram.count(i);
+  }
+  return total / (3.0 * pixels);
+}
+
+double indexed_mse(const Image& image, const IndexedImage& indexed) {
+  const std::size_t channels = static_cast<std::size_t>(indexed.channels);
+  const std::uint8_t* pixels = image.data().data();
+  std::uint64_t total = 0;
+  for (std::size_t i = 0; i < indexed.indices.size(); ++i) {
+    const std::uint8_t* entry = &indexed.palette[indexed.indices[i] * channels];
+    for (std::size_t c = 0; c < 3; ++c) {
+      const int d = static_cast<int>(pixels[i * image.channels() + c]) - entry[c];
+      total += static_cast<std::uint64_t>(d * d);
+    }
+  }
+  return static_cast<double>(total) / (3.0 * static_cast<double>(indexed.indices.size()));
+}
+
+double clustering_inertia(const ColorStatistics& statistics, const PaletteChoice& choice) {
+  std::vector<float> points(choice.colors.size() * kDims);
+  for (std::size_t e = 0; e < choice.colors.size(); ++e) {
+    statistics.mapper.to_point(choice.colors[e], &points[e * kDims]);
+  }
+  double total = 0;
+  for (std::size_t i = 0; i < statistics.histogram.size(); ++i) {
+    total += static_cast<double>(statistics.histogram.count(i)) *
+             squared_distance(&statistics.points.coords[i * kDims],
+                              &points[choice.label_of_distinct[i] * kDims]);
+  }
+  return total;
+}
+
+double target_mse(const EncodeOptions& options) {
+  double mse = 0;
+  if (options.target_psnr > 0) mse = 255.0 * 255.0 / std::pow(10.0, options.target_psnr / 10.0);
+  if (options.max_mse > 0) mse = mse > 0 ? std::min(mse, options.max_mse) : options.max_mse;
+  return mse;
+}
+
+}  // namespace kmq::detail

@@ -1,0 +1,82 @@
+// SPDX-License-Identifier: MIT
+// The quantizer's stages, shared by quantize() and by encode()'s file-size search:
+// colour statistics -> palette (clustered or fixed) -> index map.
+#pragma once
+
+#include <cstdint>
+#include <kmq/kmq.hpp>
+#include <vector>
+
+#include "quantize/cluster/kmeans.hpp"
+#include "quantize/stats/color_histogram.hpp"
+#include "quantize/stats/colorspace.hpp"
+
+namespace kmq::detail {
+
+inline constexpr std::uint32_t kNotFound = 0xFFFFFFFFu;
+
+/// Colour statistics of an image in the clustering space, computed once and reused by every
+/// palette tried for it.
+struct ColorStatistics {
+  const Image* image = nullptr;
+  int channels = 3;
+  int threads = 1;
+  ColorHistogram histogram;
+  ColorSpaceMapper mapper{ColorSpace::rgb, 3};
+  WeightedPoints points;                  // one per histogram colour
+  std::uint32_t transparent = kNotFound;  // histogram position of fully transparent pixels
+
+  /// Whether K colours leave room for an entry of its own for transparent pixels.
+  bool reserves_transparent(int colors) const {
+    return transparent != kNotFound && colors >= 2 && histogram.size() > 1;
+  }
+  /// The K from which the palette is exact (every colour its own entry), capped at 65536.
+  int exact_colors() const;
+};
+
+ColorStatistics gather_color_statistics(const Image& image, const EncodeOptions& options);
+/// The same from the image's histogram, counted already (ColorCounter).
+ColorStatistics gather_color_statistics(const Image& image, ColorHistogram counted,
+                                        const EncodeOptions& options);
+
+/// A palette in file order and the entry of every histogram colour.
+struct PaletteChoice {
+  std::vector<std::uint32_t> colors;  // packed sRGB(A)
+  std::vector<std::uint32_t> label_of_distinct;
+  std::uint32_t transparent_entry = kNotFound;
+  int iterations = 0;
+  double log_likelihood = 0;
+};
+
+/// Clusters into at most `colors` entries with options.method, sorted by alpha then luminance.
+PaletteChoice cluster_palette(const ColorStatistics& statistics, int colors,
+                              const EncodeOptions& options);
+/// Maps colours to options.fixed_palette, keeping its order.
+PaletteChoice fixed_palette(const ColorStatistics& statistics, const EncodeOptions& options);
+
+/// The index map: per-colour lookup, or Floyd-Steinberg when options.dither > 0.
+IndexedImage make_indexed(const ColorStatistics& statistics, const PaletteChoice& choice,
+                          const EncodeOptions& options);
+
+/// Mean squared error over RGB of mapping every colour to its entry (no dithering).
+double histogram_mse(const ColorStatistics& statistics, const PaletteChoice& choice);
+/// Mean squared error over RGB between the image and an index map of it.
+double indexed_mse(const Image& image, const IndexedImage& indexed);
+/// Sum over pixels of squared distance in the clustering space to the entry (no dithering).
+double clustering_inertia(const ColorStatistics& statistics, const PaletteChoice& choice);
+
+/// The MSE a quality target asks for (the smaller of max_mse and the MSE of target_psnr), or
+/// 0 when no quality target is set.
+double target_mse(const EncodeOptions& options);
+
+}  // namespace kmq::detail
+
+namespace kmq::detail {
+
+/// Fills the stats of a palette choice. With dithering the MSE needs the dithered image, else
+/// it comes from the colour histogram (so the index map may be made afterwards).
+void fill_stats(const ColorStatistics& statistics, const PaletteChoice& choice,
+                const EncodeOptions& options, QuantizeStats& stats,
+                const IndexedImage* dithered = nullptr);
+
+}  // namespace kmq::detail
