@@ -82,21 +82,4 @@ Palette read_palette(std::span<const std::uint8_t> bytes, std::uint64_t max_pixe
   return palette;
 }
 
-void check_indexed_image(const IndexedImage& indexed) {
-  const std::size_t channels = static_cast<std::size_t>(indexed.channels);
-  const bool sizes_ok = (channels == 3 || channels == 4) && indexed.width > 0 &&
-                        indexed.height > 0 &&
-                        indexed.indices.size() == static_cast<std::size_t>(indexed.width) *
-                                                      static_cast<std::size_t>(indexed.height) &&
-                        !indexed.palette.empty() && indexed.palette.size() % channels == 0;
-  if (!sizes_ok) throw Error(ErrorCategory::bad_input, "indexed image has inconsistent sizes");
-  const std::size_t k = indexed.palette.size() / channels;
-  for (const std::uint16_t index : indexed.indices) {
-    if (index >= k) {
-      throw Error(ErrorCategory::bad_input,
-                  "index " + std::to_string(index) + " is not below K = " + std::to_string(k));
-    }
-  }
-}
-
 }  // namespace kmq::io

@@ -33,7 +33,4 @@ inline void check_pixel_limit(const char* format, std::uint64_t width, std::uint
   }
 }
 
-/// Throws Error(bad_input) unless sizes agree and every index is below K.
-void check_indexed_image(const IndexedImage& indexed);
-
 }  // namespace kmq::io

@@ -475,7 +475,7 @@ std::vector<std::uint8_t> write_png(const Image& image, const WarningHandler& wa
 std::vector<std::uint8_t> write_png(const IndexedImage& indexed, const WarningHandler& warn) {
   const int k = indexed.palette_size();
   if (k > 256) return write_png(expand(indexed), warn);
-  check_indexed_image(indexed);
+  validate(indexed);
   const int channels = indexed.channels;
   // tRNS may stop early (missing entries are opaque), so non-opaque entries go first.
   std::vector<int> order(static_cast<std::size_t>(k));

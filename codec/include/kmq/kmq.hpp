@@ -164,6 +164,11 @@ struct IndexedImage {
   friend bool operator==(const IndexedImage&, const IndexedImage&) = default;
 };
 
+/// Throws Error(bad_input) unless `indexed` is a palette image the format can hold: 3 or 4
+/// channels, 1..kMaxDimension on each side and at most kMaxPixelCount pixels, 1..65536 palette
+/// entries, one index per pixel and every index below K.
+void validate(const IndexedImage& indexed);
+
 /// How the palette is found.
 enum class Method {
   kmeans,     ///< Lloyd's K-means on all colours, k-means++ initialisation (median cut for K > 256)

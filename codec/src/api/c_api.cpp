@@ -10,6 +10,8 @@
 #include <string>
 
 #include "format/format_constants.hpp"
+#include "format/header.hpp"
+#include "format/index_layout.hpp"
 
 struct kmq_encoder {
   kmq::EncodeOptions options;

@@ -10,6 +10,7 @@
 #include "common/byte_io.hpp"
 #include "common/crc32.hpp"
 #include "format/format_constants.hpp"
+#include "format/header.hpp"
 #include "format/metadata_chunks.hpp"
 
 namespace kmq::detail {
@@ -28,48 +29,6 @@ bool same_type(const std::uint8_t* type, const std::array<char, 4>& expected) {
 
 std::string describe(const std::string& type, std::size_t offset) {
   return "chunk '" + type + "' at offset " + std::to_string(offset);
-}
-
-void read_header(std::span<const std::uint8_t> payload, const std::string& where,
-                 const DecodeOptions& options, ParsedContainer& out) {
-  if (payload.size() != kHeaderPayloadSize) {
-    corrupt(where + ": header must be 16 bytes, not " + std::to_string(payload.size()));
-  }
-  if (payload[0] != kFormatVersion) {
-    throw Error(ErrorCategory::unsupported, where + ": format version " +
-                                                std::to_string(payload[0]) +
-                                                " is not supported (this decoder reads version 1)");
-  }
-  out.channels = payload[1];
-  out.label_coding = payload[2];
-  if (out.channels != 3 && out.channels != 4) {
-    corrupt(where + ": channels must be 3 or 4, not " + std::to_string(out.channels));
-  }
-  if (out.label_coding >= kLabelCodingCount) {
-    throw Error(
-        ErrorCategory::unsupported,
-        where + ": label coding method " + std::to_string(out.label_coding) + " is not supported");
-  }
-  if (payload[3] != 0) corrupt(where + ": reserved flags must be 0");
-  out.width = load_u32le(&payload[4]);
-  out.height = load_u32le(&payload[8]);
-  out.palette_size = load_u32le(&payload[12]);
-  if (out.width < 1 || out.width > kMaxDimension || out.height < 1 || out.height > kMaxDimension) {
-    corrupt(where + ": image size " + std::to_string(out.width) + "x" + std::to_string(out.height) +
-            " is outside 1..16777216");
-  }
-  if (out.palette_size < 1 || out.palette_size > kMaxColors) {
-    corrupt(where + ": palette size " + std::to_string(out.palette_size) + " is outside 1..65536");
-  }
-  if (out.pixel_count() > kMaxPixelCount) {
-    corrupt(where + ": " + std::to_string(out.pixel_count()) +
-            " pixels exceed the format limit of 2^30");
-  }
-  if (out.pixel_count() > options.max_pixels) {
-    throw Error(ErrorCategory::limit_exceeded,
-                where + ": image of " + std::to_string(out.pixel_count()) +
-                    " pixels exceeds the limit of " + std::to_string(options.max_pixels));
-  }
 }
 
 void read_palette(std::span<const std::uint8_t> payload, const std::string& where,
@@ -161,7 +120,7 @@ ParsedContainer read_container(std::span<const std::uint8_t> file, const DecodeO
     }
     switch (stage) {
       case 0:
-        read_header(payload, where, options, out);
+        static_cast<ImageHeader&>(out) = parse_header(payload, where, options.max_pixels);
         break;
       case 1:
         read_palette(payload, where, out);

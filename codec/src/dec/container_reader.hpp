@@ -7,19 +7,16 @@
 #include <span>
 #include <vector>
 
+#include "format/header.hpp"
+
 namespace kmq::detail {
 
-struct ParsedContainer {
-  std::uint32_t width = 0;
-  std::uint32_t height = 0;
-  std::uint32_t channels = 0;
-  std::uint32_t palette_size = 0;
-  std::uint8_t label_coding = 0;
+/// HEAD's fields and what the other chunks hold.
+struct ParsedContainer : ImageHeader {
   std::span<const std::uint8_t> palette;     // palette_size * channels samples
   std::span<const std::uint8_t> label_data;  // LABL payload after its method byte
   std::vector<ChunkInfo> chunks;
   Metadata metadata;  // from the chunks of §2.7
-  std::uint64_t pixel_count() const noexcept { return static_cast<std::uint64_t>(width) * height; }
 };
 
 /// Validates everything but the label data. Throws Error (corrupt_file, unsupported,

@@ -10,6 +10,8 @@
 #include "dec/container_reader.hpp"
 #include "dec/label_decoder.hpp"
 #include "format/format_constants.hpp"
+#include "format/index_layout.hpp"
+#include "format/stream_table.hpp"
 
 namespace kmq {
 
@@ -30,16 +32,17 @@ void paint(std::uint8_t* out, std::size_t channels, std::span<const std::uint8_t
   }
 }
 
-// paint() from a decoded index map: 1 byte per index, or 2 little-endian.
+// paint() from a decoded index map (format/index_layout.hpp), with the index width fixed at
+// compile time in each branch.
 void paint_indices(std::uint8_t* out, std::size_t channels, std::span<const std::uint8_t> palette,
                    std::span<const std::uint8_t> raw, bool wide, std::size_t first,
                    std::size_t count) {
   if (wide) {
-    paint(out, channels, palette, first, count, [&](std::size_t i) {
-      return std::size_t{raw[2 * i]} | std::size_t{raw[2 * i + 1]} << 8;
-    });
+    paint(out, channels, palette, first, count,
+          [&](std::size_t i) { return std::size_t{detail::load_index(raw.data(), i, 2)}; });
   } else {
-    paint(out, channels, palette, first, count, [&](std::size_t i) { return std::size_t{raw[i]}; });
+    paint(out, channels, palette, first, count,
+          [&](std::size_t i) { return std::size_t{detail::load_index(raw.data(), i, 1)}; });
   }
 }
 
@@ -87,20 +90,7 @@ void decode_rows(std::span<const std::uint8_t> file,
   }
 }
 
-const char* label_coding_name(int method) {
-  switch (method) {
-    case static_cast<int>(detail::LabelCoding::zstd_raw):
-      return "zstd-raw";
-    case static_cast<int>(detail::LabelCoding::neighbour_contexts):
-      return "neighbour-contexts";
-    case static_cast<int>(detail::LabelCoding::neighbour_partitions):
-      return "neighbour-partitions";
-    case static_cast<int>(detail::LabelCoding::partition_tiles):
-      return "partition-tiles";
-    default:
-      return "unknown";
-  }
-}
+const char* label_coding_name(int method) { return detail::label_coding_name(method); }
 
 FileInfo inspect(std::span<const std::uint8_t> file, const DecodeOptions& options) {
   const detail::ParsedContainer container = detail::read_container(file, options);
@@ -111,9 +101,13 @@ FileInfo inspect(std::span<const std::uint8_t> file, const DecodeOptions& option
   info.channels = static_cast<int>(container.channels);
   info.palette_size = static_cast<int>(container.palette_size);
   info.label_coding = container.label_coding;
-  if (container.label_coding == static_cast<std::uint8_t>(detail::LabelCoding::partition_tiles) &&
-      container.label_data.size() >= 2) {
-    info.label_tiles = container.label_data[1];  // after the stream count
+  if (container.label_coding == static_cast<std::uint8_t>(detail::LabelCoding::partition_tiles)) {
+    // The tile table is checked as the decoder checks it; no frame is decompressed.
+    info.label_tiles = static_cast<int>(
+        detail::parse_stream_table(container.label_data, detail::LabelCoding::partition_tiles,
+                                   detail::partition_layout(container.pixel_count()),
+                                   container.width, container.height)
+            .table.tiles);
   }
   info.file_size = file.size();
   info.label_bytes = container.label_data.size() + 1;
@@ -150,24 +144,15 @@ IndexedImage decode_indexed(std::span<const std::uint8_t> file, const DecodeOpti
     std::copy(raw.begin(), raw.end(), indexed.indices.begin());
   } else {
     for (std::size_t i = 0; i < count; ++i) {
-      indexed.indices[i] = static_cast<std::uint16_t>(raw[2 * i] | raw[2 * i + 1] << 8);
+      indexed.indices[i] = static_cast<std::uint16_t>(detail::load_index(raw.data(), i, 2));
     }
   }
   return indexed;
 }
 
 Image expand(const IndexedImage& indexed) {
+  validate(indexed);
   Image image(indexed.width, indexed.height, indexed.channels);
-  const std::size_t k = static_cast<std::size_t>(indexed.palette_size());
-  if (indexed.indices.size() != image.pixel_count() ||
-      indexed.palette.size() != k * static_cast<std::size_t>(indexed.channels) || k == 0) {
-    throw Error(ErrorCategory::bad_input, "indexed image has inconsistent sizes");
-  }
-  const auto largest = std::max_element(indexed.indices.begin(), indexed.indices.end());
-  if (*largest >= k) {
-    throw Error(ErrorCategory::bad_input,
-                "index " + std::to_string(*largest) + " is not below K = " + std::to_string(k));
-  }
   paint(image.data().data(), static_cast<std::size_t>(image.channels()), indexed.palette, 0,
         image.pixel_count(), [&](std::size_t i) { return std::size_t{indexed.indices[i]}; });
   image.metadata() = indexed.metadata;

@@ -20,6 +20,9 @@
 #include "format/color_ranking.hpp"
 #include "format/context_model.hpp"
 #include "format/format_constants.hpp"
+#include "format/index_layout.hpp"
+#include "format/stream_table.hpp"
+#include "format/symbol_packing.hpp"
 #include "format/zstd_frame.hpp"
 
 namespace kmq::detail {
@@ -44,58 +47,9 @@ struct Stream {
   }
 };
 
-// What a method requires of its stream table's raw sizes (§5.2, §5.3), checked before any
-// frame is decompressed.
-struct StreamLayout {
-  std::size_t stream_count;
-  std::size_t symbol_streams;      // the first streams; the rest hold literals
-  std::uint64_t min_symbol_bytes;  // bounds on the symbol streams' total raw size
-  std::uint64_t max_symbol_bytes;
-  std::uint64_t literal_unit;  // every literal stream holds whole literals
-  std::uint64_t max_literal_bytes;
-};
-
-// A checked stream table (methods 1 to 3) and where its frames are.
-struct StreamTable {
-  std::vector<std::uint32_t> compressed, raw;
-  std::span<const std::uint8_t> frames;
-};
-
-// Methods 1 to 3: parses the stream table after `offset` (method 3's tile count comes before it,
-// its tile table after), checks it against the layout and the chunk, and returns it.
-StreamTable read_stream_table(std::span<const std::uint8_t> data, std::size_t offset,
-                              std::size_t trailing_table_bytes, const StreamLayout& layout) {
-  const std::size_t count = layout.stream_count;
-  if (data.size() - offset < 8 * count + trailing_table_bytes) corrupt("stream table is cut short");
-  std::uint64_t compressed_total = 0, symbol_total = 0, literal_total = 0;
-  StreamTable table{std::vector<std::uint32_t>(count), std::vector<std::uint32_t>(count), {}};
-  for (std::size_t s = 0; s < count; ++s) {
-    table.compressed[s] = load_u32le(&data[offset + 8 * s]);
-    table.raw[s] = load_u32le(&data[offset + 4 + 8 * s]);
-    compressed_total += table.compressed[s];
-    (s < layout.symbol_streams ? symbol_total : literal_total) += table.raw[s];
-    if ((table.raw[s] == 0) != (table.compressed[s] == 0))
-      corrupt("an empty stream must have an empty frame");
-    if (s >= layout.symbol_streams && table.raw[s] % layout.literal_unit != 0)
-      corrupt("literal stream size is not whole indices");
-  }
-  table.frames = data.subspan(offset + 8 * count + trailing_table_bytes);
-  if (compressed_total != table.frames.size()) corrupt("stream sizes do not add up to the chunk");
-  if (symbol_total < layout.min_symbol_bytes || symbol_total > layout.max_symbol_bytes)
-    corrupt("symbol streams do not hold one symbol per pixel");
-  if (literal_total > layout.max_literal_bytes) corrupt("literal streams are too large");
-  return table;
-}
-
-void check_stream_count(std::span<const std::uint8_t> data, std::size_t count, int method) {
-  if (data.empty() || data[0] != count) {
-    corrupt("method " + std::to_string(method) + " needs exactly " + std::to_string(count) +
-            " streams");
-  }
-}
-
 // Decompresses every stream of a checked table, largest first, on up to `threads` threads.
-std::vector<Stream> decompress_streams(const StreamTable& table, int threads) {
+std::vector<Stream> decompress_streams(const ParsedStreamTable& parsed, int threads) {
+  const StreamTable& table = parsed.table;
   const std::size_t count = table.raw.size();
   std::vector<std::size_t> offset(count, 0), order(count);
   for (std::size_t s = 0; s < count; ++s) {
@@ -109,17 +63,10 @@ std::vector<Stream> decompress_streams(const StreamTable& table, int threads) {
     const std::size_t s = order[i];
     if (table.raw[s] != 0) {
       streams[s].bytes =
-          decompress_frame(table.frames.subspan(offset[s], table.compressed[s]), table.raw[s]);
+          decompress_frame(parsed.frames.subspan(offset[s], table.compressed[s]), table.raw[s]);
     }
   });
   return streams;
-}
-
-// Methods 1 and 2: the table after the stream count, then every stream decompressed.
-std::vector<Stream> read_streams(std::span<const std::uint8_t> data, const StreamLayout& layout,
-                                 int method, int threads) {
-  check_stream_count(data, layout.stream_count, method);
-  return decompress_streams(read_stream_table(data, 1, 0, layout), threads);
 }
 
 void check_streams_consumed(const std::vector<Stream>& streams) {
@@ -133,15 +80,13 @@ std::vector<std::uint8_t> decode_neighbour_contexts(std::span<const std::uint8_t
                                                     std::uint32_t width, std::uint64_t pixels,
                                                     std::uint32_t palette_size, int threads) {
   const std::size_t index_bytes = index_width(palette_size);
-  std::vector<Stream> streams = read_streams(data,
-                                             {kNeighbourStreamCount, kNeighbourContexts, pixels,
-                                              pixels, index_bytes, pixels * index_bytes},
-                                             1, threads);
+  std::vector<Stream> streams = decompress_streams(
+      parse_stream_table(data, LabelCoding::neighbour_contexts,
+                         neighbour_contexts_layout(pixels, palette_size), width, pixels / width),
+      threads);
   std::vector<std::uint8_t> out(static_cast<std::size_t>(pixels * index_bytes));
   const bool wide = index_bytes == 2;
-  auto label_at = [&](std::size_t i) -> std::uint32_t {
-    return wide ? out[2 * i] | static_cast<std::uint32_t>(out[2 * i + 1]) << 8 : out[i];
-  };
+  auto label_at = [&](std::size_t i) { return load_index(out.data(), i, index_bytes); };
   const std::size_t height = static_cast<std::size_t>(pixels / width);
   for (std::size_t y = 0, i = 0; y < height; ++y) {
     for (std::size_t x = 0; x < width; ++x, ++i) {
@@ -162,28 +107,12 @@ std::vector<std::uint8_t> decode_neighbour_contexts(std::span<const std::uint8_t
       } else {
         corrupt("symbol " + std::to_string(symbol) + " names no candidate");
       }
-      if (wide) {
-        out[2 * i] = static_cast<std::uint8_t>(label);
-        out[2 * i + 1] = static_cast<std::uint8_t>(label >> 8);
-      } else {
-        out[i] = static_cast<std::uint8_t>(label);
-      }
+      store_index(out.data(), i, index_bytes, label);
     }
   }
   check_streams_consumed(streams);
   return out;
 }
-
-// The three base-5 digits of every packed symbol byte below 125, lowest first (§5.3).
-constexpr std::array<std::array<std::uint8_t, kSymbolsPerByte>, kPackedByteLimit> kDigits = [] {
-  std::array<std::array<std::uint8_t, kSymbolsPerByte>, kPackedByteLimit> table{};
-  for (std::uint32_t value = 0; value < kPackedByteLimit; ++value) {
-    std::uint32_t rest = value;
-    for (std::uint32_t d = 0; d < kSymbolsPerByte; ++d, rest /= kSymbolBase)
-      table[value][d] = static_cast<std::uint8_t>(rest % kSymbolBase);
-  }
-  return table;
-}();
 
 // Every byte of a packed symbol stream is below 125, and the digits from `used` (the symbols the
 // tiles read) to the end of its last byte are 0 (§5.3, §5.5).
@@ -193,7 +122,7 @@ void check_packed_stream(const std::vector<std::uint8_t>& packed, std::uint64_t 
   }
   for (std::uint64_t digit = used; digit < std::uint64_t{kSymbolsPerByte} * packed.size();
        ++digit) {
-    if (kDigits[packed[digit / 3]][digit % 3] != 0)
+    if (kPackedDigits[packed[digit / 3]][digit % 3] != 0)
       corrupt("padding after the last symbol of a stream is not zero");
   }
 }
@@ -204,10 +133,10 @@ void unpack_symbols(const std::vector<std::uint8_t>& packed, std::uint64_t first
                     std::uint64_t count, std::uint8_t* out) {
   std::uint64_t digit = first;
   const std::uint64_t end = first + count;
-  auto next_digit = [&] { return kDigits[packed[digit / 3]][digit % 3]; };
+  auto next_digit = [&] { return kPackedDigits[packed[digit / 3]][digit % 3]; };
   for (; digit < end && digit % kSymbolsPerByte != 0; ++digit) *out++ = next_digit();
   for (; digit + kSymbolsPerByte <= end; digit += kSymbolsPerByte, out += kSymbolsPerByte)
-    std::memcpy(out, kDigits[packed[digit / 3]].data(), kSymbolsPerByte);
+    std::memcpy(out, kPackedDigits[packed[digit / 3]].data(), kSymbolsPerByte);
   for (; digit < end; ++digit) *out++ = next_digit();
 }
 
@@ -264,55 +193,29 @@ void decode_partition_region(std::uint8_t* labels, std::size_t width, std::size_
       for (std::size_t x = 0; x < columns; ++x) row[x] = border_pixel(x, y);
       continue;
     }
-    // Inside the region most pixels repeat four equal neighbours (context 0). Their chain from
-    // one label to the next is kept short: W stays in a register, context 0's cursor too.
+    // Inside the region most pixels repeat four equal neighbours (the flat context). Their
+    // chain from one label to the next is kept short: W stays in a register, the flat
+    // context's cursor too.
     const std::uint8_t* above = row - width;
     std::uint32_t w = border_pixel(0, y);
     row[0] = static_cast<std::uint8_t>(w);
-    const std::uint8_t* flat = at.symbol[0];
+    const std::uint8_t* flat = at.symbol[kFlatContext];
     for (std::size_t x = 1; x + 1 < columns; ++x) {
       const std::uint32_t n = above[x], ne = above[x + 1], nw = above[x - 1];
       if (w == n && w == ne && w == nw) {
         const std::uint32_t symbol = *flat++;
         if (symbol != 0) {
           if (symbol != 1) bad_symbol(symbol);
-          w = escaped(PartitionCandidates{{w, w, w, w}, 1, 0});  // four equal neighbours: context 0
+          w = escaped(flat_candidates(w));
         }
       } else {
         w = decode_pixel({w, n, ne, nw});  // never context 0
       }
       row[x] = static_cast<std::uint8_t>(w);
     }
-    at.symbol[0] = flat;
+    at.symbol[kFlatContext] = flat;
     row[columns - 1] = border_pixel(columns - 1, y);
   }
-}
-
-// Method 3's tile table (§5.5): share[tile * kPartitionStreamCount + stream] symbols or literals.
-// Checked here against the pixels and the stream table, before any frame is decompressed.
-std::vector<std::uint64_t> read_tile_table(std::span<const std::uint8_t> table, std::size_t tiles,
-                                           std::size_t width, std::size_t height,
-                                           const StreamTable& streams) {
-  std::vector<std::uint64_t> share(tiles * kPartitionStreamCount);
-  std::array<std::uint64_t, kPartitionStreamCount> total{};
-  for (std::size_t tile = 0; tile < tiles; ++tile) {
-    std::uint64_t symbols = 0;
-    for (std::size_t s = 0; s < kPartitionStreamCount; ++s) {
-      const std::size_t i = tile * kPartitionStreamCount + s;
-      share[i] = load_u32le(&table[4 * i]);
-      total[s] += share[i];
-      if (s < kPartitionContexts) symbols += share[i];
-    }
-    const std::uint64_t columns =
-        tile_start(tile + 1, tiles, width) - tile_start(tile, tiles, width);
-    if (symbols != columns * height) corrupt("a tile's symbols do not match its pixels");
-  }
-  for (std::size_t s = 0; s < kPartitionStreamCount; ++s) {
-    const std::uint64_t bytes =
-        s < kPartitionContexts ? (total[s] + kSymbolsPerByte - 1) / kSymbolsPerByte : total[s];
-    if (bytes != streams.raw[s]) corrupt("the tile table does not match the stream table");
-  }
-  return share;
 }
 
 // Above this many pixels per palette entry a single tile meets nearly every row of the colour
@@ -329,30 +232,16 @@ std::vector<std::uint8_t> decode_neighbour_partitions(std::span<const std::uint8
     corrupt("method " + std::to_string(method) + " needs K <= 256");
   const std::size_t width = container.width, height = container.height;
   const std::uint64_t pixels = container.pixel_count();
-  check_stream_count(data, kPartitionStreamCount, method);
-  std::size_t tiles = 1;
-  if (tiled) {
-    if (data.size() < 2 || data[1] == 0) corrupt("method 3 needs at least one tile");
-    tiles = data[1];
-    if (tiles > width) corrupt("more tiles than columns");
-  }
-  const std::size_t table_offset = tiled ? 2 : 1;
-  const std::size_t tile_table_bytes = tiled ? 4 * kPartitionStreamCount * tiles : 0;
-  // Each symbol stream may end in one partly used byte.
-  const std::uint64_t least_symbol_bytes = (pixels + kSymbolsPerByte - 1) / kSymbolsPerByte;
-  const StreamTable table =
-      read_stream_table(data, table_offset, tile_table_bytes,
-                        {kPartitionStreamCount, kPartitionContexts, least_symbol_bytes,
-                         least_symbol_bytes + kPartitionContexts, 1, pixels});
+  const ParsedStreamTable parsed = parse_stream_table(
+      data, tiled ? LabelCoding::partition_tiles : LabelCoding::neighbour_partitions,
+      partition_layout(pixels), width, height);
+  const StreamTable& table = parsed.table;
+  const std::size_t tiles = tiled ? table.tiles : 1;
   // Method 2: one tile whose share is every symbol digit and every literal.
   std::vector<std::uint64_t> share(table.raw.begin(), table.raw.end());
   for (std::size_t c = 0; c < kPartitionContexts; ++c) share[c] *= kSymbolsPerByte;
-  if (tiled) {
-    share =
-        read_tile_table(data.subspan(table_offset + 8 * kPartitionStreamCount, tile_table_bytes),
-                        tiles, width, height, table);
-  }
-  std::vector<Stream> streams = decompress_streams(table, threads);
+  if (tiled) share.assign(table.shares.begin(), table.shares.end());
+  std::vector<Stream> streams = decompress_streams(parsed, threads);
 
   // Where each tile's share of each stream starts: the shares before it.
   std::vector<std::uint64_t> share_start(share.size(), 0);
@@ -427,7 +316,8 @@ std::vector<std::uint8_t> decode_neighbour_partitions(std::span<const std::uint8
 }
 
 void check_index_range(std::span<const std::uint8_t> raw, std::uint32_t palette_size) {
-  if (index_width(palette_size) == 1) {
+  const std::size_t width = index_width(palette_size);
+  if (width == 1) {
     if (palette_size == 256) return;
     std::uint8_t largest = 0;
     for (const std::uint8_t index : raw) largest = index > largest ? index : largest;
@@ -439,8 +329,8 @@ void check_index_range(std::span<const std::uint8_t> raw, std::uint32_t palette_
   }
   if (palette_size == 65536) return;
   std::uint32_t largest = 0;
-  for (std::size_t i = 0; i + 1 < raw.size(); i += 2) {
-    const std::uint32_t index = raw[i] | static_cast<std::uint32_t>(raw[i + 1]) << 8;
+  for (std::size_t i = 0; i < raw.size() / width; ++i) {
+    const std::uint32_t index = load_index(raw.data(), i, width);
     largest = index > largest ? index : largest;
   }
   if (largest >= palette_size) {

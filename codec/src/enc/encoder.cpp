@@ -11,6 +11,7 @@
 #include "enc/container_writer.hpp"
 #include "enc/label_encoder.hpp"
 #include "format/format_constants.hpp"
+#include "format/header.hpp"
 #include "format/metadata_chunks.hpp"
 #include "format/partition_model.hpp"
 #include "quantize/k_search.hpp"
@@ -86,14 +87,19 @@ std::vector<LabelCoding> candidate_methods(const IndexedImage& indexed,
   return methods;
 }
 
-std::vector<std::uint8_t> encode_label_chunk(const IndexedImage& indexed,
-                                             const EncodeOptions& options) {
+// The LABL payload the effort rules choose, and the method it holds.
+struct LabelChunk {
+  LabelCoding method = LabelCoding::zstd_raw;
+  std::vector<std::uint8_t> payload;
+};
+
+LabelChunk encode_label_chunk(const IndexedImage& indexed, const EncodeOptions& options) {
   detail::LabelEncoderSettings settings;
   settings.threads = detail::resolve_threads(options.threads);
   if (options.effort <= 2) settings.entropy_bound = detail::kQuickEntropyBound;
   settings.width = static_cast<std::size_t>(indexed.width);
   settings.tiles = label_tiles(indexed, options);
-  std::vector<std::uint8_t> best;
+  LabelChunk best;
   // Every level of this effort on one method's streams; ties keep the earlier, lower-numbered
   // method.
   auto keep_smallest = [&](const detail::LabelStreams& modelled) {
@@ -101,7 +107,10 @@ std::vector<std::uint8_t> encode_label_chunk(const IndexedImage& indexed,
       detail::LabelEncoderSettings at_level = settings;
       at_level.level = level;
       std::vector<std::uint8_t> labels = detail::compress_labels(modelled, at_level);
-      if (best.empty() || labels.size() < best.size()) best = std::move(labels);
+      if (best.payload.empty() || labels.size() < best.payload.size()) {
+        best.method = modelled.method;
+        best.payload = std::move(labels);
+      }
     }
   };
   const std::vector<LabelCoding> methods = candidate_methods(indexed, options);
@@ -136,50 +145,21 @@ std::vector<std::uint8_t> encode_label_chunk(const IndexedImage& indexed,
   return best;
 }
 
-void check_indexed(const IndexedImage& indexed) {
-  auto fail = [](const std::string& message) { throw Error(ErrorCategory::bad_input, message); };
-  if (indexed.channels != 3 && indexed.channels != 4)
-    fail("indexed image must have 3 or 4 channels");
-  if (indexed.width < 1 || indexed.height < 1 ||
-      static_cast<std::uint64_t>(indexed.width) > kMaxDimension ||
-      static_cast<std::uint64_t>(indexed.height) > kMaxDimension) {
-    fail("indexed image size is out of range");
-  }
-  const std::uint64_t pixels =
-      static_cast<std::uint64_t>(indexed.width) * static_cast<std::uint64_t>(indexed.height);
-  if (pixels > kMaxPixelCount) fail("indexed image exceeds 2^30 pixels");
-  if (indexed.indices.size() != pixels) fail("index map size does not match width x height");
-  const std::size_t channels = static_cast<std::size_t>(indexed.channels);
-  if (indexed.palette.empty() || indexed.palette.size() % channels != 0 ||
-      indexed.palette.size() / channels > kMaxColors) {
-    fail("palette must hold 1..65536 entries of `channels` samples");
-  }
-  const std::size_t k = indexed.palette.size() / channels;
-  for (const std::uint16_t index : indexed.indices) {
-    if (index >= k)
-      fail("index " + std::to_string(index) + " is not below K = " + std::to_string(k));
-  }
-}
-
 }  // namespace
 
 std::vector<std::uint8_t> encode_indexed(const IndexedImage& indexed,
                                          const EncodeOptions& options) {
   validate(options);
-  check_indexed(indexed);
+  validate(indexed);
   const std::vector<detail::MetadataChunk> metadata = detail::metadata_chunks(indexed.metadata);
   const auto palette_size = static_cast<std::uint32_t>(indexed.palette_size());
-  const std::vector<std::uint8_t> labels = encode_label_chunk(indexed, options);
-  const auto method = static_cast<detail::LabelCoding>(labels[0]);
-
-  std::vector<std::uint8_t> header;
-  header.push_back(detail::kFormatVersion);
-  header.push_back(static_cast<std::uint8_t>(indexed.channels));
-  header.push_back(static_cast<std::uint8_t>(method));
-  header.push_back(0);  // flags, reserved
-  detail::append_u32le(header, static_cast<std::uint32_t>(indexed.width));
-  detail::append_u32le(header, static_cast<std::uint32_t>(indexed.height));
-  detail::append_u32le(header, palette_size);
+  const LabelChunk labels = encode_label_chunk(indexed, options);
+  detail::ImageHeader header;
+  header.channels = static_cast<std::uint32_t>(indexed.channels);
+  header.label_coding = static_cast<std::uint8_t>(labels.method);
+  header.width = static_cast<std::uint32_t>(indexed.width);
+  header.height = static_cast<std::uint32_t>(indexed.height);
+  header.palette_size = palette_size;
 
   std::vector<std::uint8_t> palette;
   palette.reserve(1 + indexed.palette.size());
@@ -187,10 +167,10 @@ std::vector<std::uint8_t> encode_indexed(const IndexedImage& indexed,
   palette.insert(palette.end(), indexed.palette.begin(), indexed.palette.end());
 
   detail::ContainerWriter writer;
-  writer.add_chunk(detail::kTypeHeader, header);
+  writer.add_chunk(detail::kTypeHeader, detail::header_payload(header));
   for (const detail::MetadataChunk& chunk : metadata) writer.add_chunk(chunk.type, chunk.payload);
   writer.add_chunk(detail::kTypePalette, palette);
-  writer.add_chunk(detail::kTypeLabels, labels);
+  writer.add_chunk(detail::kTypeLabels, labels.payload);
   writer.add_chunk(detail::kTypeEnd, {});
   return std::move(writer).finish();
 }

@@ -19,6 +19,9 @@
 #include "common/parallel.hpp"
 #include "format/color_ranking.hpp"
 #include "format/context_model.hpp"
+#include "format/index_layout.hpp"
+#include "format/stream_table.hpp"
+#include "format/symbol_packing.hpp"
 
 namespace kmq::detail {
 
@@ -34,24 +37,11 @@ void check_zstd(std::size_t code, const char* what) {
   }
 }
 
-// Method 0's bytes of `indices`: 1 or 2 little-endian bytes each (`width`), into `out`.
-void serialise_into(std::span<const std::uint16_t> indices, std::size_t width,
-                    std::span<std::uint8_t> out) {
-  if (width == 1) {
-    for (std::size_t i = 0; i < indices.size(); ++i) out[i] = static_cast<std::uint8_t>(indices[i]);
-  } else {
-    for (std::size_t i = 0; i < indices.size(); ++i) {
-      out[2 * i] = static_cast<std::uint8_t>(indices[i]);
-      out[2 * i + 1] = static_cast<std::uint8_t>(indices[i] >> 8);
-    }
-  }
-}
-
 std::vector<std::uint8_t> serialise_indices(std::span<const std::uint16_t> indices,
                                             std::uint32_t palette_size) {
   const std::size_t width = index_width(palette_size);
   std::vector<std::uint8_t> raw(indices.size() * width);
-  serialise_into(indices, width, raw);
+  store_indices(indices, width, raw);
   return raw;
 }
 
@@ -211,34 +201,31 @@ bool is_tiled(const LabelStreams& modelled) {
   return modelled.method == LabelCoding::partition_tiles;
 }
 
-// Bytes of methods 1 to 3's payload before the frames: method, stream count, (method 3: tile
-// count), stream table, (method 3: tile table).
-std::size_t stream_payload_header_size(const LabelStreams& modelled) {
-  return 2 + (is_tiled(modelled) ? 1 : 0) + 8 * modelled.streams.size() +
-         (is_tiled(modelled) ? 4 * modelled.tile_sizes.size() : 0);
+// The stream (and tile) table of modelled streams whose frames are `frames`.
+template <typename Frames>
+StreamTable table_of(const LabelStreams& modelled, const Frames& frames) {
+  StreamTable table;
+  for (std::size_t s = 0; s < modelled.streams.size(); ++s) {
+    table.compressed.push_back(static_cast<std::uint32_t>(byte_count(frames[s])));
+    table.raw.push_back(static_cast<std::uint32_t>(modelled.streams[s].size()));
+  }
+  if (is_tiled(modelled)) {
+    table.tiles = modelled.tile_sizes.size() / modelled.streams.size();
+    table.shares = modelled.tile_sizes;
+  }
+  return table;
 }
 
-// Method data of methods 1 to 3: stream count, (method 3: tile count), stream table, (method 3:
-// tile table), then each non-empty stream's frame.
+// LABL payload of methods 1 to 3: method byte, stream (and tile) table, then each non-empty
+// stream's frame.
 std::vector<std::uint8_t> stream_payload(const LabelStreams& modelled,
                                          const LabelEncoderSettings& settings) {
-  const std::vector<std::vector<std::uint8_t>>& streams = modelled.streams;
   const std::vector<std::vector<std::uint8_t>> frames =
       compress_streams(modelled, settings, [](auto stream, const ZstdParameters& parameters) {
         return compress_frame(stream, parameters);
       });
-  std::vector<std::uint8_t> payload = {static_cast<std::uint8_t>(modelled.method),
-                                       static_cast<std::uint8_t>(streams.size())};
-  const bool tiled = is_tiled(modelled);
-  if (tiled)
-    payload.push_back(static_cast<std::uint8_t>(modelled.tile_sizes.size() / streams.size()));
-  for (std::size_t s = 0; s < streams.size(); ++s) {
-    append_u32le(payload, static_cast<std::uint32_t>(frames[s].size()));
-    append_u32le(payload, static_cast<std::uint32_t>(streams[s].size()));
-  }
-  if (tiled) {
-    for (const std::uint32_t size : modelled.tile_sizes) append_u32le(payload, size);
-  }
+  std::vector<std::uint8_t> payload = {static_cast<std::uint8_t>(modelled.method)};
+  append_stream_table(payload, table_of(modelled, frames));
   for (const auto& frame : frames) payload.insert(payload.end(), frame.begin(), frame.end());
   return payload;
 }
@@ -331,7 +318,7 @@ std::vector<std::vector<std::uint8_t>> model_neighbour_contexts(
     const LabelEncoderSettings& settings) {
   const std::size_t width = settings.width;
   const std::size_t height = width == 0 ? 0 : indices.size() / width;
-  const bool wide = index_width(palette_size) == 2;
+  const std::size_t literal_bytes = index_width(palette_size);
   auto label_at = [&](std::size_t i) { return static_cast<std::uint32_t>(indices[i]); };
   auto model_region = [&](const Region& region, std::vector<std::vector<std::uint8_t>>& streams) {
     auto model_at = [&](std::size_t x, std::size_t y) {
@@ -341,25 +328,13 @@ std::vector<std::vector<std::uint8_t>> model_neighbour_contexts(
                              std::vector<std::vector<std::uint8_t>>& out) {
       std::vector<std::uint8_t>& literals = out[kNeighbourContexts + near.count - 1];
       const std::uint32_t literal = predicted_literal(label, near.prediction, palette_size);
-      literals.push_back(static_cast<std::uint8_t>(literal));
-      if (wide) literals.push_back(static_cast<std::uint8_t>(literal >> 8));
+      literals.resize(literals.size() + literal_bytes);
+      store_index(literals.data() + literals.size() - literal_bytes, 0, literal_bytes, literal);
     };
     code_region(indices, width, region, model_at, write_literal, streams);
   };
   return model_in_regions(width, height, 1, kNeighbourStreamCount, settings.threads, model_region)
       .streams;
-}
-
-// Symbols (0..4) three to a byte, first symbol in the lowest base-5 digit.
-std::vector<std::uint8_t> pack_symbols(std::span<const std::uint8_t> symbols) {
-  std::vector<std::uint8_t> packed((symbols.size() + kSymbolsPerByte - 1) / kSymbolsPerByte, 0);
-  for (std::size_t i = 0; i < symbols.size(); i += kSymbolsPerByte) {
-    std::uint32_t value = 0, weight = 1;
-    const std::size_t end = std::min(symbols.size(), i + kSymbolsPerByte);
-    for (std::size_t j = i; j < end; ++j, weight *= kSymbolBase) value += symbols[j] * weight;
-    packed[i / kSymbolsPerByte] = static_cast<std::uint8_t>(value);
-  }
-  return packed;
 }
 
 // Methods 2 (tiles = 1) and 3.
@@ -458,7 +433,9 @@ std::size_t compressed_labels_size(const LabelStreams& modelled,
   const std::vector<std::size_t> sizes = compress_streams(
       modelled, settings,
       [](auto stream, const ZstdParameters& parameters) { return frame_size(stream, parameters); });
-  std::size_t total = stream_payload_header_size(modelled);
+  std::size_t total =
+      1 + stream_table_bytes(modelled.streams.size(),
+                             is_tiled(modelled) ? table_of(modelled, sizes).tiles : 0);
   for (const std::size_t size : sizes) total += size;
   return total;
 }
@@ -472,7 +449,7 @@ std::size_t raw_labels_size(const IndexedImage& indexed, const LabelEncoderSetti
   std::vector<std::uint8_t> chunk(kIndicesPerChunk * width);
   for (std::size_t first = 0; first < indices.size(); first += kIndicesPerChunk) {
     const std::size_t count = std::min(kIndicesPerChunk, indices.size() - first);
-    serialise_into(indices.subspan(first, count), width, chunk);
+    store_indices(indices.subspan(first, count), width, chunk);
     counter.add(std::span<const std::uint8_t>(chunk).first(count * width));
   }
   return 1 + counter.finish();

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
-// Constants of the .kmq container, shared by the writer and the reader (format-spec/kmq.md §2).
+// Constants of the .kmq container and its label coding methods, shared by the writer and the
+// reader (format-spec/kmq.md §2, §5).
 #pragma once
 
 #include <array>
@@ -11,7 +12,6 @@ namespace kmq::detail {
 inline constexpr std::array<std::uint8_t, 8> kSignature = {0x8B, 'K',  'M',  'Q',
                                                            0x0D, 0x0A, 0x1A, 0x0A};
 inline constexpr std::uint8_t kFormatVersion = 1;
-inline constexpr std::size_t kHeaderPayloadSize = 16;
 inline constexpr std::size_t kChunkOverhead = 12;  // length + type + crc
 inline constexpr std::size_t kMaxChunks = 1024;
 
@@ -30,12 +30,23 @@ enum class LabelCoding : std::uint8_t {
   partition_tiles = 3,
 };
 inline constexpr int kLabelCodingCount = 4;
+
+/// Name of a label coding method, e.g. "zstd-raw"; "unknown" for other values.
+constexpr const char* label_coding_name(int method) {
+  switch (method) {
+    case static_cast<int>(LabelCoding::zstd_raw):
+      return "zstd-raw";
+    case static_cast<int>(LabelCoding::neighbour_contexts):
+      return "neighbour-contexts";
+    case static_cast<int>(LabelCoding::neighbour_partitions):
+      return "neighbour-partitions";
+    case static_cast<int>(LabelCoding::partition_tiles):
+      return "partition-tiles";
+    default:
+      return "unknown";
+  }
+}
 /// Method 1: symbol streams, then literal streams (§5.2).
 inline constexpr int kNeighbourStreamCount = 20;
-
-/// Bytes per index in the label stream: 1 when K <= 256, else 2 (§5).
-inline constexpr std::size_t index_width(std::uint32_t palette_size) noexcept {
-  return palette_size <= 256 ? 1 : 2;
-}
 
 }  // namespace kmq::detail

@@ -9,14 +9,12 @@
 #include <cstdint>
 
 #include "format/context_model.hpp"
+#include "format/symbol_packing.hpp"
 
 namespace kmq::detail {
 
 inline constexpr int kPartitionContexts = 15;  // symbol streams, one per equality pattern
 inline constexpr int kPartitionStreamCount = kPartitionContexts + kLiteralContexts;
-inline constexpr std::uint32_t kSymbolBase = 5;      // symbols are 0..4
-inline constexpr std::uint32_t kSymbolsPerByte = 3;  // 5^3 = 125 values fit a byte
-inline constexpr std::uint32_t kPackedByteLimit = 125;
 inline constexpr std::uint32_t kMaxPartitionPaletteSize = 256;
 inline constexpr std::size_t kMaxTiles = 255;  // method 3's tile count is one byte (§5.5)
 // The reference encoder's tiles: one per kTilePixels pixels (rounded), each at least
@@ -83,7 +81,23 @@ constexpr std::array<Pattern, 64> patterns() {
 
 inline constexpr std::array<Pattern, 64> kPatterns = patterns();
 
+// Four equal neighbours (every equality bit set) are the pattern "0000": context 0, one
+// candidate. The decoder's fast path for flat regions relies on it.
+inline constexpr std::size_t kAllEqualBits = 63;
+static_assert(kPatterns[kAllEqualBits].context == 0 && kPatterns[kAllEqualBits].count == 1);
+// The table's 15 contexts are §5.3's list in order: the first and last patterns.
+static_assert(kPatterns[0].context == 14 && kPatterns[0].count == 4);
+
 }  // namespace partition_detail
+
+/// The context of four equal neighbours (§5.3: pattern 0000).
+inline constexpr int kFlatContext =
+    partition_detail::kPatterns[partition_detail::kAllEqualBits].context;
+
+/// The candidates of four neighbours that all hold `label`.
+inline constexpr PartitionCandidates flat_candidates(std::uint32_t label) {
+  return PartitionCandidates{{label, label, label, label}, 1, kFlatContext};
+}
 
 /// The six equalities among W, N, NE, NW as an index into partition_detail::kPatterns.
 inline std::size_t pattern_bits(const NeighbourLabels& near) {
