@@ -171,9 +171,10 @@ TEST(Quantize, RejectsInvalidOptionsWithBadInput) {
   bad[1].colors = 65537;
   bad[2].max_iterations = 0;
   bad[3].tolerance = -1;
-  bad[4].level = 23;
+  bad[4].dither = 2;
   bad[5].threads = -1;
-  bad[6].level = -1;
+  bad[6].sample_pixels = 100;
+  bad[6].target_psnr = 30;
   for (const auto& options : bad) {
     try {
       kmq::quantize(image, options);
@@ -183,6 +184,23 @@ TEST(Quantize, RejectsInvalidOptionsWithBadInput) {
     }
   }
   EXPECT_THROW(kmq::quantize(kmq::Image(), kmq::EncodeOptions{}), kmq::Error);
+}
+
+// Each stage checks the options it reads: label coding options are the encoder's.
+TEST(Quantize, LeavesLabelCodingOptionsToTheEncoder) {
+  const auto image = kmq::testing::gradient_image(8, 8);
+  for (const int level : {-1, 23}) {
+    kmq::EncodeOptions options;
+    options.level = level;
+    const kmq::IndexedImage indexed = kmq::quantize(image, options);
+    EXPECT_THROW(kmq::encode_indexed(indexed, options), kmq::Error) << level;
+    EXPECT_THROW(kmq::validate(options), kmq::Error) << level;
+    EXPECT_THROW(kmq::encode(image, options), kmq::Error) << level;
+  }
+  kmq::EncodeOptions effort;
+  effort.effort = 9;
+  EXPECT_NO_THROW(kmq::quantize(image, effort));
+  EXPECT_THROW(kmq::encode(image, effort), kmq::Error);
 }
 
 }  // namespace

@@ -202,8 +202,12 @@ inline constexpr int kMinEffort = 1;
 inline constexpr int kDefaultEffort = 4;
 inline constexpr int kMaxEffort = 6;
 
-/// Options of encode() and quantize(). Every field has a usable default.
-struct EncodeOptions {
+// Options, split by the stage that reads them: clustering (the palette), mapping (each pixel's
+// entry), automatic K, label coding. EncodeOptions holds them all, so `options.colors = 16`
+// works as it always did, and each stage is handed only its part.
+
+/// How the palette is found: the clustering stage.
+struct ClusteringOptions {
   /// K: palette size, 1..65536. An image with at most K distinct colours keeps them exactly
   /// (the palette then has as many entries as the image has colours). With a quality or size
   /// target it is the largest K tried (as pngquant's colour count is); ignored with a fixed
@@ -217,29 +221,6 @@ struct EncodeOptions {
   int max_iterations = 100;
   /// K-means convergence: relative decrease of inertia in one Lloyd iteration. >= 0.
   double tolerance = 1e-5;
-  /// zstd effort for the label streams. 0 (kTunedLevel, the default) lets `effort` choose:
-  /// at effort 2..6 kmq's tuned parameters (for each of the context methods' streams level 1
-  /// where that leaves more than 60 % of the stream, else the smaller of level 1 and zstd's
-  /// optimal parser with a one-step match search; for method 0's single frame, which needs a
-  /// deep search, level 19). 1..22 is that zstd level, whatever the effort.
-  int level = kTunedLevel;
-  /// Encode time against file size, kMinEffort..kMaxEffort (the labels' quantization is the
-  /// same at every effort):
-  ///  1: the context method only (K <= 256: 3 when `tiles` comes to more than one tile, else
-  ///     2; K > 256: 1), zstd level 1;
-  ///  2: as 1, tuned parameters with level 1 kept above 50 % instead of 60 %;
-  ///  3: the context method only, tuned parameters;
-  ///  4 (default): a fast level-3 trial picks method 0 or the context method, tuned parameters;
-  ///  5: every applicable method with tuned parameters, the smallest kept;
-  ///  6: as 5, also at zstd level 22.
-  int effort = kDefaultEffort;
-  /// Label coding; `automatic` lets `effort` choose.
-  LabelCodingChoice label_coding = LabelCodingChoice::automatic;
-  /// Method 3's column tiles, which decoders may decode on separate threads: 0 (the default)
-  /// chooses by image size, else 1..255 (an image narrower than that gets one per column).
-  int tiles = 0;
-  /// Worker threads; 0 uses every core. The output does not depend on it.
-  int threads = 0;
 
   Method method = Method::kmeans;
   ColorSpace space = ColorSpace::rgb;
@@ -266,21 +247,56 @@ struct EncodeOptions {
   /// Gaussian mixture convergence: change of the mean log-likelihood per pixel between EM
   /// steps (scikit-learn's default). >= 0.
   double gmm_tolerance = 1e-3;
+};
 
+/// How pixels take palette entries: the mapping stage.
+struct MappingOptions {
   /// Floyd-Steinberg error diffusion (serpentine) of strength 0..1; 0 is off.
   double dither = 0;
+  /// A fixed palette (fixed_palette_channels samples per entry, 1..65536 entries): pixels are
+  /// mapped to it and its order is kept; no clustering happens.
+  std::vector<std::uint8_t> fixed_palette;
+  int fixed_palette_channels = 3;
+};
 
-  /// Automatic K. With target_psnr > 0 (dB) or max_mse > 0, encode() and quantize() pick the
-  /// smallest K whose image meets the target; with max_bytes > 0, encode() picks the largest K
-  /// whose file fits. Error(target_not_met) when no K in 1..`colors` does.
+/// Automatic K. With target_psnr > 0 (dB) or max_mse > 0, encode() and quantize() pick the
+/// smallest K whose image meets the target; with max_bytes > 0, encode() picks the largest K
+/// whose file fits. Error(target_not_met) when no K in 1..`colors` does.
+struct TargetOptions {
   double target_psnr = 0;
   double max_mse = 0;
   std::uint64_t max_bytes = 0;
+};
 
-  /// A fixed palette (palette_channels samples per entry, 1..65536 entries): pixels are mapped
-  /// to it and its order is kept; no clustering happens.
-  std::vector<std::uint8_t> fixed_palette;
-  int fixed_palette_channels = 3;
+/// How the index map is coded: the label coding stage.
+struct LabelCodingOptions {
+  /// zstd effort for the label streams. 0 (kTunedLevel, the default) lets `effort` choose:
+  /// at effort 2..6 kmq's tuned parameters (for each of the context methods' streams level 1
+  /// where that leaves more than 60 % of the stream, else the smaller of level 1 and zstd's
+  /// optimal parser with a one-step match search; for method 0's single frame, which needs a
+  /// deep search, level 19). 1..22 is that zstd level, whatever the effort.
+  int level = kTunedLevel;
+  /// Encode time against file size, kMinEffort..kMaxEffort (the labels' quantization is the
+  /// same at every effort):
+  ///  1: the context method only (K <= 256: 3 when `tiles` comes to more than one tile, else
+  ///     2; K > 256: 1), zstd level 1;
+  ///  2: as 1, tuned parameters with level 1 kept above 50 % instead of 60 %;
+  ///  3: the context method only, tuned parameters;
+  ///  4 (default): a fast level-3 trial picks method 0 or the context method, tuned parameters;
+  ///  5: every applicable method with tuned parameters, the smallest kept;
+  ///  6: as 5, also at zstd level 22.
+  int effort = kDefaultEffort;
+  /// Label coding; `automatic` lets `effort` choose.
+  LabelCodingChoice label_coding = LabelCodingChoice::automatic;
+  /// Method 3's column tiles, which decoders may decode on separate threads: 0 (the default)
+  /// chooses by image size, else 1..255 (an image narrower than that gets one per column).
+  int tiles = 0;
+};
+
+/// Options of encode() and quantize(): every stage's. Every field has a usable default.
+struct EncodeOptions : ClusteringOptions, MappingOptions, TargetOptions, LabelCodingOptions {
+  /// Worker threads; 0 uses every core. The output does not depend on it.
+  int threads = 0;
 };
 
 /// Options of decode().

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "api/options.hpp"
 #include "common/byte_io.hpp"
 #include "common/parallel.hpp"
 #include "enc/container_writer.hpp"
@@ -27,7 +28,7 @@ using detail::LabelCoding;
 
 // Method 3's tile count: EncodeOptions::tiles, or when that is 0 one tile per kTilePixels
 // pixels (rounded; at least kMinTileColumns columns each, at most kMaxDefaultTiles).
-std::size_t label_tiles(const IndexedImage& indexed, const EncodeOptions& options) {
+std::size_t label_tiles(const IndexedImage& indexed, const LabelCodingOptions& options) {
   const auto width = static_cast<std::size_t>(indexed.width);
   if (options.tiles != 0) return std::min(static_cast<std::size_t>(options.tiles), width);
   const std::size_t pixels = width * static_cast<std::size_t>(indexed.height);
@@ -39,7 +40,7 @@ std::size_t label_tiles(const IndexedImage& indexed, const EncodeOptions& option
 
 // The neighbour-context method for this image: method 1 when K > 256, else method 3 when the
 // image is large enough for tiles, else method 2.
-LabelCoding context_method(const IndexedImage& indexed, const EncodeOptions& options) {
+LabelCoding context_method(const IndexedImage& indexed, const LabelCodingOptions& options) {
   if (static_cast<std::uint32_t>(indexed.palette_size()) > detail::kMaxPartitionPaletteSize)
     return LabelCoding::neighbour_contexts;
   return label_tiles(indexed, options) > 1 ? LabelCoding::partition_tiles
@@ -47,7 +48,7 @@ LabelCoding context_method(const IndexedImage& indexed, const EncodeOptions& opt
 }
 
 // zstd levels to encode with at this effort (kTunedLevel = kmq's tuned parameters).
-std::vector<int> levels_for(const EncodeOptions& options) {
+std::vector<int> levels_for(const LabelCodingOptions& options) {
   if (options.level != kTunedLevel) return {options.level};
   switch (options.effort) {
     case 1:
@@ -63,7 +64,7 @@ std::vector<int> levels_for(const EncodeOptions& options) {
 
 // Methods worth encoding fully at this effort; several means "keep the smallest".
 std::vector<LabelCoding> candidate_methods(const IndexedImage& indexed,
-                                           const EncodeOptions& options) {
+                                           const LabelCodingOptions& options) {
   switch (options.label_coding) {
     case LabelCodingChoice::raw:
       return {LabelCoding::zstd_raw};
@@ -93,9 +94,11 @@ struct LabelChunk {
   std::vector<std::uint8_t> payload;
 };
 
-LabelChunk encode_label_chunk(const IndexedImage& indexed, const EncodeOptions& options) {
+// Stage 4: the label coding stage sees only its options and the thread count.
+LabelChunk encode_label_chunk(const IndexedImage& indexed, const LabelCodingOptions& options,
+                              int threads) {
   detail::LabelEncoderSettings settings;
-  settings.threads = detail::resolve_threads(options.threads);
+  settings.threads = detail::resolve_threads(threads);
   if (options.effort <= 2) settings.entropy_bound = detail::kQuickEntropyBound;
   settings.width = static_cast<std::size_t>(indexed.width);
   settings.tiles = label_tiles(indexed, options);
@@ -149,11 +152,12 @@ LabelChunk encode_label_chunk(const IndexedImage& indexed, const EncodeOptions& 
 
 std::vector<std::uint8_t> encode_indexed(const IndexedImage& indexed,
                                          const EncodeOptions& options) {
-  validate(options);
+  detail::validate_label_coding(options);
+  detail::validate_threads(options.threads);
   validate(indexed);
   const std::vector<detail::MetadataChunk> metadata = detail::metadata_chunks(indexed.metadata);
   const auto palette_size = static_cast<std::uint32_t>(indexed.palette_size());
-  const LabelChunk labels = encode_label_chunk(indexed, options);
+  const LabelChunk labels = encode_label_chunk(indexed, options, options.threads);
   detail::ImageHeader header;
   header.channels = static_cast<std::uint32_t>(indexed.channels);
   header.label_coding = static_cast<std::uint8_t>(labels.method);
@@ -189,31 +193,31 @@ std::vector<std::uint8_t> encode(const Image& image, const EncodeOptions& option
     if (stats) *stats = local;
     return file;
   }
-  // The largest K whose file fits: smaller palettes give smaller files.
+  // The largest K whose file fits (smaller palettes give smaller files): the K search asks this
+  // encoder whether each palette's file fits, and the files are kept so the winner is not
+  // coded twice.
   validate(options);
   if (image.empty()) throw Error(ErrorCategory::bad_input, "cannot encode an empty image");
-  const detail::ColorStatistics statistics = detail::gather_color_statistics(image, options);
+  const detail::ColorStatistics statistics =
+      detail::gather_color_statistics(image, options.space, options.threads);
   struct Trial {
     std::vector<std::uint8_t> file;
     QuantizeStats stats;
   };
   std::map<int, Trial> trials;
-  auto fits = [&](int k) {
-    auto found = trials.find(k);
-    if (found == trials.end()) {
-      const detail::PaletteChoice choice = detail::cluster_palette(statistics, k, options);
-      IndexedImage indexed = detail::make_indexed(statistics, choice, options);
-      indexed.metadata = image.metadata();  // the size that counts is the whole file's
-      Trial trial;
-      trial.file = encode_indexed(indexed, options);
-      detail::fill_stats(statistics, choice, options, trial.stats,
-                         options.dither > 0 ? &indexed : nullptr);
-      found = trials.emplace(k, std::move(trial)).first;
-    }
-    return found->second.file.size() <= options.max_bytes;
+  auto fits = [&](int k, const detail::PaletteChoice& choice) {
+    IndexedImage indexed = detail::make_indexed(statistics, choice, options);
+    indexed.metadata = image.metadata();  // the size that counts is the whole file's
+    Trial trial;
+    trial.file = encode_indexed(indexed, options);
+    detail::fill_stats(statistics, choice, options.method, trial.stats,
+                       options.dither > 0 ? &indexed : nullptr);
+    const bool fitting = trial.file.size() <= options.max_bytes;
+    trials.emplace(k, std::move(trial));
+    return fitting;
   };
-  const std::optional<int> k =
-      detail::largest_fitting(std::min(statistics.exact_colors(), options.colors), fits);
+  int tried = 0;
+  const std::optional<int> k = detail::largest_k_fitting(statistics, options, fits, tried);
   if (!k) {
     throw Error(ErrorCategory::target_not_met,
                 "even a single-colour file needs " + std::to_string(trials.at(1).file.size()) +

@@ -1,11 +1,12 @@
 // SPDX-License-Identifier: MIT
-// kmq::quantize and kmq::validate: fixed palette, quality-targeted K, or the K asked for.
+// kmq::quantize: image -> colour statistics -> palette (fixed, for a quality target, or for the K
+// asked for) -> index map; or, with sample_pixels, a palette from a sample of the pixels.
 #include <cmath>
 #include <cstdio>
 #include <kmq/kmq.hpp>
-#include <map>
 #include <string>
 
+#include "api/options.hpp"
 #include "common/parallel.hpp"
 #include "quantize/k_search.hpp"
 #include "quantize/remap/grid_remap.hpp"
@@ -20,8 +21,6 @@ namespace {
 void require(bool condition, const std::string& message) {
   if (!condition) throw Error(ErrorCategory::bad_input, message);
 }
-
-bool finite_at_least(double value, double low) { return std::isfinite(value) && value >= low; }
 
 std::string format_db(double mse) {
   char text[64];
@@ -44,53 +43,11 @@ const char* method_name(Method method) {
   return "unknown";
 }
 
-void validate(const EncodeOptions& options) {
-  require(options.colors >= 1 && static_cast<std::uint32_t>(options.colors) <= kMaxColors,
-          "colors (K) must be in 1..65536, got " + std::to_string(options.colors));
-  require(options.max_iterations >= 1,
-          "max_iterations must be at least 1, got " + std::to_string(options.max_iterations));
-  require(finite_at_least(options.tolerance, 0), "tolerance must be a finite number >= 0");
-  require(options.level >= 0 && options.level <= 22,
-          "zstd level must be 0 (tuned) or 1..22, got " + std::to_string(options.level));
-  require(options.effort >= kMinEffort && options.effort <= kMaxEffort,
-          "effort must be in 1..6, got " + std::to_string(options.effort));
-  require(options.threads >= 0, "threads must be >= 0 (0 = all cores)");
-  require(options.tiles >= 0 && options.tiles <= 255,
-          "tiles must be in 0..255 (0 = by image size), got " + std::to_string(options.tiles));
-  require(options.batch_size >= 1, "batch size must be at least 1");
-  require(options.max_no_improvement >= 1, "max_no_improvement must be at least 1");
-  require(finite_at_least(options.reassignment_ratio, 0) && options.reassignment_ratio < 1,
-          "reassignment ratio must be in [0, 1)");
-  require(finite_at_least(options.gmm_tolerance, 0), "GMM tolerance must be a finite number >= 0");
-  require(std::isfinite(options.gmm_covariance_floor) && options.gmm_covariance_floor > 0,
-          "the GMM covariance floor must be a finite number > 0");
-  require(finite_at_least(options.dither, 0) && options.dither <= 1,
-          "dither strength must be in 0..1");
-  require(finite_at_least(options.target_psnr, 0), "target PSNR must be a finite number >= 0");
-  require(finite_at_least(options.max_mse, 0), "max MSE must be a finite number >= 0");
-  require(options.sample_pixels <= kMaxPixelCount,
-          "sample_pixels must be at most 2^30 (0 = every colour), got " +
-              std::to_string(options.sample_pixels));
-  require(
-      options.sample_pixels == 0 || (options.fixed_palette.empty() && options.target_psnr == 0 &&
-                                     options.max_mse == 0 && options.max_bytes == 0),
-      "sample_pixels clusters for a given K: it cannot be combined with a quality or size "
-      "target or a fixed palette");
-  if (!options.fixed_palette.empty()) {
-    const int channels = options.fixed_palette_channels;
-    require(channels == 3 || channels == 4, "a fixed palette has 3 or 4 channels");
-    require(options.fixed_palette.size() % static_cast<std::size_t>(channels) == 0,
-            "fixed palette size is not a whole number of entries");
-    require(options.fixed_palette.size() / static_cast<std::size_t>(channels) <= kMaxColors,
-            "a fixed palette holds at most 65536 entries");
-  }
-}
-
 namespace detail {
 
-void fill_stats(const ColorStatistics& statistics, const PaletteChoice& choice,
-                const EncodeOptions& options, QuantizeStats& stats, const IndexedImage* dithered) {
-  stats.method = options.method;
+void fill_stats(const ColorStatistics& statistics, const PaletteChoice& choice, Method method,
+                QuantizeStats& stats, const IndexedImage* dithered) {
+  stats.method = method;
   stats.colors = static_cast<int>(choice.colors.size());
   stats.iterations = choice.iterations;
   stats.log_likelihood = choice.log_likelihood;
@@ -100,78 +57,56 @@ void fill_stats(const ColorStatistics& statistics, const PaletteChoice& choice,
   stats.distinct_colors = statistics.histogram.size();
 }
 
-[[noreturn]] void target_not_met(const std::string& what, int colors, double best_mse) {
-  throw Error(ErrorCategory::target_not_met,
-              what + " cannot be met: the best reachable with K <= " + std::to_string(colors) +
-                  " is " + format_db(best_mse));
-}
-
 }  // namespace detail
 
 namespace {
 
-IndexedImage quantize_prepared(const Image& image, detail::ColorStatistics statistics,
-                               const EncodeOptions& options, QuantizeStats* stats_out) {
+// Stage 3 from a chosen palette, and the stats. Without dithering the clustering points are
+// freed before the remap (on a 4 MP photo they are 6 MB of the peak).
+IndexedImage map_to(detail::ColorStatistics& statistics, const detail::PaletteChoice& choice,
+                    const EncodeOptions& options, QuantizeStats& stats) {
+  IndexedImage indexed;
+  if (options.dither > 0) {
+    statistics.histogram.restore_index();  // one colour is remapped, not dithered
+    indexed = detail::make_indexed(statistics, choice, options);
+    detail::fill_stats(statistics, choice, options.method, stats, &indexed);
+  } else {
+    detail::fill_stats(statistics, choice, options.method, stats);
+    statistics.points = detail::WeightedPoints();
+    statistics.histogram.restore_index();
+    indexed = detail::make_indexed(statistics, choice, options);
+  }
+  return indexed;
+}
+
+// Stages 2 and 3 on an image's colour statistics.
+IndexedImage quantize_statistics(detail::ColorStatistics statistics, const EncodeOptions& options,
+                                 QuantizeStats* stats_out) {
   const double wanted = detail::target_mse(options);
   QuantizeStats stats;
   detail::PaletteChoice choice;
-  IndexedImage indexed;
-
-  auto mse_of = [&](const detail::PaletteChoice& candidate, IndexedImage* result) {
-    if (options.dither > 0) {
-      IndexedImage dithered = detail::make_indexed(statistics, candidate, options);
-      const double mse = detail::indexed_mse(image, dithered);
-      if (result) *result = std::move(dithered);
-      return mse;
-    }
-    return detail::histogram_mse(statistics, candidate);
-  };
-
   if (!options.fixed_palette.empty()) {
-    choice = detail::fixed_palette(statistics, options);
-    const double mse = mse_of(choice, nullptr);
-    if (wanted > 0 && mse > wanted) {
-      throw Error(ErrorCategory::target_not_met, "the quality target " + format_db(wanted) +
-                                                     " cannot be met with this palette: it gives " +
-                                                     format_db(mse));
+    choice =
+        detail::fixed_palette(statistics, options.fixed_palette, options.fixed_palette_channels);
+    if (wanted > 0) {
+      const double mse = options.dither > 0 ? detail::indexed_mse(
+                                                  *statistics.image,
+                                                  detail::make_indexed(statistics, choice, options))
+                                            : detail::histogram_mse(statistics, choice);
+      if (mse > wanted) {
+        throw Error(ErrorCategory::target_not_met,
+                    "the quality target " + format_db(wanted) +
+                        " cannot be met with this palette: it gives " + format_db(mse));
+      }
     }
   } else if (wanted > 0) {
-    // Trials share the colour statistics; each K is clustered at most once.
-    std::map<int, std::pair<detail::PaletteChoice, double>> trials;
-    auto meets = [&](int k) {
-      auto found = trials.find(k);
-      if (found == trials.end()) {
-        detail::PaletteChoice candidate = detail::cluster_palette(statistics, k, options);
-        const double mse = mse_of(candidate, nullptr);
-        found = trials.emplace(k, std::make_pair(std::move(candidate), mse)).first;
-      }
-      return found->second.second <= wanted;
-    };
-    const int limit = std::min(statistics.exact_colors(), options.colors);
-    const std::optional<int> k = detail::smallest_meeting(limit, meets);
-    stats.trials = static_cast<int>(trials.size());
-    if (!k) {
-      detail::target_not_met("the quality target " + format_db(wanted), options.colors,
-                             trials.at(limit).second);
-    }
-    choice = std::move(trials.at(*k).first);
+    choice = detail::smallest_k_meeting(statistics, options, options, wanted, stats.trials);
   } else {
     // Clustering never looks colours up: the hash index waits outside the peak.
     statistics.histogram.release_index();
     choice = detail::cluster_palette(statistics, options.colors, options);
   }
-  if (options.dither > 0) {
-    statistics.histogram.restore_index();  // one colour is remapped, not dithered
-    indexed = detail::make_indexed(statistics, choice, options);
-    detail::fill_stats(statistics, choice, options, stats, &indexed);
-  } else {
-    detail::fill_stats(statistics, choice, options, stats);
-    // Remapping needs only the histogram: free the clustering points first (on a 4 MP photo
-    // they are 6 MB of the peak).
-    statistics.points = detail::WeightedPoints();
-    statistics.histogram.restore_index();
-    indexed = detail::make_indexed(statistics, choice, options);
-  }
+  IndexedImage indexed = map_to(statistics, choice, options, stats);
   if (stats_out) *stats_out = stats;
   return indexed;
 }
@@ -184,7 +119,8 @@ IndexedImage quantize_sampled(const Image& image, const EncodeOptions& options,
   std::size_t sample_colors = 0;
   {
     const Image sample = detail::sample_pixels(image, options.sample_pixels, options.seed);
-    detail::ColorStatistics statistics = detail::gather_color_statistics(sample, options);
+    detail::ColorStatistics statistics =
+        detail::gather_color_statistics(sample, options.space, options.threads);
     statistics.histogram.release_index();
     choice = detail::cluster_palette(statistics, options.colors, options);
     sample_colors = statistics.histogram.size();
@@ -208,14 +144,12 @@ IndexedImage quantize_sampled(const Image& image, const EncodeOptions& options,
       stats.inertia = stats.mse * 3.0 * static_cast<double>(image.pixel_count());
     }
   } else {
-    // Distances in OKLab, transparency and dithering: the image's colours are counted and
-    // mapped as to a fixed palette.
-    EncodeOptions fixed = options;
-    fixed.sample_pixels = 0;
-    fixed.fixed_palette = std::move(palette);
-    fixed.fixed_palette_channels = channels;
+    // Distances in OKLab, transparency and dithering: the image's colours are counted and each
+    // takes its nearest entry of the sampled palette (stage 2 for a fixed palette).
+    detail::ColorStatistics statistics =
+        detail::gather_color_statistics(image, options.space, options.threads);
     indexed =
-        quantize_prepared(image, detail::gather_color_statistics(image, fixed), fixed, &stats);
+        map_to(statistics, detail::fixed_palette(statistics, palette, channels), options, stats);
   }
   if (stats_out) {
     stats.method = options.method;
@@ -235,29 +169,29 @@ bool samples(const Image& image, const EncodeOptions& options) {
 }  // namespace
 
 IndexedImage quantize(const Image& image, const EncodeOptions& options, QuantizeStats* stats_out) {
-  validate(options);
+  detail::validate_quantize(options);
   require(!image.empty(), "cannot quantize an empty image");
-  IndexedImage indexed =
-      samples(image, options)
-          ? quantize_sampled(image, options, stats_out)
-          : quantize_prepared(image, detail::gather_color_statistics(image, options), options,
-                              stats_out);
+  IndexedImage indexed = samples(image, options)
+                             ? quantize_sampled(image, options, stats_out)
+                             : quantize_statistics(detail::gather_color_statistics(
+                                                       image, options.space, options.threads),
+                                                   options, stats_out);
   indexed.metadata = image.metadata();
   return indexed;
 }
 
 IndexedImage quantize(const Image& image, ColorCounter&& counted, const EncodeOptions& options,
                       QuantizeStats* stats_out) {
-  validate(options);
+  detail::validate_quantize(options);
   require(!image.empty(), "cannot quantize an empty image");
   require(counted.state_ != nullptr, "colour counter: moved from");
   const std::unique_ptr<ColorCounter::State> state = std::move(counted.state_);
   IndexedImage indexed =
       samples(image, options)
           ? quantize_sampled(image, options, stats_out)
-          : quantize_prepared(image,
-                              detail::gather_color_statistics(image, state->finish(image), options),
-                              options, stats_out);
+          : quantize_statistics(detail::gather_color_statistics(image, state->finish(image),
+                                                                options.space, options.threads),
+                                options, stats_out);
   indexed.metadata = image.metadata();
   return indexed;
 }

@@ -6,6 +6,7 @@
 #include <map>
 #include <optional>
 
+#include "api/options.hpp"
 #include "quantize/k_search.hpp"
 #include "quantize/stages.hpp"
 
@@ -57,7 +58,7 @@ std::vector<std::uint8_t> palette_bytes(const detail::PaletteChoice& choice, int
 }  // namespace
 
 SharedPalette shared_palette(std::span<const Image> images, const EncodeOptions& options) {
-  validate(options);
+  detail::validate_quantize(options);
   if (images.empty()) throw Error(ErrorCategory::bad_input, "a shared palette needs images");
   for (const Image& image : images) {
     if (image.empty()) throw Error(ErrorCategory::bad_input, "cannot quantize an empty image");
@@ -77,7 +78,8 @@ SharedPalette shared_palette(std::span<const Image> images, const EncodeOptions&
     return result;
   }
 
-  const detail::ColorStatistics statistics = detail::gather_color_statistics(combined, plain);
+  const detail::ColorStatistics statistics =
+      detail::gather_color_statistics(combined, plain.space, plain.threads);
   const int limit = std::min(statistics.exact_colors(), options.colors);
   std::map<int, std::vector<std::uint8_t>> palettes;
   auto palette_at = [&](int k) -> const std::vector<std::uint8_t>& {

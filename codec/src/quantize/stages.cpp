@@ -141,7 +141,7 @@ KMeansResult cluster_binned(const WeightedPoints& points, const WeightedPoints& 
 
 // Clusters `members` into at most `clusters` entries; appends them to `choice`.
 void cluster_members(const ColorStatistics& statistics, const Members& members, int clusters,
-                     const EncodeOptions& options, PaletteChoice& choice) {
+                     const ClusteringOptions& options, PaletteChoice& choice) {
   const int channels = statistics.channels;
   if (members.size() <= static_cast<std::size_t>(clusters)) {
     for (std::size_t i = 0; i < members.size(); ++i) {
@@ -243,18 +243,18 @@ int ColorStatistics::exact_colors() const {
   return static_cast<int>(std::min<std::size_t>(needed, kMaxColors));
 }
 
-ColorStatistics gather_color_statistics(const Image& image, const EncodeOptions& options) {
-  return gather_color_statistics(image, ColorHistogram::build(image), options);
+ColorStatistics gather_color_statistics(const Image& image, ColorSpace space, int threads) {
+  return gather_color_statistics(image, ColorHistogram::build(image), space, threads);
 }
 
 ColorStatistics gather_color_statistics(const Image& image, ColorHistogram counted,
-                                        const EncodeOptions& options) {
+                                        ColorSpace space, int threads) {
   ColorStatistics statistics;
   statistics.image = &image;
   statistics.channels = image.channels();
-  statistics.threads = resolve_threads(options.threads);
+  statistics.threads = resolve_threads(threads);
   statistics.histogram = std::move(counted);
-  statistics.mapper = ColorSpaceMapper(options.space, image.channels());
+  statistics.mapper = ColorSpaceMapper(space, image.channels());
   const std::size_t n = statistics.histogram.size();
   statistics.points.fixed_point_scale = statistics.mapper.fixed_point_scale();
   statistics.points.coords.resize(n * kDims);
@@ -274,7 +274,7 @@ ColorStatistics gather_color_statistics(const Image& image, ColorHistogram count
 }
 
 PaletteChoice cluster_palette(const ColorStatistics& statistics, int colors,
-                              const EncodeOptions& options) {
+                              const ClusteringOptions& options) {
   PaletteChoice choice;
   choice.label_of_distinct.assign(statistics.histogram.size(), 0);
   const bool reserve = statistics.reserves_transparent(colors);
@@ -304,13 +304,14 @@ PaletteChoice cluster_palette(const ColorStatistics& statistics, int colors,
   return choice;
 }
 
-PaletteChoice fixed_palette(const ColorStatistics& statistics, const EncodeOptions& options) {
-  const int source_channels = options.fixed_palette_channels;
-  const std::size_t k = options.fixed_palette.size() / static_cast<std::size_t>(source_channels);
+PaletteChoice fixed_palette(const ColorStatistics& statistics,
+                            std::span<const std::uint8_t> palette, int channels) {
+  const int source_channels = channels;
+  const std::size_t k = palette.size() / static_cast<std::size_t>(source_channels);
   PaletteChoice choice;
   std::vector<float> points(k * kDims);
   for (std::size_t e = 0; e < k; ++e) {
-    const std::uint8_t* sample = &options.fixed_palette[e * source_channels];
+    const std::uint8_t* sample = &palette[e * source_channels];
     // An RGB palette used for an RGBA image is opaque; alpha is dropped for an RGB image.
     const std::uint32_t alpha = statistics.channels == 4 && source_channels == 4 ? sample[3] : 255u;
     const std::uint32_t packed = static_cast<std::uint32_t>(sample[0]) |
@@ -332,7 +333,7 @@ PaletteChoice fixed_palette(const ColorStatistics& statistics, const EncodeOptio
 }
 
 IndexedImage make_indexed(const ColorStatistics& statistics, const PaletteChoice& choice,
-                          const EncodeOptions& options) {
+                          const MappingOptions& options) {
   const Image& image = *statistics.image;
   IndexedImage indexed;
   indexed.width = image.width();
@@ -401,7 +402,7 @@ double clustering_inertia(const ColorStatistics& statistics, const PaletteChoice
   return total;
 }
 
-double target_mse(const EncodeOptions& options) {
+double target_mse(const TargetOptions& options) {
   double mse = 0;
   if (options.target_psnr > 0) mse = 255.0 * 255.0 / std::pow(10.0, options.target_psnr / 10.0);
   if (options.max_mse > 0) mse = mse > 0 ? std::min(mse, options.max_mse) : options.max_mse;

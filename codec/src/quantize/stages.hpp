@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <kmq/kmq.hpp>
+#include <span>
 #include <vector>
 
 #include "quantize/cluster/kmeans.hpp"
@@ -34,10 +35,11 @@ struct ColorStatistics {
   int exact_colors() const;
 };
 
-ColorStatistics gather_color_statistics(const Image& image, const EncodeOptions& options);
+/// Stage 1: the image's distinct colours, their counts and their points in `space`.
+ColorStatistics gather_color_statistics(const Image& image, ColorSpace space, int threads);
 /// The same from the image's histogram, counted already (ColorCounter).
 ColorStatistics gather_color_statistics(const Image& image, ColorHistogram counted,
-                                        const EncodeOptions& options);
+                                        ColorSpace space, int threads);
 
 /// A palette in file order and the entry of every histogram colour.
 struct PaletteChoice {
@@ -48,15 +50,18 @@ struct PaletteChoice {
   double log_likelihood = 0;
 };
 
-/// Clusters into at most `colors` entries with options.method, sorted by alpha then luminance.
+/// Stage 2: clusters into at most `colors` entries with options.method (options.colors is not
+/// read: a K search passes each K), sorted by alpha then luminance.
 PaletteChoice cluster_palette(const ColorStatistics& statistics, int colors,
-                              const EncodeOptions& options);
-/// Maps colours to options.fixed_palette, keeping its order.
-PaletteChoice fixed_palette(const ColorStatistics& statistics, const EncodeOptions& options);
+                              const ClusteringOptions& options);
+/// Stage 2 for a fixed palette (`channels` samples per entry): every colour takes its nearest
+/// entry, and the palette keeps its order.
+PaletteChoice fixed_palette(const ColorStatistics& statistics,
+                            std::span<const std::uint8_t> palette, int channels);
 
-/// The index map: per-colour lookup, or Floyd-Steinberg when options.dither > 0.
+/// Stage 3, the index map: per-colour lookup, or Floyd-Steinberg when options.dither > 0.
 IndexedImage make_indexed(const ColorStatistics& statistics, const PaletteChoice& choice,
-                          const EncodeOptions& options);
+                          const MappingOptions& options);
 
 /// Mean squared error over RGB of mapping every colour to its entry (no dithering).
 double histogram_mse(const ColorStatistics& statistics, const PaletteChoice& choice);
@@ -67,16 +72,16 @@ double clustering_inertia(const ColorStatistics& statistics, const PaletteChoice
 
 /// The MSE a quality target asks for (the smaller of max_mse and the MSE of target_psnr), or
 /// 0 when no quality target is set.
-double target_mse(const EncodeOptions& options);
+double target_mse(const TargetOptions& options);
 
 }  // namespace kmq::detail
 
 namespace kmq::detail {
 
-/// Fills the stats of a palette choice. With dithering the MSE needs the dithered image, else
-/// it comes from the colour histogram (so the index map may be made afterwards).
-void fill_stats(const ColorStatistics& statistics, const PaletteChoice& choice,
-                const EncodeOptions& options, QuantizeStats& stats,
-                const IndexedImage* dithered = nullptr);
+/// Fills the stats of a palette choice made by `method`. With dithering the MSE needs the
+/// dithered image, else it comes from the colour histogram (so the index map may be made
+/// afterwards).
+void fill_stats(const ColorStatistics& statistics, const PaletteChoice& choice, Method method,
+                QuantizeStats& stats, const IndexedImage* dithered = nullptr);
 
 }  // namespace kmq::detail
