@@ -6,6 +6,20 @@
 #include <string.h>
 
 static int failures = 0;
+
+/* A host runner: tasks run on the calling thread, in order, and are counted. */
+typedef struct {
+  int runs;
+  size_t tasks;
+} counting_runner;
+static void run_inline(void* opaque, size_t count, kmq_task task, void* task_opaque) {
+  counting_runner* runner = (counting_runner*)opaque;
+  ++runner->runs;
+  for (size_t i = 0; i < count; ++i) {
+    task(task_opaque, i);
+    ++runner->tasks;
+  }
+}
 #define CHECK(condition)                                              \
   do {                                                                \
     if (!(condition)) {                                               \
@@ -80,6 +94,71 @@ int main(void) {
   for (int y = 0; y < H; ++y) {
     for (int x = 0; x < 5; ++x) CHECK(decoded[y * STRIDE + x * C + 3] == 0);
   }
+
+  /* A host's runner: the same file and pixels as kmq's own threads, and it is used. */
+  CHECK(kmq_encoder_set_option(encoder, KMQ_ENCODER_SAMPLE_PIXELS, 0) == KMQ_OK);
+  CHECK(kmq_encoder_set_option(encoder, KMQ_ENCODER_THREADS, 3) == KMQ_OK);
+  CHECK(kmq_encode(encoder, pixels, W, H, C, STRIDE, file, bound, &size) == KMQ_OK);
+  uint8_t* own_threads = malloc(size);
+  memcpy(own_threads, file, size);
+  const size_t own_size = size;
+  counting_runner host = {0, 0};
+  const kmq_runner runner = {&host, run_inline, 3};
+  CHECK(kmq_encoder_set_runner(encoder, &runner) == KMQ_OK);
+  CHECK(kmq_encode(encoder, pixels, W, H, C, STRIDE, file, bound, &size) == KMQ_OK);
+  CHECK(size == own_size && memcmp(file, own_threads, size) == 0);
+  CHECK(host.runs > 0 && host.tasks > 0);
+  const kmq_runner no_run = {&host, NULL, 2};
+  CHECK(kmq_encoder_set_runner(encoder, &no_run) == KMQ_ERROR_BAD_INPUT);
+  CHECK(kmq_encoder_set_runner(encoder, NULL) == KMQ_OK);
+  free(own_threads);
+
+  /* Too small a buffer reports the size the file needs. */
+  size_t needed = 0;
+  CHECK(kmq_encode(encoder, pixels, W, H, C, STRIDE, file, 10, &needed) == KMQ_ERROR_DST_TOO_SMALL);
+  CHECK(needed == size);
+
+  /* Decoder options, the decoded-size query and a decode on the host's runner. */
+  CHECK(kmq_decoder_set_option(decoder, KMQ_DECODER_THREADS, 2) == KMQ_OK);
+  CHECK(kmq_decoder_set_option(decoder, KMQ_DECODER_THREADS, -1) == KMQ_ERROR_BAD_INPUT);
+  CHECK(kmq_decoder_set_option(decoder, 77, 1) == KMQ_ERROR_BAD_INPUT);
+  CHECK(kmq_read_info(decoder, file, size, &info) == KMQ_OK);
+  CHECK(kmq_decoded_size(&info, STRIDE) == (size_t)STRIDE * (H - 1) + W * C);
+  CHECK(kmq_decoded_size(&info, W * C - 1) == 0);
+  static uint8_t by_host[H * STRIDE];
+  CHECK(kmq_decode(decoder, file, size, decoded, sizeof decoded, STRIDE) == KMQ_OK);
+  host.runs = 0;
+  CHECK(kmq_decoder_set_runner(decoder, &runner) == KMQ_OK);
+  CHECK(kmq_decode(decoder, file, size, by_host, sizeof by_host, STRIDE) == KMQ_OK);
+  for (int y = 0; y < H; ++y) CHECK(memcmp(decoded + y * STRIDE, by_host + y * STRIDE, W * C) == 0);
+  CHECK(kmq_decoder_set_runner(decoder, NULL) == KMQ_OK);
+
+  /* Metadata: an ICC profile and Exif set on the encoder come back from the file. */
+  static uint8_t profile[132];
+  profile[3] = 132;
+  memcpy(profile + 36, "acsp", 4);
+  const uint8_t exif[8] = {'I', 'I', 0x2A, 0, 8, 0, 0, 0};
+  CHECK(kmq_encoder_set_metadata(encoder, KMQ_METADATA_ICC_PROFILE, profile, sizeof profile) == KMQ_OK);
+  CHECK(kmq_encoder_set_metadata(encoder, KMQ_METADATA_EXIF, exif, sizeof exif) == KMQ_OK);
+  CHECK(kmq_encoder_set_metadata(encoder, KMQ_METADATA_EXIF, profile, 8) == KMQ_ERROR_BAD_INPUT);
+  CHECK(kmq_encoder_set_metadata(encoder, 9, exif, sizeof exif) == KMQ_ERROR_BAD_INPUT);
+  const size_t meta_bound = bound + 1024;
+  uint8_t* with_metadata = malloc(meta_bound);
+  CHECK(kmq_encode(encoder, pixels, W, H, C, STRIDE, with_metadata, meta_bound, &size) == KMQ_OK);
+  size_t item_size = 0;
+  CHECK(kmq_read_metadata(decoder, with_metadata, size, KMQ_METADATA_ICC_PROFILE, NULL, 0, &item_size) ==
+        KMQ_ERROR_DST_TOO_SMALL);
+  CHECK(item_size == sizeof profile);
+  uint8_t profile_back[132];
+  CHECK(kmq_read_metadata(decoder, with_metadata, size, KMQ_METADATA_ICC_PROFILE, profile_back,
+                          sizeof profile_back, &item_size) == KMQ_OK);
+  CHECK(memcmp(profile_back, profile, sizeof profile) == 0);
+  uint8_t exif_back[8];
+  CHECK(kmq_read_metadata(decoder, with_metadata, size, KMQ_METADATA_EXIF, exif_back, 8, &item_size) == KMQ_OK);
+  CHECK(item_size == 8 && memcmp(exif_back, exif, 8) == 0);
+  CHECK(kmq_read_metadata(decoder, with_metadata, size, KMQ_METADATA_XMP, NULL, 0, &item_size) == KMQ_OK);
+  CHECK(item_size == 0);
+  free(with_metadata);
 
   kmq_decoder_destroy(decoder);
   kmq_encoder_destroy(encoder);

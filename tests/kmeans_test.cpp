@@ -13,6 +13,7 @@
 #include "quantize/cluster/nearest_centre.hpp"
 #include "quantize/cluster/palette_refine.hpp"
 #include "quantize/stats/color_bins.hpp"
+#include "test_images.hpp"
 
 namespace {
 
@@ -39,7 +40,7 @@ kmq::detail::KMeansParams kmeans_params(int clusters, std::uint64_t seed, int th
   kmq::detail::KMeansParams params;
   params.clusters = clusters;
   params.seed = seed;
-  params.threads = threads;
+  params.threads = kmq::testing::workers(threads);
   return params;
 }
 
@@ -122,7 +123,7 @@ TEST(KMeans, SameSeedGivesIdenticalResultsWhateverTheThreadCount) {
   const auto points = points_around(kCentres, 5000);
   auto params = kmeans_params(16, 42, 1);
   const auto single = kmq::detail::run_kmeans(points, params);
-  params.threads = 4;
+  params.threads = kmq::testing::workers(4);
   expect_same_result(single, kmq::detail::run_kmeans(points, params));
 }
 
@@ -140,7 +141,7 @@ TEST(KMeans, AsManyClustersAsPointsPutsACentreOnEachPoint) {
 
 TEST(KMeansPlusPlus, PicksDistinctPointsAsInitialCentres) {
   const auto points = points_around(kCentres, 20);
-  const auto centres = kmq::detail::kmeans_plus_plus(points, 5, 3, 1);
+  const auto centres = kmq::detail::kmeans_plus_plus(points, 5, 3, kmq::testing::workers(1));
   ASSERT_EQ(centres.size(), 5 * kDims);
   for (int a = 0; a < 5; ++a) {
     for (int b = a + 1; b < 5; ++b) {
@@ -154,8 +155,10 @@ TEST(KMeansPlusPlus, PicksDistinctPointsAsInitialCentres) {
 TEST(KMeansPlusPlus, SameCentresWhateverTheThreadCount) {
   const auto points = points_around(kCentres, 6000);  // 30 000 points
   for (const int clusters : {5, 40, 256}) {
-    const auto single = kmq::detail::kmeans_plus_plus(points, clusters, 11, 1);
-    const auto multi = kmq::detail::kmeans_plus_plus(points, clusters, 11, 3);
+    const auto single =
+        kmq::detail::kmeans_plus_plus(points, clusters, 11, kmq::testing::workers(1));
+    const auto multi =
+        kmq::detail::kmeans_plus_plus(points, clusters, 11, kmq::testing::workers(3));
     EXPECT_EQ(single, multi) << clusters;
     ASSERT_EQ(single.size(), static_cast<std::size_t>(clusters) * kDims);
     std::vector<std::array<float, kDims>> picked;
@@ -167,7 +170,7 @@ TEST(KMeansPlusPlus, SameCentresWhateverTheThreadCount) {
     EXPECT_EQ(std::adjacent_find(picked.begin(), picked.end()), picked.end()) << clusters;
   }
   // Five well separated groups and five centres: sampling by squared distance puts one in each.
-  const auto five = kmq::detail::kmeans_plus_plus(points, 5, 11, 2);
+  const auto five = kmq::detail::kmeans_plus_plus(points, 5, 11, kmq::testing::workers(2));
   for (const auto& centre : kCentres) {
     float nearest = std::numeric_limits<float>::infinity();
     for (int c = 0; c < 5; ++c) {
@@ -183,7 +186,8 @@ TEST(KMeansPlusPlus, SameCentresWhateverTheThreadCount) {
 TEST(KMeans, AGuessedFirstAssignmentGivesTheSameResult) {
   const auto points = points_around(kCentres, 3000);
   const auto params = kmeans_params(60, 5, 2);
-  const auto start = kmq::detail::kmeans_plus_plus(points, params.clusters, 5, 2);
+  const auto start =
+      kmq::detail::kmeans_plus_plus(points, params.clusters, 5, kmq::testing::workers(2));
   const auto plain = kmq::detail::run_lloyd(points, params, start);
   std::mt19937 rng(3);
   std::vector<std::uint32_t> guess(points.size());
@@ -267,7 +271,7 @@ TEST(NearestCentre, AMovedSearchIsTheSearchBuiltAfresh) {
         const bool jump = (i / kDims) % 97 == static_cast<std::size_t>(step);
         centres[i] += jump ? 100.f : static_cast<float>(static_cast<int>(rng() % 200) - 100) / 400;
       }
-      moved = moved.moved_to(centres, 2);
+      moved = moved.moved_to(centres, kmq::testing::workers(2));
       const kmq::detail::NearestCentre fresh(centres);
       for (std::size_t j = 0; j < count; ++j) {
         const auto expected = fresh.neighbours(j);
@@ -348,7 +352,7 @@ TEST(StoredPaletteRefinement, LowersErrorAndEndsOnRoundedMeans) {
     assignment[i] = search.nearest_two(&points.coords[i * kDims]).best;
   }
   const double before = total_error(points, palette, assignment);
-  kmq::detail::refine_stored_palette(points, 3, 50, 2, palette, assignment);
+  kmq::detail::refine_stored_palette(points, 3, 50, kmq::testing::workers(2), palette, assignment);
   const double after = total_error(points, palette, assignment);
   EXPECT_LT(after, before);
   for (std::size_t e = 0; e < 4; ++e) {

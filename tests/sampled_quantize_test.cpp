@@ -59,7 +59,7 @@ TEST(PaletteGrid, FindsTheNearestEntryOfEveryColourTiedToTheLowerIndex) {
   palettes.push_back(repeated);
   std::mt19937 generator(7);
   for (const auto& palette : palettes) {
-    const PaletteGrid grid(palette, 2);
+    const PaletteGrid grid(palette, kmq::testing::workers(2));
     for (int i = 0; i < 20000; ++i) {
       const std::uint8_t rgb[3] = {static_cast<std::uint8_t>(generator()),
                                    static_cast<std::uint8_t>(generator()),
@@ -82,7 +82,7 @@ TEST(PaletteGrid, FindsTheNearestEntryOfEveryColourTiedToTheLowerIndex) {
 }
 
 TEST(PaletteGrid, KeepsFewCandidatesPerCell) {
-  const PaletteGrid grid(random_palette(256, 8), 1);
+  const PaletteGrid grid(random_palette(256, 8), kmq::testing::workers(1));
   EXPECT_LT(grid.mean_candidates(), 3.0);  // a whole-palette scan would be 256
   EXPECT_GE(grid.mean_candidates(), 1.0);
 }
@@ -105,13 +105,13 @@ TEST(GridRemap, MapsEveryPixelToItsNearestEntryWhateverTheThreadCount) {
   for (const kmq::Image* image : {&clustered, &gradient}) {
     for (const std::size_t entries : {1u, 5u, 64u, 256u, 1000u}) {
       const auto palette = random_palette(entries, static_cast<std::uint32_t>(entries));
-      const auto single = kmq::detail::remap_to_nearest(*image, palette, 1);
+      const auto single = kmq::detail::remap_to_nearest(*image, palette, kmq::testing::workers(1));
       ASSERT_EQ(single.size(), image->pixel_count());
       for (std::size_t i = 0; i < single.size(); ++i) {
         ASSERT_EQ(single[i], brute_nearest(palette, &image->data()[3 * i]))
             << entries << " entries, pixel " << i;
       }
-      EXPECT_EQ(kmq::detail::remap_to_nearest(*image, palette, 3), single);
+      EXPECT_EQ(kmq::detail::remap_to_nearest(*image, palette, kmq::testing::workers(3)), single);
     }
   }
 }
@@ -122,14 +122,15 @@ TEST(GridRemap, MapsEveryPixelToItsNearestEntryWhateverTheThreadCount) {
 TEST(GridRemap, ACountingWorkerWithoutAChunkIsHarmlessWhateverTheThreadCount) {
   const auto image = kmq::testing::gradient_image(400, 300);  // two chunks of pixels
   const auto palette = random_palette(16, 9);
-  const auto single = kmq::detail::remap_to_nearest(image, palette, 1);
+  const auto single = kmq::detail::remap_to_nearest(image, palette, kmq::testing::workers(1));
   std::atomic<int> wrong{0};
   {
     std::vector<std::jthread> callers;
     for (int caller = 0; caller < 8; ++caller) {
       callers.emplace_back([&] {
         for (int run = 0; run < 25; ++run) {
-          if (kmq::detail::remap_to_nearest(image, palette, 2) != single) ++wrong;
+          if (kmq::detail::remap_to_nearest(image, palette, kmq::testing::workers(2)) != single)
+            ++wrong;
         }
       });
     }

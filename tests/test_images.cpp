@@ -7,6 +7,13 @@
 
 namespace kmq::testing {
 
+detail::Workers workers(int threads) {
+  // One pool for the whole test program (the library makes one per call): a test asking for
+  // N threads gets N of it.
+  static ThreadPool pool(8);
+  return detail::Workers(&pool, threads);
+}
+
 Image gradient_image(int width, int height) {
   Image image(width, height, 3);
   for (int y = 0; y < height; ++y) {

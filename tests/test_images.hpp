@@ -8,6 +8,8 @@
 #include <ostream>
 #include <vector>
 
+#include "common/parallel.hpp"
+
 namespace kmq::testing {
 
 /// A smooth RGB gradient with many distinct colours.
@@ -25,6 +27,8 @@ inline bool same_pixels(const Image& a, const Image& b) {
   return a.width() == b.width() && a.height() == b.height() && a.channels() == b.channels() &&
          std::equal(a.data().begin(), a.data().end(), b.data().begin());
 }
+/// Workers for the library's internal loops: `threads` of a pool kept for the test program.
+detail::Workers workers(int threads);
 /// Random bytes, seeded.
 std::vector<std::uint8_t> random_bytes(std::size_t size, std::uint64_t seed);
 

@@ -42,6 +42,32 @@ typedef enum kmq_status {
  * value that is not a kmq_status. Never NULL. (An int, so that any value is safe to pass.) */
 const char* kmq_status_string(int status);
 
+/* ---- Threads ----------------------------------------------------------------------------- */
+
+/** A host program's thread pool for kmq's parallel work (libjxl's runner interface is the
+ * model). kmq calls run(opaque, count, task, task_opaque), which must call
+ * task(task_opaque, i) exactly once for every i < count, on any threads, at most `concurrency`
+ * at once, and return when every call has returned. kmq's tasks never fail. kmq may call run
+ * again from inside a task, so run must never leave a thread waiting for a task no thread will
+ * start: running tasks on the calling thread when no other is free is enough. Without a runner,
+ * each call starts threads for its own duration (KMQ_ENCODER_THREADS, KMQ_DECODER_THREADS). */
+typedef void (*kmq_task)(void* task_opaque, size_t index);
+typedef struct kmq_runner {
+  void* opaque;
+  void (*run)(void* opaque, size_t count, kmq_task task, void* task_opaque);
+  int concurrency; /* >= 1 */
+} kmq_runner;
+
+/* ---- Metadata ---------------------------------------------------------------------------- */
+
+/** Metadata items (format-spec/kmq.md §2.7) the C API reads and sets as byte strings. Values
+ * are frozen. */
+typedef enum kmq_metadata_item {
+  KMQ_METADATA_ICC_PROFILE = 1, /* an ICC profile */
+  KMQ_METADATA_EXIF = 2,        /* Exif from the TIFF header on */
+  KMQ_METADATA_XMP = 3          /* an XMP packet, UTF-8 */
+} kmq_metadata_item;
+
 /* ---- Encoding ---------------------------------------------------------------------------- */
 
 typedef struct kmq_encoder kmq_encoder; /* opaque */
@@ -70,11 +96,22 @@ void kmq_encoder_destroy(kmq_encoder* encoder);
  * KMQ_ERROR_BAD_INPUT for an unknown option or a value out of range. */
 kmq_status kmq_encoder_set_option(kmq_encoder* encoder, int option, int64_t value);
 
-/** Largest .kmq size kmq_encode() can produce for such an image (0 if the shape is invalid). */
+/** The runner the encoder's calls use (copied), or NULL for threads of their own. */
+kmq_status kmq_encoder_set_runner(kmq_encoder* encoder, const kmq_runner* runner);
+
+/** Stores `size` bytes of a metadata item (kmq_metadata_item) in every file the encoder
+ * writes; size 0 removes it. KMQ_ERROR_BAD_INPUT when the item breaks the format's rules (an ICC
+ * profile's header, Exif's TIFF header, 16 MiB at most). */
+kmq_status kmq_encoder_set_metadata(kmq_encoder* encoder, int item, const uint8_t* data,
+                                    size_t size);
+
+/** Largest .kmq size kmq_encode() can produce for such an image (0 if the shape is invalid);
+ * the metadata set on an encoder comes on top of it. */
 size_t kmq_encode_bound(uint32_t width, uint32_t height, int channels, int colors);
 
 /** Encodes `height` rows of `width` pixels of `channels` (3 = RGB, 4 = RGBA) 8-bit samples,
- * rows `stride` bytes apart, into dst. On KMQ_OK, *written holds the file size. */
+ * rows `stride` bytes apart, straight into dst. On KMQ_OK, *written holds the file size; on
+ * KMQ_ERROR_DST_TOO_SMALL, the size the file needs (nothing useful is in dst). */
 kmq_status kmq_encode(kmq_encoder* encoder, const uint8_t* pixels, uint32_t width,
                       uint32_t height, int channels, size_t stride, uint8_t* dst,
                       size_t dst_capacity, size_t* written);
@@ -93,22 +130,45 @@ typedef struct kmq_image_info {
   int palette_size; /* K */
 } kmq_image_info;
 
+/** Decoder options, set with kmq_decoder_set_option(). Values are frozen. */
+typedef enum kmq_decoder_option {
+  KMQ_DECODER_MAX_PIXELS = 1,        /* refuse larger images before allocating (default 2^28) */
+  KMQ_DECODER_THREADS = 2,           /* 0 = all cores (default); pixels do not depend on it */
+  KMQ_DECODER_MAX_METADATA_BYTES = 3 /* refuse files with more metadata (default 2^26) */
+} kmq_decoder_option;
+
 /** A new decoder (pixel limit 2^28), or NULL when out of memory. */
 kmq_decoder* kmq_decoder_create(void);
 /** Frees a decoder; accepts NULL. */
 void kmq_decoder_destroy(kmq_decoder* decoder);
-/** Refuses images with more pixels than this, before allocating. */
+/** Sets an option, one of kmq_decoder_option; KMQ_ERROR_BAD_INPUT for an unknown option or a
+ * value out of range. */
+kmq_status kmq_decoder_set_option(kmq_decoder* decoder, int option, int64_t value);
+/** Refuses images with more pixels than this, before allocating (KMQ_DECODER_MAX_PIXELS). */
 kmq_status kmq_decoder_set_max_pixels(kmq_decoder* decoder, uint64_t max_pixels);
+/** The runner the decoder's calls use (copied), or NULL for threads of their own. */
+kmq_status kmq_decoder_set_runner(kmq_decoder* decoder, const kmq_runner* runner);
 
 /** Checks the container and reads the header without decoding pixels. */
 kmq_status kmq_read_info(kmq_decoder* decoder, const uint8_t* src, size_t src_size,
                          kmq_image_info* info);
 
-/** Decodes into dst: info.height rows of info.width * info.channels bytes, `stride` bytes
- * apart (stride >= width * channels). dst_capacity must be at least
- * stride * (height - 1) + width * channels. */
+/** Bytes kmq_decode() needs for an image of `info` with rows `stride` bytes apart
+ * (stride * (height - 1) + width * channels), or 0 when stride is below a row or info is
+ * invalid. */
+size_t kmq_decoded_size(const kmq_image_info* info, size_t stride);
+
+/** Decodes straight into dst, parsing the file once: info.height rows of
+ * info.width * info.channels bytes, `stride` bytes apart (stride >= width * channels).
+ * dst_capacity must be at least kmq_decoded_size(). */
 kmq_status kmq_decode(kmq_decoder* decoder, const uint8_t* src, size_t src_size, uint8_t* dst,
                       size_t dst_capacity, size_t stride);
+
+/** Copies a metadata item (kmq_metadata_item) of the file into dst and sets *size to its
+ * length (0 when the file has none: KMQ_OK). With dst NULL or too small, only *size is set
+ * and KMQ_ERROR_DST_TOO_SMALL returned (for size 0, KMQ_OK). */
+kmq_status kmq_read_metadata(kmq_decoder* decoder, const uint8_t* src, size_t src_size, int item,
+                             uint8_t* dst, size_t dst_capacity, size_t* size);
 
 /** Message of the decoder's last failure ("" if none); valid until the next call on it. */
 const char* kmq_decoder_last_error(const kmq_decoder* decoder);

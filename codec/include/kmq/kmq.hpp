@@ -105,6 +105,42 @@ struct Metadata {
 /// (format-spec/kmq.md §2.7: keyword and name lengths, ICC profile and Exif headers, sizes).
 void validate(const Metadata& metadata);
 
+/// Runs kmq's parallel work: every parallel loop of a call becomes one run() of at most
+/// `threads` tasks (EncodeOptions::threads, DecodeOptions::threads). Implement it to put kmq's
+/// work on a host program's own threads, as libjxl's runner interface allows; or give one
+/// ThreadPool to many calls, from any threads, so that they share it.
+class TaskRunner {
+ public:
+  virtual ~TaskRunner() = default;
+  /// Calls task(i) exactly once for every i in [0, count), on any threads, at most
+  /// concurrency() at once, and returns when every call has returned. kmq's tasks never throw.
+  /// kmq calls run() again from inside a task (nested loops), so a runner must never leave a
+  /// thread waiting for a task that no thread will start: running tasks on the calling thread
+  /// when no other is free is enough.
+  virtual void run(std::size_t count, const std::function<void(std::size_t)>& task) = 0;
+  /// How many tasks may run at once, >= 1.
+  virtual int concurrency() const = 0;
+};
+
+/// kmq's own TaskRunner: `threads` - 1 worker threads (0 = one per core), started at the first
+/// run() that can use them and kept until destruction; the calling thread is the last one. run()
+/// may be called from several threads at once and from inside its tasks. Calls that are given no
+/// runner make one of these for their duration, so their loops never start threads.
+class ThreadPool final : public TaskRunner {
+ public:
+  explicit ThreadPool(int threads = 0);
+  ~ThreadPool() override;
+  ThreadPool(const ThreadPool&) = delete;
+  ThreadPool& operator=(const ThreadPool&) = delete;
+
+  void run(std::size_t count, const std::function<void(std::size_t)>& task) override;
+  int concurrency() const override;
+
+ private:
+  struct State;
+  std::unique_ptr<State> state_;
+};
+
 /// An image of interleaved 8-bit samples, RGB (3 channels) or RGBA (4, straight alpha).
 /// Owns its pixels; copyable and movable.
 class Image {
@@ -295,16 +331,22 @@ struct LabelCodingOptions {
 
 /// Options of encode() and quantize(): every stage's. Every field has a usable default.
 struct EncodeOptions : ClusteringOptions, MappingOptions, TargetOptions, LabelCodingOptions {
-  /// Worker threads; 0 uses every core. The output does not depend on it.
+  /// Threads, 0 = every core: the most this call runs at once. The output does not depend on
+  /// it.
   int threads = 0;
+  /// Where the threads come from: nullptr (the default) starts a ThreadPool for the call; a
+  /// runner given here (not owned; it must outlive the call) is shared, up to `threads` of it.
+  TaskRunner* runner = nullptr;
 };
 
 /// Options of decode().
 struct DecodeOptions {
   /// Refuse images with more pixels than this, before allocating (Error: limit_exceeded).
   std::uint64_t max_pixels = kDefaultMaxPixels;
-  /// Worker threads; 0 uses every core. The pixels do not depend on it.
+  /// Threads, 0 = every core: the most this call runs at once. The pixels do not depend on it.
   int threads = 0;
+  /// As EncodeOptions::runner: nullptr starts a ThreadPool for the call.
+  TaskRunner* runner = nullptr;
   /// Refuse a file whose metadata (format-spec §2.7) unpacks to more bytes than this in all,
   /// before unpacking it (Error: limit_exceeded). The format itself allows 2^26.
   std::uint64_t max_metadata_bytes = std::uint64_t{1} << 26;

@@ -6,20 +6,50 @@
 
 #include <cstring>
 #include <kmq/kmq.hpp>
+#include <memory>
 #include <new>
 #include <string>
 
+#include "dec/container_reader.hpp"
+#include "dec/label_decoder.hpp"
+#include "dec/palette_expansion.hpp"
+#include "enc/encoder.hpp"
 #include "format/format_constants.hpp"
 #include "format/header.hpp"
 #include "format/index_layout.hpp"
 
+namespace {
+
+// A C runner (kmq_runner) as the library's TaskRunner. kmq's tasks never throw, so nothing
+// unwinds through the host's C frames.
+class CRunner final : public kmq::TaskRunner {
+ public:
+  explicit CRunner(const kmq_runner& runner) : runner_(runner) {}
+  void run(std::size_t count, const std::function<void(std::size_t)>& task) override {
+    runner_.run(runner_.opaque, count, &CRunner::call,
+                const_cast<void*>(static_cast<const void*>(&task)));
+  }
+  int concurrency() const override { return runner_.concurrency > 0 ? runner_.concurrency : 1; }
+
+ private:
+  static void call(void* task, std::size_t index) {
+    (*static_cast<const std::function<void(std::size_t)>*>(task))(index);
+  }
+  kmq_runner runner_;
+};
+
+}  // namespace
+
 struct kmq_encoder {
   kmq::EncodeOptions options;
+  kmq::Metadata metadata;  // written into every file
+  std::unique_ptr<CRunner> runner;
   std::string last_error;
 };
 
 struct kmq_decoder {
   kmq::DecodeOptions options;
+  std::unique_ptr<CRunner> runner;
   std::string last_error;
 };
 
@@ -197,13 +227,15 @@ kmq_status kmq_encode(kmq_encoder* encoder, const uint8_t* pixels, uint32_t widt
     for (std::uint32_t y = 0; y < height; ++y) {
       std::memcpy(image.pixel(0, static_cast<int>(y)), pixels + y * stride, row);
     }
-    const std::vector<std::uint8_t> file = kmq::encode(image, encoder->options);
+    image.metadata() = encoder->metadata;
+    const kmq::detail::ContainerWriter file =
+        kmq::detail::encode_file(image, encoder->options, nullptr);
+    *written = file.size();
     if (file.size() > dst_capacity) {
       encoder->last_error = "the file needs " + std::to_string(file.size()) + " bytes";
       return KMQ_ERROR_DST_TOO_SMALL;
     }
-    std::memcpy(dst, file.data(), file.size());
-    *written = file.size();
+    file.write_to({dst, dst_capacity});
     return KMQ_OK;
   });
 }
@@ -236,23 +268,131 @@ kmq_status kmq_read_info(kmq_decoder* decoder, const uint8_t* src, size_t src_si
   });
 }
 
+size_t kmq_decoded_size(const kmq_image_info* info, size_t stride) {
+  if (!info || info->width < 1 || info->height < 1 || info->width > kmq::kMaxDimension ||
+      info->height > kmq::kMaxDimension || (info->channels != 3 && info->channels != 4)) {
+    return 0;
+  }
+  const std::size_t row = static_cast<std::size_t>(info->width) * info->channels;
+  if (stride < row) return 0;
+  return stride * (static_cast<std::size_t>(info->height) - 1) + row;
+}
+
 kmq_status kmq_decode(kmq_decoder* decoder, const uint8_t* src, size_t src_size, uint8_t* dst,
                       size_t dst_capacity, size_t stride) {
   if (!decoder) return KMQ_ERROR_BAD_INPUT;
   return guarded(&decoder->last_error, [&]() -> kmq_status {
     if (!src || !dst) return bad_input(&decoder->last_error, "NULL argument");
-    const kmq::FileInfo file = kmq::inspect({src, src_size}, decoder->options);
-    const std::size_t row = static_cast<std::size_t>(file.width) * file.channels;
-    if (stride < row) return bad_input(&decoder->last_error, "stride is smaller than a row");
-    const std::size_t needed = stride * (static_cast<std::size_t>(file.height) - 1) + row;
+    // One parse: the container is checked, then the labels decode and paint into dst.
+    const kmq::detail::ParsedContainer container =
+        kmq::detail::read_container({src, src_size}, decoder->options);
+    const kmq_image_info info{container.width, container.height,
+                              static_cast<int>(container.channels),
+                              static_cast<int>(container.palette_size)};
+    const std::size_t needed = kmq_decoded_size(&info, stride);
+    if (needed == 0) return bad_input(&decoder->last_error, "stride is smaller than a row");
     if (dst_capacity < needed) {
       decoder->last_error = "the image needs " + std::to_string(needed) + " bytes";
       return KMQ_ERROR_DST_TOO_SMALL;
     }
-    const kmq::Image image = kmq::decode({src, src_size}, decoder->options);
-    for (int y = 0; y < image.height(); ++y) {
-      std::memcpy(dst + static_cast<std::size_t>(y) * stride, image.pixel(0, y), row);
+    const kmq::detail::WorkerScope scope(decoder->options.runner, decoder->options.threads);
+    const std::vector<std::uint8_t> raw =
+        kmq::detail::decode_label_bytes(container, scope.workers());
+    kmq::detail::paint_rows(dst, stride, container.width, container.height, container.channels,
+                            container.palette, raw,
+                            kmq::detail::index_width(container.palette_size));
+    return KMQ_OK;
+  });
+}
+
+kmq_status kmq_decoder_set_option(kmq_decoder* decoder, int option, int64_t value) {
+  if (!decoder) return KMQ_ERROR_BAD_INPUT;
+  switch (option) {
+    case KMQ_DECODER_MAX_PIXELS:
+      if (value < 0) return bad_input(&decoder->last_error, "max pixels must be >= 0");
+      decoder->options.max_pixels = static_cast<std::uint64_t>(value);
+      return KMQ_OK;
+    case KMQ_DECODER_THREADS:
+      if (value < 0 || value > 4096) return bad_input(&decoder->last_error, "threads is 0..4096");
+      decoder->options.threads = static_cast<int>(value);
+      return KMQ_OK;
+    case KMQ_DECODER_MAX_METADATA_BYTES:
+      if (value < 0) return bad_input(&decoder->last_error, "max metadata bytes must be >= 0");
+      decoder->options.max_metadata_bytes = static_cast<std::uint64_t>(value);
+      return KMQ_OK;
+    default:
+      return bad_input(&decoder->last_error, "unknown decoder option");
+  }
+}
+
+kmq_status kmq_decoder_set_runner(kmq_decoder* decoder, const kmq_runner* runner) {
+  if (!decoder) return KMQ_ERROR_BAD_INPUT;
+  if (runner && !runner->run) return bad_input(&decoder->last_error, "runner without run");
+  return guarded(&decoder->last_error, [&]() -> kmq_status {
+    decoder->runner = runner ? std::make_unique<CRunner>(*runner) : nullptr;
+    decoder->options.runner = decoder->runner.get();
+    return KMQ_OK;
+  });
+}
+
+kmq_status kmq_encoder_set_runner(kmq_encoder* encoder, const kmq_runner* runner) {
+  if (!encoder) return KMQ_ERROR_BAD_INPUT;
+  if (runner && !runner->run) return bad_input(&encoder->last_error, "runner without run");
+  return guarded(&encoder->last_error, [&]() -> kmq_status {
+    encoder->runner = runner ? std::make_unique<CRunner>(*runner) : nullptr;
+    encoder->options.runner = encoder->runner.get();
+    return KMQ_OK;
+  });
+}
+
+kmq_status kmq_encoder_set_metadata(kmq_encoder* encoder, int item, const uint8_t* data,
+                                    size_t size) {
+  if (!encoder) return KMQ_ERROR_BAD_INPUT;
+  return guarded(&encoder->last_error, [&]() -> kmq_status {
+    if (size > 0 && !data) return bad_input(&encoder->last_error, "NULL data");
+    kmq::Metadata metadata = encoder->metadata;
+    const std::vector<std::uint8_t> bytes(data, data + size);
+    switch (item) {
+      case KMQ_METADATA_ICC_PROFILE:
+        metadata.icc_profile = bytes;
+        metadata.icc_profile_name = size > 0 ? "ICC profile" : "";
+        break;
+      case KMQ_METADATA_EXIF:
+        metadata.exif = bytes;
+        break;
+      case KMQ_METADATA_XMP:
+        metadata.xmp.assign(bytes.begin(), bytes.end());
+        break;
+      default:
+        return bad_input(&encoder->last_error, "unknown metadata item");
     }
+    kmq::validate(metadata);  // throws bad_input naming the rule
+    encoder->metadata = std::move(metadata);
+    return KMQ_OK;
+  });
+}
+
+kmq_status kmq_read_metadata(kmq_decoder* decoder, const uint8_t* src, size_t src_size, int item,
+                             uint8_t* dst, size_t dst_capacity, size_t* size) {
+  if (!decoder) return KMQ_ERROR_BAD_INPUT;
+  return guarded(&decoder->last_error, [&]() -> kmq_status {
+    if (!src || !size) return bad_input(&decoder->last_error, "NULL argument");
+    if (item < KMQ_METADATA_ICC_PROFILE || item > KMQ_METADATA_XMP)
+      return bad_input(&decoder->last_error, "unknown metadata item");
+    const kmq::Metadata metadata = kmq::inspect({src, src_size}, decoder->options).metadata;
+    std::span<const std::uint8_t> bytes;
+    if (item == KMQ_METADATA_ICC_PROFILE) bytes = metadata.icc_profile;
+    if (item == KMQ_METADATA_EXIF) bytes = metadata.exif;
+    if (item == KMQ_METADATA_XMP) {
+      bytes = {reinterpret_cast<const std::uint8_t*>(metadata.xmp.data()), metadata.xmp.size()};
+    }
+    *size = bytes.size();
+    if (bytes.empty()) return KMQ_OK;
+    if (!dst || dst_capacity < bytes.size()) {
+      decoder->last_error = "the item needs " + std::to_string(bytes.size()) + " bytes";
+      return KMQ_ERROR_DST_TOO_SMALL;
+    }
+    std::memcpy(dst, bytes.data(), bytes.size());
     return KMQ_OK;
   });
 }

@@ -53,7 +53,8 @@ double global_ssim(const Image& a, const Image& b, int channel) {
 }
 
 // Sum of the SSIM map of one channel over the valid window positions.
-double windowed_ssim_sum(const Image& a, const Image& b, int channel, int threads) {
+double windowed_ssim_sum(const Image& a, const Image& b, int channel,
+                         const detail::Workers& threads) {
   static_assert(kTaps == 11);
   const std::array<double, kTaps> weights = gaussian_window();
   const int width = a.width();
@@ -115,11 +116,11 @@ double ssim(const Image& a, const Image& b, int threads) {
   const bool whole_image = a.width() < kTaps || a.height() < kTaps;
   const double windows =
       static_cast<double>(a.width() - 2 * kRadius) * static_cast<double>(a.height() - 2 * kRadius);
+  const detail::WorkerScope scope(nullptr, threads);
   double total = 0;
   for (int channel = 0; channel < 3; ++channel) {
-    total += whole_image
-                 ? global_ssim(a, b, channel)
-                 : windowed_ssim_sum(a, b, channel, detail::resolve_threads(threads)) / windows;
+    total += whole_image ? global_ssim(a, b, channel)
+                         : windowed_ssim_sum(a, b, channel, scope.workers()) / windows;
   }
   return total / 3;
 }

@@ -48,7 +48,7 @@ struct Stream {
 };
 
 // Decompresses every stream of a checked table, largest first, on up to `threads` threads.
-std::vector<Stream> decompress_streams(const ParsedStreamTable& parsed, int threads) {
+std::vector<Stream> decompress_streams(const ParsedStreamTable& parsed, const Workers& threads) {
   const StreamTable& table = parsed.table;
   const std::size_t count = table.raw.size();
   std::vector<std::size_t> offset(count, 0), order(count);
@@ -78,7 +78,8 @@ void check_streams_consumed(const std::vector<Stream>& streams) {
 
 std::vector<std::uint8_t> decode_neighbour_contexts(std::span<const std::uint8_t> data,
                                                     std::uint32_t width, std::uint64_t pixels,
-                                                    std::uint32_t palette_size, int threads) {
+                                                    std::uint32_t palette_size,
+                                                    const Workers& threads) {
   const std::size_t index_bytes = index_width(palette_size);
   std::vector<Stream> streams = decompress_streams(
       parse_stream_table(data, LabelCoding::neighbour_contexts,
@@ -225,7 +226,7 @@ constexpr std::uint64_t kEagerRankingPixelsPerRow = 4096;
 // Methods 2 and 3 (§5.3, §5.5).
 std::vector<std::uint8_t> decode_neighbour_partitions(std::span<const std::uint8_t> data,
                                                       const ParsedContainer& container, bool tiled,
-                                                      int threads) {
+                                                      const Workers& threads) {
   const int method = tiled ? 3 : 2;
   const std::uint32_t palette_size = container.palette_size;
   if (palette_size > kMaxPartitionPaletteSize)
@@ -341,7 +342,8 @@ void check_index_range(std::span<const std::uint8_t> raw, std::uint32_t palette_
 
 }  // namespace
 
-std::vector<std::uint8_t> decode_label_bytes(const ParsedContainer& container, int threads) {
+std::vector<std::uint8_t> decode_label_bytes(const ParsedContainer& container,
+                                             const Workers& threads) {
   const std::uint64_t expected = container.pixel_count() * index_width(container.palette_size);
   std::vector<std::uint8_t> raw;
   switch (static_cast<LabelCoding>(container.label_coding)) {

@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: MIT
 // kmq::encode and kmq::encode_indexed: palette image -> HEAD, PALT, LABL, ENDF chunks.
+#include "enc/encoder.hpp"
+
 #include <algorithm>
 #include <kmq/kmq.hpp>
 #include <map>
@@ -96,9 +98,9 @@ struct LabelChunk {
 
 // Stage 4: the label coding stage sees only its options and the thread count.
 LabelChunk encode_label_chunk(const IndexedImage& indexed, const LabelCodingOptions& options,
-                              int threads) {
+                              const detail::Workers& threads) {
   detail::LabelEncoderSettings settings;
-  settings.threads = detail::resolve_threads(threads);
+  settings.threads = threads;
   if (options.effort <= 2) settings.entropy_bound = detail::kQuickEntropyBound;
   settings.width = static_cast<std::size_t>(indexed.width);
   settings.tiles = label_tiles(indexed, options);
@@ -131,7 +133,7 @@ LabelChunk encode_label_chunk(const IndexedImage& indexed, const LabelCodingOpti
     // The two trials at once: raw is a single frame, which one thread would otherwise idle on.
     // They measure sizes only; raw's bytes (one per pixel at K = 256) are made if it wins.
     detail::LabelEncoderSettings one_thread = settings;
-    one_thread.threads = 1;
+    one_thread.threads = threads.capped(1);
     one_thread.level = kTrialLevel;
     detail::parallel_chunks(
         2, 1, settings.threads, [&](std::size_t, std::size_t trial, std::size_t, std::size_t) {
@@ -150,14 +152,16 @@ LabelChunk encode_label_chunk(const IndexedImage& indexed, const LabelCodingOpti
 
 }  // namespace
 
-std::vector<std::uint8_t> encode_indexed(const IndexedImage& indexed,
-                                         const EncodeOptions& options) {
+namespace detail {
+
+ContainerWriter encode_indexed_file(const IndexedImage& indexed, const EncodeOptions& options) {
   detail::validate_label_coding(options);
   detail::validate_threads(options.threads);
   validate(indexed);
-  const std::vector<detail::MetadataChunk> metadata = detail::metadata_chunks(indexed.metadata);
+  std::vector<detail::MetadataChunk> metadata = detail::metadata_chunks(indexed.metadata);
   const auto palette_size = static_cast<std::uint32_t>(indexed.palette_size());
-  const LabelChunk labels = encode_label_chunk(indexed, options, options.threads);
+  const detail::WorkerScope scope(options.runner, options.threads);
+  LabelChunk labels = encode_label_chunk(indexed, options, scope.workers());
   detail::ImageHeader header;
   header.channels = static_cast<std::uint32_t>(indexed.channels);
   header.label_coding = static_cast<std::uint8_t>(labels.method);
@@ -171,20 +175,25 @@ std::vector<std::uint8_t> encode_indexed(const IndexedImage& indexed,
   palette.insert(palette.end(), indexed.palette.begin(), indexed.palette.end());
 
   detail::ContainerWriter writer;
-  writer.add_chunk(detail::kTypeHeader, detail::header_payload(header));
-  for (const detail::MetadataChunk& chunk : metadata) writer.add_chunk(chunk.type, chunk.payload);
-  writer.add_chunk(detail::kTypePalette, palette);
-  writer.add_chunk(detail::kTypeLabels, labels.payload);
+  const auto head = detail::header_payload(header);
+  writer.add_chunk(detail::kTypeHeader, {head.begin(), head.end()});
+  for (detail::MetadataChunk& chunk : metadata)
+    writer.add_chunk(chunk.type, std::move(chunk.payload));
+  writer.add_chunk(detail::kTypePalette, std::move(palette));
+  writer.add_chunk(detail::kTypeLabels, std::move(labels.payload));
   writer.add_chunk(detail::kTypeEnd, {});
-  return std::move(writer).finish();
+  return writer;
 }
 
-std::vector<std::uint8_t> encode(const Image& image, const EncodeOptions& options,
-                                 QuantizeStats* stats) {
+ContainerWriter encode_file(const Image& image, const EncodeOptions& options,
+                            QuantizeStats* stats) {
   const bool size_target = options.max_bytes > 0;
   if (!size_target || !options.fixed_palette.empty() || detail::target_mse(options) > 0) {
     QuantizeStats local;
-    std::vector<std::uint8_t> file = encode_indexed(quantize(image, options, &local), options);
+    const detail::WorkerScope scope(options.runner, options.threads);
+    EncodeOptions shared = options;  // quantizing and coding share this call's threads
+    shared.runner = scope.workers().runner();
+    ContainerWriter file = encode_indexed_file(quantize(image, shared, &local), shared);
     if (size_target && file.size() > options.max_bytes) {
       throw Error(ErrorCategory::target_not_met,
                   "the file needs " + std::to_string(file.size()) + " bytes, more than the " +
@@ -198,10 +207,13 @@ std::vector<std::uint8_t> encode(const Image& image, const EncodeOptions& option
   // coded twice.
   validate(options);
   if (image.empty()) throw Error(ErrorCategory::bad_input, "cannot encode an empty image");
+  const detail::WorkerScope scope(options.runner, options.threads);
+  EncodeOptions shared = options;  // every trial's label coding shares this call's threads
+  shared.runner = scope.workers().runner();
   const detail::ColorStatistics statistics =
-      detail::gather_color_statistics(image, options.space, options.threads);
+      detail::gather_color_statistics(image, options.space, scope.workers());
   struct Trial {
-    std::vector<std::uint8_t> file;
+    ContainerWriter file;
     QuantizeStats stats;
   };
   std::map<int, Trial> trials;
@@ -209,7 +221,7 @@ std::vector<std::uint8_t> encode(const Image& image, const EncodeOptions& option
     IndexedImage indexed = detail::make_indexed(statistics, choice, options);
     indexed.metadata = image.metadata();  // the size that counts is the whole file's
     Trial trial;
-    trial.file = encode_indexed(indexed, options);
+    trial.file = encode_indexed_file(indexed, shared);
     detail::fill_stats(statistics, choice, options.method, trial.stats,
                        options.dither > 0 ? &indexed : nullptr);
     const bool fitting = trial.file.size() <= options.max_bytes;
@@ -227,6 +239,18 @@ std::vector<std::uint8_t> encode(const Image& image, const EncodeOptions& option
   best.stats.trials = static_cast<int>(trials.size());
   if (stats) *stats = best.stats;
   return std::move(best.file);
+}
+
+}  // namespace detail
+
+std::vector<std::uint8_t> encode_indexed(const IndexedImage& indexed,
+                                         const EncodeOptions& options) {
+  return detail::encode_indexed_file(indexed, options).bytes();
+}
+
+std::vector<std::uint8_t> encode(const Image& image, const EncodeOptions& options,
+                                 QuantizeStats* stats) {
+  return detail::encode_file(image, options, stats).bytes();
 }
 
 }  // namespace kmq

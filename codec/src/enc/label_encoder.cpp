@@ -247,8 +247,8 @@ struct ModelledRegions {
 };
 
 // Horizontal bands per tile for model_in_regions(): enough for every thread to have a region.
-std::size_t bands_per_tile(std::size_t height, std::size_t tiles, int threads) {
-  const std::size_t wanted_bands = (static_cast<std::size_t>(threads) + tiles - 1) / tiles;
+std::size_t bands_per_tile(std::size_t height, std::size_t tiles, const Workers& threads) {
+  const std::size_t wanted_bands = (static_cast<std::size_t>(threads.limit()) + tiles - 1) / tiles;
   return std::clamp<std::size_t>(height / kMinRowsPerBand, 1, wanted_bands);
 }
 
@@ -258,7 +258,7 @@ std::size_t bands_per_tile(std::size_t height, std::size_t tiles, int threads) {
 // the labels, never on what was emitted before it.
 template <typename ModelRegion>
 ModelledRegions model_in_regions(std::size_t width, std::size_t height, std::size_t tiles,
-                                 std::size_t stream_count, int threads,
+                                 std::size_t stream_count, const Workers& threads,
                                  const ModelRegion& model_region) {
   const std::size_t bands = bands_per_tile(height, tiles, threads);
   const std::size_t rows_per_band = (height + bands - 1) / bands;

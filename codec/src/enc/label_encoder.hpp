@@ -7,6 +7,7 @@
 #include <span>
 #include <vector>
 
+#include "common/parallel.hpp"
 #include "format/format_constants.hpp"
 
 namespace kmq::detail {
@@ -23,7 +24,7 @@ inline constexpr double kQuickEntropyBound = 0.5;
 struct LabelEncoderSettings {
   int level = kTunedLevel;                    // zstd level, or kTunedLevel for kmq's own parameters
   double entropy_bound = kTunedEntropyBound;  // see kTunedEntropyBound
-  int threads = 1;
+  Workers threads;
   std::size_t width = 0;  // image width: methods 1 to 3 need the rows
   std::size_t tiles = 1;  // method 3's tile count, 1 to min(255, width)
 };

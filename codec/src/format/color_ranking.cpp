@@ -58,7 +58,7 @@ std::uint32_t ColorRanking::ranked_literal(std::uint32_t label, const PartitionC
   return literal;
 }
 
-void ColorRanking::sort_all_rows(int threads) {
+void ColorRanking::sort_all_rows(const Workers& threads) {
   parallel_chunks(palette_size_, kRowsPerChunk, threads,
                   [&](std::size_t, std::size_t, std::size_t begin, std::size_t end) {
                     for (std::size_t r = begin; r < end; ++r) {

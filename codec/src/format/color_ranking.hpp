@@ -9,6 +9,7 @@
 #include <span>
 #include <vector>
 
+#include "common/parallel.hpp"
 #include "format/partition_model.hpp"
 
 namespace kmq::detail {
@@ -52,7 +53,7 @@ class ColorRanking {
 
   /// Sorts every row now, on up to `threads` threads, so that nothing is written afterwards
   /// and several threads may share the ranking.
-  void sort_all_rows(int threads);
+  void sort_all_rows(const Workers& threads);
 
  private:
   // Offset of row `reference` in order_ and rank_, sorting it the first time it is needed: a

@@ -113,14 +113,14 @@ IndexedImage quantize_statistics(detail::ColorStatistics statistics, const Encod
 
 // The palette from a sample of the pixels, then every pixel to its nearest entry.
 IndexedImage quantize_sampled(const Image& image, const EncodeOptions& options,
-                              QuantizeStats* stats_out) {
+                              const detail::Workers& workers, QuantizeStats* stats_out) {
   const int channels = image.channels();
   detail::PaletteChoice choice;
   std::size_t sample_colors = 0;
   {
     const Image sample = detail::sample_pixels(image, options.sample_pixels, options.seed);
     detail::ColorStatistics statistics =
-        detail::gather_color_statistics(sample, options.space, options.threads);
+        detail::gather_color_statistics(sample, options.space, workers);
     statistics.histogram.release_index();
     choice = detail::cluster_palette(statistics, options.colors, options);
     sample_colors = statistics.histogram.size();
@@ -136,8 +136,7 @@ IndexedImage quantize_sampled(const Image& image, const EncodeOptions& options,
     indexed.width = image.width();
     indexed.height = image.height();
     indexed.channels = channels;
-    indexed.indices =
-        detail::remap_to_nearest(image, palette, detail::resolve_threads(options.threads));
+    indexed.indices = detail::remap_to_nearest(image, palette, workers);
     indexed.palette = std::move(palette);
     if (stats_out) {
       stats.mse = detail::indexed_mse(image, indexed);
@@ -147,7 +146,7 @@ IndexedImage quantize_sampled(const Image& image, const EncodeOptions& options,
     // Distances in OKLab, transparency and dithering: the image's colours are counted and each
     // takes its nearest entry of the sampled palette (stage 2 for a fixed palette).
     detail::ColorStatistics statistics =
-        detail::gather_color_statistics(image, options.space, options.threads);
+        detail::gather_color_statistics(image, options.space, workers);
     indexed =
         map_to(statistics, detail::fixed_palette(statistics, palette, channels), options, stats);
   }
@@ -171,10 +170,11 @@ bool samples(const Image& image, const EncodeOptions& options) {
 IndexedImage quantize(const Image& image, const EncodeOptions& options, QuantizeStats* stats_out) {
   detail::validate_quantize(options);
   require(!image.empty(), "cannot quantize an empty image");
+  const detail::WorkerScope scope(options.runner, options.threads);
   IndexedImage indexed = samples(image, options)
-                             ? quantize_sampled(image, options, stats_out)
+                             ? quantize_sampled(image, options, scope.workers(), stats_out)
                              : quantize_statistics(detail::gather_color_statistics(
-                                                       image, options.space, options.threads),
+                                                       image, options.space, scope.workers()),
                                                    options, stats_out);
   indexed.metadata = image.metadata();
   return indexed;
@@ -186,11 +186,12 @@ IndexedImage quantize(const Image& image, ColorCounter&& counted, const EncodeOp
   require(!image.empty(), "cannot quantize an empty image");
   require(counted.state_ != nullptr, "colour counter: moved from");
   const std::unique_ptr<ColorCounter::State> state = std::move(counted.state_);
+  const detail::WorkerScope scope(options.runner, options.threads);
   IndexedImage indexed =
       samples(image, options)
-          ? quantize_sampled(image, options, stats_out)
+          ? quantize_sampled(image, options, scope.workers(), stats_out)
           : quantize_statistics(detail::gather_color_statistics(image, state->finish(image),
-                                                                options.space, options.threads),
+                                                                options.space, scope.workers()),
                                 options, stats_out);
   indexed.metadata = image.metadata();
   return indexed;

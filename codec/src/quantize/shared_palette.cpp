@@ -67,9 +67,12 @@ SharedPalette shared_palette(std::span<const Image> images, const EncodeOptions&
     throw Error(ErrorCategory::bad_input, "a shared palette is clustered, not fixed");
   }
   const Image combined = combine(images);
+  // One pool for every trial; the quantize() and encode() calls below share it.
+  const detail::WorkerScope scope(options.runner, options.threads);
   SharedPalette result;
   result.channels = combined.channels();
   EncodeOptions plain = options;
+  plain.runner = scope.workers().runner();
   plain.target_psnr = plain.max_mse = 0;
   plain.max_bytes = 0;
   const double wanted = detail::target_mse(options);
@@ -79,7 +82,7 @@ SharedPalette shared_palette(std::span<const Image> images, const EncodeOptions&
   }
 
   const detail::ColorStatistics statistics =
-      detail::gather_color_statistics(combined, plain.space, plain.threads);
+      detail::gather_color_statistics(combined, plain.space, scope.workers());
   const int limit = std::min(statistics.exact_colors(), options.colors);
   std::map<int, std::vector<std::uint8_t>> palettes;
   auto palette_at = [&](int k) -> const std::vector<std::uint8_t>& {

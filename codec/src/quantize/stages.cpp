@@ -79,8 +79,8 @@ WeightedPoints subset(const WeightedPoints& points, const Members& members) {
 }
 
 // Nearest entry of every point, starting from a guess.
-void assign_nearest(const WeightedPoints& points, const std::vector<float>& palette, int threads,
-                    std::vector<std::uint32_t>& assignment) {
+void assign_nearest(const WeightedPoints& points, const std::vector<float>& palette,
+                    const Workers& threads, std::vector<std::uint32_t>& assignment) {
   const NearestCentre search(palette);
   parallel_chunks(points.size(), 16384, threads,
                   [&](std::size_t, std::size_t, std::size_t begin, std::size_t end) {
@@ -112,12 +112,12 @@ KMeansResult cluster_binned(const WeightedPoints& points, const WeightedPoints& 
   }
   std::vector<KMeansResult> coarse(static_cast<std::size_t>(starts));
   // Fewer starts than threads (one start at K > 64): the threads share each start's loops.
-  const int threads_per_start = std::max(1, params.threads / starts);
+  const int threads_per_start = std::max(1, params.threads.limit() / starts);
   parallel_chunks(coarse.size(), 1, params.threads,
                   [&](std::size_t, std::size_t start, std::size_t, std::size_t) {
                     KMeansParams one = params;
                     one.restarts = 1;
-                    one.threads = threads_per_start;
+                    one.threads = params.threads.capped(threads_per_start);
                     one.seed = kmeans_start_seed(params.seed, static_cast<int>(start));
                     coarse[start] = run_kmeans(binned, one);
                   });
@@ -243,16 +243,17 @@ int ColorStatistics::exact_colors() const {
   return static_cast<int>(std::min<std::size_t>(needed, kMaxColors));
 }
 
-ColorStatistics gather_color_statistics(const Image& image, ColorSpace space, int threads) {
+ColorStatistics gather_color_statistics(const Image& image, ColorSpace space,
+                                        const Workers& threads) {
   return gather_color_statistics(image, ColorHistogram::build(image), space, threads);
 }
 
 ColorStatistics gather_color_statistics(const Image& image, ColorHistogram counted,
-                                        ColorSpace space, int threads) {
+                                        ColorSpace space, const Workers& threads) {
   ColorStatistics statistics;
   statistics.image = &image;
   statistics.channels = image.channels();
-  statistics.threads = resolve_threads(threads);
+  statistics.threads = threads;
   statistics.histogram = std::move(counted);
   statistics.mapper = ColorSpaceMapper(space, image.channels());
   const std::size_t n = statistics.histogram.size();

@@ -8,6 +8,7 @@
 #include <span>
 #include <vector>
 
+#include "common/parallel.hpp"
 #include "quantize/cluster/kmeans.hpp"
 #include "quantize/stats/color_histogram.hpp"
 #include "quantize/stats/colorspace.hpp"
@@ -21,7 +22,7 @@ inline constexpr std::uint32_t kNotFound = 0xFFFFFFFFu;
 struct ColorStatistics {
   const Image* image = nullptr;
   int channels = 3;
-  int threads = 1;
+  Workers threads;
   ColorHistogram histogram;
   ColorSpaceMapper mapper{ColorSpace::rgb, 3};
   WeightedPoints points;                  // one per histogram colour
@@ -36,10 +37,11 @@ struct ColorStatistics {
 };
 
 /// Stage 1: the image's distinct colours, their counts and their points in `space`.
-ColorStatistics gather_color_statistics(const Image& image, ColorSpace space, int threads);
+ColorStatistics gather_color_statistics(const Image& image, ColorSpace space,
+                                        const Workers& threads);
 /// The same from the image's histogram, counted already (ColorCounter).
 ColorStatistics gather_color_statistics(const Image& image, ColorHistogram counted,
-                                        ColorSpace space, int threads);
+                                        ColorSpace space, const Workers& threads);
 
 /// A palette in file order and the entry of every histogram colour.
 struct PaletteChoice {

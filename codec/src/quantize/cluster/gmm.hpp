@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "common/parallel.hpp"
 #include "quantize/cluster/kmeans.hpp"
 
 namespace kmq::detail {
@@ -16,7 +17,7 @@ struct GmmParams {
   int max_iterations = 100;        // EM steps
   double tolerance = 1e-3;         // stop when the mean log-likelihood changes by less
   double covariance_floor = 1e-6;  // added to every covariance diagonal
-  int threads = 1;
+  Workers threads;
 };
 
 struct GmmResult {

@@ -314,7 +314,7 @@ class Lloyd {
 }  // namespace
 
 std::vector<float> kmeans_plus_plus(const WeightedPoints& points, int clusters, std::uint64_t seed,
-                                    int threads) {
+                                    const Workers& threads) {
   const std::size_t n = points.size();
   const std::size_t k_total = static_cast<std::size_t>(clusters);
   std::mt19937_64 rng(seed);

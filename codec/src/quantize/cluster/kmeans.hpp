@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "common/parallel.hpp"
 #include "quantize/cluster/weighted_points.hpp"
 
 namespace kmq::detail {
@@ -22,7 +23,7 @@ struct KMeansParams {
   std::uint64_t seed = 1;
   int max_iterations = 100;
   double tolerance = 1e-5;  // relative decrease of inertia that counts as converged
-  int threads = 1;
+  Workers threads;
   KMeansInit init = KMeansInit::automatic;
   // Independent k-means++ starts; the lowest inertia wins. 0 = automatic (more starts where
   // they are cheap: small K). Ignored for median cut, which is deterministic.
@@ -55,6 +56,6 @@ KMeansResult run_lloyd(const WeightedPoints& points, const KMeansParams& params,
 /// Greedy k-means++ (sklearn's variant: 2 + ln K candidates per step, keep the best).
 /// Returns 4 floats per centre.
 std::vector<float> kmeans_plus_plus(const WeightedPoints& points, int clusters, std::uint64_t seed,
-                                    int threads);
+                                    const Workers& threads);
 
 }  // namespace kmq::detail

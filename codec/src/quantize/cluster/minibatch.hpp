@@ -5,6 +5,7 @@
 
 #include <cstdint>
 
+#include "common/parallel.hpp"
 #include "quantize/cluster/kmeans.hpp"
 
 namespace kmq::detail {
@@ -16,7 +17,7 @@ struct MiniBatchParams {
   int max_epochs = 100;         // at most this many passes' worth of samples
   int max_no_improvement = 10;  // batches without a better smoothed inertia before stopping
   double reassignment_ratio = 0.01;
-  int threads = 1;
+  Workers threads;
 };
 
 /// Returns centres and the nearest centre of every point (`iterations` = batches used;

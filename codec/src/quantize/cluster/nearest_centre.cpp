@@ -47,10 +47,10 @@ NearestTwo empty_result() {
 }
 }  // namespace
 
-NearestCentre::NearestCentre(std::span<const float> centres, bool with_gaps, int threads)
+NearestCentre::NearestCentre(std::span<const float> centres, bool with_gaps, const Workers& threads)
     : NearestCentre(centres, with_gaps, threads, nullptr) {}
 
-NearestCentre::NearestCentre(std::span<const float> centres, bool with_gaps, int threads,
+NearestCentre::NearestCentre(std::span<const float> centres, bool with_gaps, const Workers& threads,
                              const NearestCentre* before)
     : count_(centres.size() / kDims), interleaved_(centres.begin(), centres.end()) {
   if (count_ >= kMinCentresForTree) {
@@ -87,13 +87,14 @@ NearestCentre::NearestCentre(std::span<const float> centres, bool with_gaps, int
   for (float& gap : half_gap_) gap = 0.5f * std::sqrt(gap);
 }
 
-NearestCentre NearestCentre::moved_to(std::span<const float> centres, int threads) const {
+NearestCentre NearestCentre::moved_to(std::span<const float> centres,
+                                      const Workers& threads) const {
   if (centres.size() != interleaved_.size())
     return NearestCentre(centres, !half_gap_.empty(), threads);
   return NearestCentre(centres, !half_gap_.empty(), threads, this);
 }
 
-void NearestCentre::build_neighbour_lists(int threads, const NearestCentre* before) {
+void NearestCentre::build_neighbour_lists(const Workers& threads, const NearestCentre* before) {
   list_length_ = std::min(kNeighbourListLength, count_ - 1);
   neighbour_index_.resize(count_ * list_length_);
   neighbour_distance_.resize(count_ * list_length_);

@@ -8,6 +8,8 @@
 #include <span>
 #include <vector>
 
+#include "common/parallel.hpp"
+
 namespace kmq::detail {
 
 /// Points and centres have 4 float coordinates each (unused ones are 0).
@@ -58,12 +60,13 @@ class NearestCentre {
   /// `centres` holds 4 floats per centre; at least one centre. Without `with_gaps` the
   /// half-gap table is not built (nearest() then always searches). `threads` build the
   /// neighbour lists.
-  explicit NearestCentre(std::span<const float> centres, bool with_gaps = true, int threads = 1);
+  explicit NearestCentre(std::span<const float> centres, bool with_gaps = true,
+                         const Workers& threads = {});
 
   /// The search over `centres`, this search's centres after they moved (same count): identical
   /// to constructing it, but neighbour lists that the moves provably left unchanged are only
   /// re-sorted. Lloyd's iterations move centres a little at a time.
-  NearestCentre moved_to(std::span<const float> centres, int threads = 1) const;
+  NearestCentre moved_to(std::span<const float> centres, const Workers& threads = {}) const;
 
   std::size_t size() const noexcept { return count_; }
   const float* centre(std::size_t j) const noexcept { return &interleaved_[j * kDims]; }
@@ -92,7 +95,7 @@ class NearestCentre {
   };
   static constexpr std::uint32_t kLeaf = 0xFFFFFFFFu;
 
-  NearestCentre(std::span<const float> centres, bool with_gaps, int threads,
+  NearestCentre(std::span<const float> centres, bool with_gaps, const Workers& threads,
                 const NearestCentre* before);
   std::uint32_t build(std::uint32_t begin, std::uint32_t end);
   void scan(const float* point, std::uint32_t begin, std::uint32_t end, NearestTwo& best) const;
@@ -101,7 +104,7 @@ class NearestCentre {
   std::size_t count_;
   std::vector<float> interleaved_;
   std::vector<float> half_gap_;
-  void build_neighbour_lists(int threads, const NearestCentre* before);
+  void build_neighbour_lists(const Workers& threads, const NearestCentre* before);
 
   std::vector<std::uint32_t> tree_order_;  // centre indices, grouped by leaf
   std::vector<Node> nodes_;

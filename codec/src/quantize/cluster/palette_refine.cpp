@@ -10,8 +10,9 @@
 
 namespace kmq::detail {
 
-void refine_stored_palette(const WeightedPoints& points, int channels, int max_rounds, int threads,
-                           std::vector<float>& palette, std::vector<std::uint32_t>& assignment) {
+void refine_stored_palette(const WeightedPoints& points, int channels, int max_rounds,
+                           const Workers& threads, std::vector<float>& palette,
+                           std::vector<std::uint32_t>& assignment) {
   const std::size_t entries = palette.size() / kDims;
   for (int round = 0; round < max_rounds; ++round) {
     // Points are whole numbers, so these sums are exact.

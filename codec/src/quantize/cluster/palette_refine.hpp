@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "common/parallel.hpp"
 #include "quantize/cluster/kmeans.hpp"
 
 namespace kmq::detail {
@@ -14,7 +15,8 @@ namespace kmq::detail {
 /// `channels` is 4); `assignment` the entry of each point. Alternates moving every entry to the
 /// rounded weighted mean of its points and reassigning points to their nearest entry, until
 /// nothing changes or `max_rounds` is reached. Never raises the total squared error.
-void refine_stored_palette(const WeightedPoints& points, int channels, int max_rounds, int threads,
-                           std::vector<float>& palette, std::vector<std::uint32_t>& assignment);
+void refine_stored_palette(const WeightedPoints& points, int channels, int max_rounds,
+                           const Workers& threads, std::vector<float>& palette,
+                           std::vector<std::uint32_t>& assignment);
 
 }  // namespace kmq::detail

@@ -23,7 +23,7 @@ constexpr std::uint32_t kNoTable = std::numeric_limits<std::uint32_t>::max();
 
 // Pixels per cell, summed over per-worker counts (the sum does not depend on the split). Every
 // worker's counts exist before the loop: a worker may get no chunk at all.
-std::vector<std::uint32_t> pixels_per_cell(const Image& image, int threads) {
+std::vector<std::uint32_t> pixels_per_cell(const Image& image, const Workers& threads) {
   const std::size_t pixels = image.pixel_count();
   const std::uint8_t* samples = image.data().data();
   const std::size_t workers = worker_count(pixels, kPixelsPerChunk, threads);
@@ -46,7 +46,7 @@ std::vector<std::uint32_t> pixels_per_cell(const Image& image, int threads) {
 
 std::vector<std::uint16_t> remap_to_nearest(const Image& image,
                                             std::span<const std::uint8_t> rgb_palette,
-                                            int threads) {
+                                            const Workers& threads) {
   const std::vector<std::uint32_t> cell_pixels = pixels_per_cell(image, threads);
   std::vector<std::uint8_t> used(PaletteGrid::kCells);
   for (std::uint32_t cell = 0; cell < PaletteGrid::kCells; ++cell)

@@ -51,7 +51,7 @@ Reach reach(int value, int low, int span) {
 
 }  // namespace
 
-PaletteGrid::PaletteGrid(std::span<const std::uint8_t> rgb, int threads,
+PaletteGrid::PaletteGrid(std::span<const std::uint8_t> rgb, const Workers& threads,
                          std::span<const std::uint8_t> used_cells) {
   // used[level][cell]: whether any used finest cell lies in it (all, without used_cells).
   std::vector<std::vector<std::uint8_t>> used(kLevels + 1);

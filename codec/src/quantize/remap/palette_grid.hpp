@@ -9,6 +9,8 @@
 #include <span>
 #include <vector>
 
+#include "common/parallel.hpp"
+
 namespace kmq::detail {
 
 /// Nearest entry by squared sRGB distance, ties to the lower index (what a scan of the whole
@@ -18,7 +20,7 @@ class PaletteGrid {
   /// `rgb` holds 3 bytes per entry, 1..65536 entries. Builds on up to `threads` threads. With
   /// `used_cells` (kCells flags, cell_of() order) only the cells flagged are filled: nearest()
   /// must then be asked only for colours in them.
-  PaletteGrid(std::span<const std::uint8_t> rgb, int threads,
+  PaletteGrid(std::span<const std::uint8_t> rgb, const Workers& threads,
               std::span<const std::uint8_t> used_cells = {});
 
   /// Cells per axis are 1 << kLevels; each cell spans kCellSpan values of a channel.

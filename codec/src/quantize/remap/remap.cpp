@@ -8,7 +8,7 @@ namespace kmq::detail {
 
 std::vector<std::uint16_t> remap_pixels(const Image& image, const ColorHistogram& histogram,
                                         const std::vector<std::uint32_t>& label_of_distinct,
-                                        int threads) {
+                                        const Workers& threads) {
   const std::size_t pixels = image.pixel_count();
   const int channels = image.channels();
   std::vector<std::uint16_t> indices(pixels);

@@ -6,6 +6,7 @@
 #include <kmq/kmq.hpp>
 #include <vector>
 
+#include "common/parallel.hpp"
 #include "quantize/stats/color_histogram.hpp"
 
 namespace kmq::detail {
@@ -13,6 +14,6 @@ namespace kmq::detail {
 /// Looks every pixel's colour up in the histogram and returns label_of_distinct of it.
 std::vector<std::uint16_t> remap_pixels(const Image& image, const ColorHistogram& histogram,
                                         const std::vector<std::uint32_t>& label_of_distinct,
-                                        int threads);
+                                        const Workers& threads);
 
 }  // namespace kmq::detail
