@@ -7,7 +7,7 @@
 #include <kmq/kmq.hpp>
 #include <random>
 
-#include "quantize/color_histogram.hpp"
+#include "quantize/stats/color_histogram.hpp"
 
 namespace {
 

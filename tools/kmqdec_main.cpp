@@ -4,9 +4,11 @@
 #include <cstdio>
 #include <kmq/io.hpp>
 #include <kmq/kmq.hpp>
+#include <optional>
 
 #include "batch_runner.hpp"
 #include "command_line.hpp"
+#include "output_plan.hpp"
 #include "tool_common.hpp"
 
 namespace fs = std::filesystem;
@@ -151,11 +153,23 @@ void decode_file(FileResult& result, const Settings& settings,
   }
 }
 
-int run(int argc, char** argv) {
+// What the command line asks for.
+struct DecodeRequest {
   Settings settings;
-  std::vector<std::string> inputs;
-  std::string output, out_dir, format_name;
+  std::vector<std::string> inputs, outputs;
+  std::string out_dir;
+  bool batch = false;
   int jobs = 0;
+};
+
+// Parses and checks the command line, expands folders and plans the outputs; nothing after
+// --help or --version.
+std::optional<DecodeRequest> parse_command_line(int argc, char** argv) {
+  DecodeRequest request;
+  Settings& settings = request.settings;
+  std::vector<std::string> inputs;
+  std::string output, format_name;
+  std::string& out_dir = request.out_dir;
   kmq::tools::CommandLine line("kmqdec", kUsage);
   // clang-format off
   line.value("output,o", "FILE", &output, "output image for a single input; its extension sets the format ('-' for standard output, with --format)")
@@ -167,18 +181,18 @@ int run(int argc, char** argv) {
       .flag("force,f", "overwrite existing outputs (never an input)")
       .flag("verbose,v", "report each file: size, palette, label coding, output bytes and time")
       .flag("quiet,q", "print nothing but errors")
-      .value("jobs,j", "N", &jobs, "threads, 0 = all cores (default); several inputs are decoded N at a time; the pixels do not depend on it")
+      .value("jobs,j", "N", &request.jobs, "threads, 0 = all cores (default); several inputs are decoded N at a time; the pixels do not depend on it")
       .value("max-pixels", "N", &settings.decode.max_pixels, "refuse larger images (default 268435456)")
       .operands(&inputs);
   // clang-format on
-  if (!line.parse(argc, argv)) return kmq::tools::kExitOk;
+  if (!line.parse(argc, argv)) return std::nullopt;
   settings.force = line.given("force");
   settings.verbose = line.given("verbose");
   settings.quiet = line.given("quiet");
   settings.strip = line.given("strip");
   if (settings.quiet && settings.verbose) throw UsageError("--quiet and --verbose conflict");
   kmq::tools::require_range("quality", settings.quality, 1, 100);
-  kmq::tools::require_range("jobs", jobs, 0, 4096);
+  kmq::tools::require_range("jobs", request.jobs, 0, 4096);
   if (line.given("format")) settings.format = parse_format(format_name);
   if (!output.empty() && output != "-") {
     const FileFormat named = kmq::io::format_from_extension(output);
@@ -195,15 +209,16 @@ int run(int argc, char** argv) {
     if (known) settings.format = named;
   }
   if (inputs.empty()) throw UsageError("no input file (give a .kmq file, a folder or '-')");
-  const std::vector<std::string> files = kmq::tools::expand_inputs(
-      inputs,
-      [](const fs::path& path) { return kmq::io::format_from_extension(path) == FileFormat::kmq; });
-  if (files.empty()) throw UsageError("no .kmq files among the inputs");
-  const bool reads_stdin = std::count(files.begin(), files.end(), "-") > 0;
-  const bool batch = files.size() > 1 || !out_dir.empty();
+  request.inputs = kmq::tools::expand_inputs(inputs, [](const fs::path& path) {
+    return kmq::io::format_from_extension(path) == FileFormat::kmq;
+  });
+  if (request.inputs.empty()) throw UsageError("no .kmq files among the inputs");
+  const bool reads_stdin = std::count(request.inputs.begin(), request.inputs.end(), "-") > 0;
+  const bool batch = request.inputs.size() > 1 || !out_dir.empty();
+  request.batch = batch;
   if (batch && !output.empty())
     throw UsageError("-o names one output; use -d OUTDIR with several inputs");
-  if (reads_stdin && files.size() > 1)
+  if (reads_stdin && request.inputs.size() > 1)
     throw UsageError("standard input ('-') can only be decoded on its own");
   if (batch && !settings.reference.empty()) throw UsageError("--compare needs a single input");
   if (reads_stdin) {
@@ -211,13 +226,23 @@ int run(int argc, char** argv) {
     if (output.empty()) output = "-";
   }
   if (output == "-") kmq::tools::check_stdout_not_console();
-  const std::vector<std::string> outputs =
-      output.empty() ? kmq::tools::plan_outputs(files, out_dir,
-                                                std::string(".") + extension_of(settings.format))
-                     : std::vector{output};
-  if (!out_dir.empty()) kmq::tools::create_output_folder(out_dir);
+  request.outputs = output.empty()
+                        ? kmq::tools::plan_outputs(request.inputs, out_dir,
+                                                   std::string(".") + extension_of(settings.format))
+                        : std::vector{output};
+  return request;
+}
 
-  const int threads = kmq::tools::resolve_jobs(jobs);
+int run(int argc, char** argv) {
+  std::optional<DecodeRequest> parsed = parse_command_line(argc, argv);
+  if (!parsed) return kmq::tools::kExitOk;
+  Settings& settings = parsed->settings;
+  const std::vector<std::string>& files = parsed->inputs;
+  const std::vector<std::string>& outputs = parsed->outputs;
+  const bool batch = parsed->batch;
+  if (!parsed->out_dir.empty()) kmq::tools::create_output_folder(parsed->out_dir);
+
+  const int threads = kmq::tools::resolve_jobs(parsed->jobs);
   const int parallel_files =
       static_cast<int>(std::min<std::size_t>(static_cast<std::size_t>(threads), files.size()));
   settings.decode.threads = std::max(1, threads / parallel_files);

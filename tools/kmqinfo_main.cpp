@@ -5,6 +5,7 @@
 #include <kmq/kmq.hpp>
 
 #include "command_line.hpp"
+#include "output_plan.hpp"
 #include "tool_common.hpp"
 
 namespace {

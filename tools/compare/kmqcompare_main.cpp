@@ -13,6 +13,7 @@
 #include "batch_progress.hpp"
 #include "command_line.hpp"
 #include "compare_study.hpp"
+#include "output_plan.hpp"
 #include "report_html.hpp"
 #include "study_tables.hpp"
 #include "tool_common.hpp"

@@ -17,10 +17,10 @@ namespace kmq::io {
 enum class FileFormat { unknown, png, jpeg, ppm, pam, kmq };
 
 /// Format named by a file extension (case-insensitive): .png .jpg .jpeg .ppm .pnm .pam .kmq.
-FileFormat format_from_extension(const std::filesystem::path& path);
+KMQ_EXPORT FileFormat format_from_extension(const std::filesystem::path& path);
 
 /// Format recognised from a file's first bytes (signature).
-FileFormat sniff_format(std::span<const std::uint8_t> bytes);
+KMQ_EXPORT FileFormat sniff_format(std::span<const std::uint8_t> bytes);
 
 /// Called with a message for problems that do not stop the work (alpha dropped, say).
 using WarningHandler = std::function<void(std::string_view)>;
@@ -47,31 +47,31 @@ struct ReadOptions {
 /// The format is sniffed from the bytes. Images with alpha become RGBA, others RGB.
 /// Throws Error(corrupt_file) for a damaged or truncated file, Error(unsupported) for an
 /// unknown format, Error(limit_exceeded) above max_pixels.
-Image read_image(std::span<const std::uint8_t> bytes, const ReadOptions& options = {});
+KMQ_EXPORT Image read_image(std::span<const std::uint8_t> bytes, const ReadOptions& options = {});
 
 /// PNG: indexed (PLTE + tRNS, 1, 2, 4 or 8 bits per pixel) when the palette has at most 256
 /// entries, else RGB/RGBA; with all the metadata (iCCP, eXIf, text, XMP as iTXt, sRGB, gAMA,
 /// cHRM, pHYs). `warn` hears of metadata libpng refuses to write.
-std::vector<std::uint8_t> write_png(const IndexedImage& indexed, const WarningHandler& warn = {});
+KMQ_EXPORT std::vector<std::uint8_t> write_png(const IndexedImage& indexed, const WarningHandler& warn = {});
 /// PNG: RGB or RGBA, 8-bit, with the metadata as above.
-std::vector<std::uint8_t> write_png(const Image& image, const WarningHandler& warn = {});
+KMQ_EXPORT std::vector<std::uint8_t> write_png(const Image& image, const WarningHandler& warn = {});
 /// JPEG at quality 1..100 (4:2:0 below 90, 4:4:4 from 90), with the ICC profile (APP2), Exif
 /// and XMP (APP1), "Comment" text entries (COM) and the pixel density (JFIF). Alpha and the
 /// metadata JPEG cannot hold are dropped, and `warn` is told (metadata_lost_in() names them).
-std::vector<std::uint8_t> write_jpeg(const Image& image, int quality,
+KMQ_EXPORT std::vector<std::uint8_t> write_jpeg(const Image& image, int quality,
                                      const WarningHandler& warn = {});
 /// Binary PPM (P6) for RGB, PAM (P7) for RGBA. No metadata.
-std::vector<std::uint8_t> write_pnm(const Image& image);
+KMQ_EXPORT std::vector<std::uint8_t> write_pnm(const Image& image);
 /// PAM (P7) with TUPLTYPE RGB or RGB_ALPHA. No metadata.
-std::vector<std::uint8_t> write_pam(const Image& image);
+KMQ_EXPORT std::vector<std::uint8_t> write_pam(const Image& image);
 
 /// The items of `metadata` that a file of `format` cannot hold ("ICC profile", "Exif data",
 /// "text 'Title'"...), in the order of format-spec/kmq.md §2.7; empty when it holds them all.
-std::vector<std::string> metadata_lost_in(FileFormat format, const Metadata& metadata);
+KMQ_EXPORT std::vector<std::string> metadata_lost_in(FileFormat format, const Metadata& metadata);
 /// The header of write_pnm() (pam = false: P6, RGB only) or write_pam() for an image of this
 /// shape; the samples follow it exactly as Image stores them, so large images can be written
 /// in pieces.
-std::vector<std::uint8_t> netpbm_header(int width, int height, int channels, bool pam);
+KMQ_EXPORT std::vector<std::uint8_t> netpbm_header(int width, int height, int channels, bool pam);
 
 /// A palette to map images to (EncodeOptions::fixed_palette and fixed_palette_channels).
 struct Palette {
@@ -81,11 +81,11 @@ struct Palette {
 /// The palette of a .kmq file, or else the distinct colours of an image file in order of
 /// first appearance. Throws Error as read_image() and decode() do, and Error(bad_input) for an
 /// image of more than 65536 colours.
-Palette read_palette(std::span<const std::uint8_t> bytes,
+KMQ_EXPORT Palette read_palette(std::span<const std::uint8_t> bytes,
                      std::uint64_t max_pixels = kDefaultMaxPixels);
 
 /// Reads a whole file ("-" reads standard input). Throws Error(io).
-std::vector<std::uint8_t> read_file(const std::filesystem::path& path);
+KMQ_EXPORT std::vector<std::uint8_t> read_file(const std::filesystem::path& path);
 
 /// Told of the temporary files write_file_atomically() makes: `creating` just before one is
 /// created, `done` once it is renamed into place or removed. A program that must remove them when
@@ -101,14 +101,14 @@ struct TemporaryFileHooks {
 /// is written through (the file it names is replaced). Anything else that exists (a character
 /// device such as /dev/null, a FIFO) is opened and written directly, never replaced. "-" writes
 /// standard output. Throws Error(io) naming the path.
-void write_file_atomically(const std::filesystem::path& path, std::span<const std::uint8_t> bytes,
+KMQ_EXPORT void write_file_atomically(const std::filesystem::path& path, std::span<const std::uint8_t> bytes,
                            const TemporaryFileHooks& hooks = {});
 
 /// Receives the next piece of a file being written.
 using ByteSink = std::function<void(std::span<const std::uint8_t>)>;
 /// The same for a file made piece by piece: `produce` passes every piece, in order, to the sink
 /// it is given. If `produce` or a write throws, nothing is left behind.
-void write_file_atomically(const std::filesystem::path& path,
+KMQ_EXPORT void write_file_atomically(const std::filesystem::path& path,
                            const std::function<void(const ByteSink&)>& produce,
                            const TemporaryFileHooks& hooks = {});
 

@@ -15,6 +15,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "kmq/export.h"
 #include "kmq/version.h"
 
 #ifdef __cplusplus
@@ -22,7 +23,7 @@ extern "C" {
 #endif
 
 /** Version of the linked library, to compare with KMQ_VERSION_NUMBER at run time. */
-unsigned kmq_version_number(void);
+KMQ_EXPORT unsigned kmq_version_number(void);
 
 /** Status codes. Their values are frozen: new codes are only ever appended. */
 typedef enum kmq_status {
@@ -40,7 +41,7 @@ typedef enum kmq_status {
 
 /** A static, human-readable name of a status ("corrupt file", ...); "unknown status" for a
  * value that is not a kmq_status. Never NULL. (An int, so that any value is safe to pass.) */
-const char* kmq_status_string(int status);
+KMQ_EXPORT const char* kmq_status_string(int status);
 
 /* ---- Threads ----------------------------------------------------------------------------- */
 
@@ -89,35 +90,35 @@ typedef enum kmq_encoder_option {
 } kmq_encoder_option;
 
 /** A new encoder with default options, or NULL when out of memory. */
-kmq_encoder* kmq_encoder_create(void);
+KMQ_EXPORT kmq_encoder* kmq_encoder_create(void);
 /** Frees an encoder; accepts NULL. */
-void kmq_encoder_destroy(kmq_encoder* encoder);
+KMQ_EXPORT void kmq_encoder_destroy(kmq_encoder* encoder);
 /** Sets an option, one of kmq_encoder_option (an int, so that any value is safe to pass).
  * KMQ_ERROR_BAD_INPUT for an unknown option or a value out of range. */
-kmq_status kmq_encoder_set_option(kmq_encoder* encoder, int option, int64_t value);
+KMQ_EXPORT kmq_status kmq_encoder_set_option(kmq_encoder* encoder, int option, int64_t value);
 
 /** The runner the encoder's calls use (copied), or NULL for threads of their own. */
-kmq_status kmq_encoder_set_runner(kmq_encoder* encoder, const kmq_runner* runner);
+KMQ_EXPORT kmq_status kmq_encoder_set_runner(kmq_encoder* encoder, const kmq_runner* runner);
 
 /** Stores `size` bytes of a metadata item (kmq_metadata_item) in every file the encoder
  * writes; size 0 removes it. KMQ_ERROR_BAD_INPUT when the item breaks the format's rules (an ICC
  * profile's header, Exif's TIFF header, 16 MiB at most). */
-kmq_status kmq_encoder_set_metadata(kmq_encoder* encoder, int item, const uint8_t* data,
+KMQ_EXPORT kmq_status kmq_encoder_set_metadata(kmq_encoder* encoder, int item, const uint8_t* data,
                                     size_t size);
 
 /** Largest .kmq size kmq_encode() can produce for such an image (0 if the shape is invalid);
  * the metadata set on an encoder comes on top of it. */
-size_t kmq_encode_bound(uint32_t width, uint32_t height, int channels, int colors);
+KMQ_EXPORT size_t kmq_encode_bound(uint32_t width, uint32_t height, int channels, int colors);
 
 /** Encodes `height` rows of `width` pixels of `channels` (3 = RGB, 4 = RGBA) 8-bit samples,
  * rows `stride` bytes apart, straight into dst. On KMQ_OK, *written holds the file size; on
  * KMQ_ERROR_DST_TOO_SMALL, the size the file needs (nothing useful is in dst). */
-kmq_status kmq_encode(kmq_encoder* encoder, const uint8_t* pixels, uint32_t width,
+KMQ_EXPORT kmq_status kmq_encode(kmq_encoder* encoder, const uint8_t* pixels, uint32_t width,
                       uint32_t height, int channels, size_t stride, uint8_t* dst,
                       size_t dst_capacity, size_t* written);
 
 /** Message of the encoder's last failure ("" if none); valid until the next call on it. */
-const char* kmq_encoder_last_error(const kmq_encoder* encoder);
+KMQ_EXPORT const char* kmq_encoder_last_error(const kmq_encoder* encoder);
 
 /* ---- Decoding ---------------------------------------------------------------------------- */
 
@@ -138,40 +139,40 @@ typedef enum kmq_decoder_option {
 } kmq_decoder_option;
 
 /** A new decoder (pixel limit 2^28), or NULL when out of memory. */
-kmq_decoder* kmq_decoder_create(void);
+KMQ_EXPORT kmq_decoder* kmq_decoder_create(void);
 /** Frees a decoder; accepts NULL. */
-void kmq_decoder_destroy(kmq_decoder* decoder);
+KMQ_EXPORT void kmq_decoder_destroy(kmq_decoder* decoder);
 /** Sets an option, one of kmq_decoder_option; KMQ_ERROR_BAD_INPUT for an unknown option or a
  * value out of range. */
-kmq_status kmq_decoder_set_option(kmq_decoder* decoder, int option, int64_t value);
+KMQ_EXPORT kmq_status kmq_decoder_set_option(kmq_decoder* decoder, int option, int64_t value);
 /** Refuses images with more pixels than this, before allocating (KMQ_DECODER_MAX_PIXELS). */
-kmq_status kmq_decoder_set_max_pixels(kmq_decoder* decoder, uint64_t max_pixels);
+KMQ_EXPORT kmq_status kmq_decoder_set_max_pixels(kmq_decoder* decoder, uint64_t max_pixels);
 /** The runner the decoder's calls use (copied), or NULL for threads of their own. */
-kmq_status kmq_decoder_set_runner(kmq_decoder* decoder, const kmq_runner* runner);
+KMQ_EXPORT kmq_status kmq_decoder_set_runner(kmq_decoder* decoder, const kmq_runner* runner);
 
 /** Checks the container and reads the header without decoding pixels. */
-kmq_status kmq_read_info(kmq_decoder* decoder, const uint8_t* src, size_t src_size,
+KMQ_EXPORT kmq_status kmq_read_info(kmq_decoder* decoder, const uint8_t* src, size_t src_size,
                          kmq_image_info* info);
 
 /** Bytes kmq_decode() needs for an image of `info` with rows `stride` bytes apart
  * (stride * (height - 1) + width * channels), or 0 when stride is below a row or info is
  * invalid. */
-size_t kmq_decoded_size(const kmq_image_info* info, size_t stride);
+KMQ_EXPORT size_t kmq_decoded_size(const kmq_image_info* info, size_t stride);
 
 /** Decodes straight into dst, parsing the file once: info.height rows of
  * info.width * info.channels bytes, `stride` bytes apart (stride >= width * channels).
  * dst_capacity must be at least kmq_decoded_size(). */
-kmq_status kmq_decode(kmq_decoder* decoder, const uint8_t* src, size_t src_size, uint8_t* dst,
+KMQ_EXPORT kmq_status kmq_decode(kmq_decoder* decoder, const uint8_t* src, size_t src_size, uint8_t* dst,
                       size_t dst_capacity, size_t stride);
 
 /** Copies a metadata item (kmq_metadata_item) of the file into dst and sets *size to its
  * length (0 when the file has none: KMQ_OK). With dst NULL or too small, only *size is set
  * and KMQ_ERROR_DST_TOO_SMALL returned (for size 0, KMQ_OK). */
-kmq_status kmq_read_metadata(kmq_decoder* decoder, const uint8_t* src, size_t src_size, int item,
+KMQ_EXPORT kmq_status kmq_read_metadata(kmq_decoder* decoder, const uint8_t* src, size_t src_size, int item,
                              uint8_t* dst, size_t dst_capacity, size_t* size);
 
 /** Message of the decoder's last failure ("" if none); valid until the next call on it. */
-const char* kmq_decoder_last_error(const kmq_decoder* decoder);
+KMQ_EXPORT const char* kmq_decoder_last_error(const kmq_decoder* decoder);
 
 #ifdef __cplusplus
 }

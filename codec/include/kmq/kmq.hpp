@@ -15,12 +15,13 @@
 #include <string>
 #include <vector>
 
+#include "kmq/export.h"
 #include "kmq/version.h"
 
 namespace kmq {
 
 /// The library version as "MAJOR.MINOR.PATCH".
-const char* version();
+KMQ_EXPORT const char* version();
 
 /// What kind of failure an Error reports.
 enum class ErrorCategory {
@@ -33,11 +34,11 @@ enum class ErrorCategory {
 };
 
 /// Short lowercase name of a category, e.g. "corrupt file".
-const char* category_name(ErrorCategory category);
+KMQ_EXPORT const char* category_name(ErrorCategory category);
 
 /// The one exception type the library throws for failures a user can cause.
 /// what() is "<category name>: <message>"; message() is the message alone.
-class Error : public std::runtime_error {
+class KMQ_EXPORT Error : public std::runtime_error {
  public:
   Error(ErrorCategory category, const std::string& message);
   ErrorCategory category() const noexcept { return category_; }
@@ -103,13 +104,13 @@ struct Metadata {
 
 /// Throws Error(bad_input) naming the field when `metadata` breaks a rule of the format
 /// (format-spec/kmq.md §2.7: keyword and name lengths, ICC profile and Exif headers, sizes).
-void validate(const Metadata& metadata);
+KMQ_EXPORT void validate(const Metadata& metadata);
 
 /// Runs kmq's parallel work: every parallel loop of a call becomes one run() of at most
 /// `threads` tasks (EncodeOptions::threads, DecodeOptions::threads). Implement it to put kmq's
 /// work on a host program's own threads, as libjxl's runner interface allows; or give one
 /// ThreadPool to many calls, from any threads, so that they share it.
-class TaskRunner {
+class KMQ_EXPORT TaskRunner {
  public:
   virtual ~TaskRunner() = default;
   /// Calls task(i) exactly once for every i in [0, count), on any threads, at most
@@ -126,7 +127,7 @@ class TaskRunner {
 /// run() that can use them and kept until destruction; the calling thread is the last one. run()
 /// may be called from several threads at once and from inside its tasks. Calls that are given no
 /// runner make one of these for their duration, so their loops never start threads.
-class ThreadPool final : public TaskRunner {
+class KMQ_EXPORT ThreadPool final : public TaskRunner {
  public:
   explicit ThreadPool(int threads = 0);
   ~ThreadPool() override;
@@ -143,7 +144,7 @@ class ThreadPool final : public TaskRunner {
 
 /// An image of interleaved 8-bit samples, RGB (3 channels) or RGBA (4, straight alpha).
 /// Owns its pixels; copyable and movable.
-class Image {
+class KMQ_EXPORT Image {
  public:
   Image() = default;
   /// Throws Error(bad_input) unless 1 <= width, height <= kMaxDimension, the pixel count is at
@@ -203,7 +204,7 @@ struct IndexedImage {
 /// Throws Error(bad_input) unless `indexed` is a palette image the format can hold: 3 or 4
 /// channels, 1..kMaxDimension on each side and at most kMaxPixelCount pixels, 1..65536 palette
 /// entries, one index per pixel and every index below K.
-void validate(const IndexedImage& indexed);
+KMQ_EXPORT void validate(const IndexedImage& indexed);
 
 /// How the palette is found.
 enum class Method {
@@ -366,21 +367,21 @@ struct QuantizeStats {
 };
 
 /// "kmeans", "minibatch" or "gmm".
-const char* method_name(Method method);
+KMQ_EXPORT const char* method_name(Method method);
 
 /// Validates options against an image; throws Error(bad_input) naming the bad field.
-void validate(const EncodeOptions& options);
+KMQ_EXPORT void validate(const EncodeOptions& options);
 
 /// Finds a palette for the image and maps every pixel to its nearest entry.
 /// Throws Error(bad_input) for invalid options or an empty image.
-IndexedImage quantize(const Image& image, const EncodeOptions& options,
+KMQ_EXPORT IndexedImage quantize(const Image& image, const EncodeOptions& options,
                       QuantizeStats* stats = nullptr);
 
 /// Counts an image's colours, the quantizer's first pass, while the image is still being
 /// decoded: give it each band of rows as soon as they are final, then pass it to quantize().
 /// With more than one thread the counting runs on a thread of its own, so an encoder that reads
 /// PNG or JPEG row by row (io::ReadOptions::on_rows) hides it behind the decoding; kmqenc does.
-class ColorCounter {
+class KMQ_EXPORT ColorCounter {
  public:
   /// threads: 0 = all cores; 1 counts inside rows_ready() instead.
   explicit ColorCounter(int threads = 0);
@@ -401,7 +402,7 @@ class ColorCounter {
 
 /// quantize() starting from the colours counted while `image` was decoded: the same result.
 /// Throws Error(bad_input) if the counter was not given every row of this image.
-IndexedImage quantize(const Image& image, ColorCounter&& counted, const EncodeOptions& options,
+KMQ_EXPORT IndexedImage quantize(const Image& image, ColorCounter&& counted, const EncodeOptions& options,
                       QuantizeStats* stats = nullptr);
 
 /// A palette shared by several images (EncodeOptions::fixed_palette for each of them), so
@@ -425,22 +426,22 @@ struct SharedPalette {
 /// mapped to the palette as quantize() with a fixed palette maps it, meets the target; with
 /// max_bytes the largest K for which every image's encode() fits. Throws Error(bad_input) for
 /// no images, an empty image or a fixed palette in `options`.
-SharedPalette shared_palette(std::span<const Image> images, const EncodeOptions& options);
+KMQ_EXPORT SharedPalette shared_palette(std::span<const Image> images, const EncodeOptions& options);
 
 /// Serialises a palette image as a .kmq file (format-spec/kmq.md).
 /// Throws Error(bad_input) if the indexed image is inconsistent (index >= K, wrong sizes).
-std::vector<std::uint8_t> encode_indexed(const IndexedImage& indexed, const EncodeOptions& options);
+KMQ_EXPORT std::vector<std::uint8_t> encode_indexed(const IndexedImage& indexed, const EncodeOptions& options);
 
 /// quantize() then encode_indexed().
-std::vector<std::uint8_t> encode(const Image& image, const EncodeOptions& options,
+KMQ_EXPORT std::vector<std::uint8_t> encode(const Image& image, const EncodeOptions& options,
                                  QuantizeStats* stats = nullptr);
 
 /// Decodes a .kmq file to pixels. Throws Error (corrupt_file, unsupported, limit_exceeded) for a
 /// file it cannot decode; never reads outside `file`.
-Image decode(std::span<const std::uint8_t> file, const DecodeOptions& options = {});
+KMQ_EXPORT Image decode(std::span<const std::uint8_t> file, const DecodeOptions& options = {});
 
 /// Decodes a .kmq file to its palette and index map without expanding pixels.
-IndexedImage decode_indexed(std::span<const std::uint8_t> file, const DecodeOptions& options = {});
+KMQ_EXPORT IndexedImage decode_indexed(std::span<const std::uint8_t> file, const DecodeOptions& options = {});
 
 /// A band of decoded rows, as decode_rows() hands it over.
 struct RowBand {
@@ -456,12 +457,12 @@ struct RowBand {
 /// order. Only the index map and two bands are in memory, never the whole RGB image, and with
 /// more than one thread the next band is painted while `sink` handles this one. Throws Error like
 /// decode() before the first band; whatever `sink` throws stops the decoding and propagates.
-void decode_rows(std::span<const std::uint8_t> file,
+KMQ_EXPORT void decode_rows(std::span<const std::uint8_t> file,
                  const std::function<void(const RowBand&)>& sink,
                  const DecodeOptions& options = {});
 
 /// Expands a palette image to pixels. Throws Error(bad_input) if an index is >= K.
-Image expand(const IndexedImage& indexed);
+KMQ_EXPORT Image expand(const IndexedImage& indexed);
 
 /// One chunk of a .kmq file as found by inspect().
 struct ChunkInfo {
@@ -487,22 +488,22 @@ struct FileInfo {
 
 /// Reads and checks the container (signature, chunk frames, CRCs, header) without decoding
 /// the labels. Throws Error like decode().
-FileInfo inspect(std::span<const std::uint8_t> file, const DecodeOptions& options = {});
+KMQ_EXPORT FileInfo inspect(std::span<const std::uint8_t> file, const DecodeOptions& options = {});
 
 /// Name of a label coding method, e.g. "zstd-raw".
-const char* label_coding_name(int method);
+KMQ_EXPORT const char* label_coding_name(int method);
 
 /// Peak signal-to-noise ratio over the R, G and B samples, in dB (infinity when identical).
 /// Throws Error(bad_input) if the sizes differ.
-double psnr(const Image& a, const Image& b);
+KMQ_EXPORT double psnr(const Image& a, const Image& b);
 
 /// Mean squared error over the R, G and B samples.
-double mean_squared_error(const Image& a, const Image& b);
+KMQ_EXPORT double mean_squared_error(const Image& a, const Image& b);
 
 /// Structural similarity (Wang et al. 2004; 11x11 Gaussian window, sigma 1.5, K1 0.01, K2 0.03)
 /// averaged over all window positions inside the image and over R, G and B; 1 when identical.
 /// Images smaller than 11 pixels in a direction are treated as one window. `threads`: 0 = all
 /// cores; the result does not depend on it. Throws Error(bad_input) if the sizes differ.
-double ssim(const Image& a, const Image& b, int threads = 0);
+KMQ_EXPORT double ssim(const Image& a, const Image& b, int threads = 0);
 
 }  // namespace kmq
