@@ -211,7 +211,7 @@ TEST(Gmm, NearestAssignmentNeverHasHigherErrorThanMap) {
 
 // --- colour space ---
 
-TEST(Oklab, RoundTripsEvery8BitColourOnAGridExactly) {
+TEST(Oklab, RoundTripsEvery8BitColorOnAGridExactly) {
   const kmq::detail::ColorSpaceMapper mapper(kmq::ColorSpace::oklab, 4);
   std::mt19937 rng(5);
   std::vector<std::uint32_t> colours;
@@ -247,7 +247,7 @@ TEST(Oklab, MatchesReferenceValues) {
 
 // --- dithering ---
 
-TEST(Dither, KeepsIndicesBelowKAndPreservesAverageColour) {
+TEST(Dither, KeepsIndicesBelowKAndPreservesAverageColor) {
   kmq::Image image(128, 64, 3);
   for (int y = 0; y < 64; ++y) {
     for (int x = 0; x < 128; ++x) {
@@ -374,7 +374,7 @@ TEST(AutoK, MaxBytesGivesTheLargestKThatFits) {
   EXPECT_GT(kmq::encode(image, larger).size(), 2500u);
 }
 
-TEST(AutoK, ColorsCapsTheSearchAsPngquantsColourCountDoes) {
+TEST(AutoK, ColorsCapsTheSearchAsPngquantsColorCountDoes) {
   const auto image = kmq::testing::gradient_image(80, 60);
   kmq::EncodeOptions options;
   options.colors = 12;
@@ -414,7 +414,7 @@ TEST(AutoK, UnreachableTargetsFailWithTargetNotMet) {
   }
 }
 
-TEST(AutoK, ImagesWithFewColoursMeetAnyQualityTargetExactly) {
+TEST(AutoK, ImagesWithFewColorsMeetAnyQualityTargetExactly) {
   const auto image = kmq::testing::image_with_colors(30, 30, 40);
   kmq::EncodeOptions options;
   options.target_psnr = 99;

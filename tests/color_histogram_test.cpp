@@ -9,7 +9,7 @@ namespace {
 
 using kmq::detail::ColorHistogram;
 
-TEST(ColorHistogram, CountsEveryDistinctColourInFirstAppearanceOrder) {
+TEST(ColorHistogram, CountsEveryDistinctColorInFirstAppearanceOrder) {
   kmq::Image image(3, 2, 3);
   const std::uint8_t colors[6][3] = {{1, 2, 3}, {9, 9, 9}, {1, 2, 3},
                                      {4, 5, 6}, {9, 9, 9}, {1, 2, 3}};
@@ -23,7 +23,7 @@ TEST(ColorHistogram, CountsEveryDistinctColourInFirstAppearanceOrder) {
   EXPECT_EQ(histogram.find(kmq::detail::pack_color(colors[3], 3)), 2u);
 }
 
-TEST(ColorHistogram, MergesAllFullyTransparentPixelsIntoOneColour) {
+TEST(ColorHistogram, MergesAllFullyTransparentPixelsIntoOneColor) {
   const auto image = kmq::testing::half_transparent_image(16, 4);
   const auto histogram = ColorHistogram::build(image);
   const auto transparent = histogram.find(0);
@@ -43,7 +43,7 @@ TEST(ColorHistogram, GrowsPastItsInitialCapacity) {
   EXPECT_EQ(total, 90000u);
 }
 
-TEST(ColorHistogram, AReleasedIndexIsRestoredToFindEveryColour) {
+TEST(ColorHistogram, AReleasedIndexIsRestoredToFindEveryColor) {
   for (const int colors : {1, 3000, 50000}) {
     auto histogram = ColorHistogram::build(kmq::testing::image_with_colors(300, 300, colors));
     histogram.restore_index();  // nothing released: nothing to do

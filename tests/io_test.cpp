@@ -88,7 +88,7 @@ Bytes make_png(const PngSpec& spec, int width, int height) {
   return out;
 }
 
-TEST(PngRead, EveryColourTypeBecomesEightBitRgbOrRgba) {
+TEST(PngRead, EveryColorTypeBecomesEightBitRgbOrRgba) {
   const struct {
     PngSpec spec;
     int channels;
@@ -158,7 +158,7 @@ TEST(PngWrite, SmallPalettesBecomeIndexedPngWithTransparency) {
   EXPECT_EQ(kmq::io::read_image(png), kmq::expand(indexed));
 }
 
-TEST(PngWrite, LargePalettesBecomeTrueColour) {
+TEST(PngWrite, LargePalettesBecomeTrueColor) {
   const auto image = kmq::testing::image_with_colors(40, 30, 1000);
   kmq::EncodeOptions options;
   options.colors = 1000;

@@ -84,7 +84,7 @@ TEST(ColorRanking, LiteralsNumberTheNonCandidatesWithoutGapsAndInvert) {
   }
 }
 
-TEST(ColorRanking, TheNearestColourToWIsLiteralZeroAndTiesGoToTheLowerIndex) {
+TEST(ColorRanking, TheNearestColorToWIsLiteralZeroAndTiesGoToTheLowerIndex) {
   // Grey levels 0, 100, 40, 60, 160: from W = 0 (grey 0) the order is 0, 2, 3, 1, 4.
   const std::vector<std::uint8_t> palette = {0,  0,  0,  100, 100, 100, 40, 40,
                                              40, 60, 60, 60,  160, 160, 160};

@@ -15,14 +15,14 @@ kmq::EncodeOptions with_colors(int k) {
   return options;
 }
 
-TEST(Quantize, KeepsAnImageWithAtMostKColoursExactly) {
+TEST(Quantize, KeepsAnImageWithAtMostKColorsExactly) {
   const auto image = kmq::testing::image_with_colors(40, 30, 200);
   const auto indexed = kmq::quantize(image, with_colors(256));
   EXPECT_EQ(indexed.palette_size(), 200);
   EXPECT_EQ(kmq::expand(indexed), image);
 }
 
-TEST(Quantize, KLargerThanTheColourCountGivesAnExactPalette) {
+TEST(Quantize, KLargerThanTheColorCountGivesAnExactPalette) {
   const auto image = kmq::testing::image_with_colors(300, 300, 70000);
   const auto indexed = kmq::quantize(image, with_colors(65536));
   EXPECT_EQ(indexed.palette_size(), 65536);
@@ -43,7 +43,7 @@ TEST(Quantize, UsesAtMostKEntriesAndEveryIndexIsBelowK) {
   }
 }
 
-TEST(Quantize, RecoversTheColoursOfAClusteredImage) {
+TEST(Quantize, RecoversTheColorsOfAClusteredImage) {
   const std::vector<int> centres = {10, 10, 10, 240, 20, 20, 20, 240, 20, 20, 20, 240};
   const auto image = kmq::testing::clustered_image(64, 64, centres, 4, 5);
   const auto indexed = kmq::quantize(image, with_colors(4));
@@ -61,7 +61,7 @@ TEST(Quantize, RecoversTheColoursOfAClusteredImage) {
   EXPECT_GT(kmq::psnr(image, kmq::expand(indexed)), 35.0);
 }
 
-TEST(Quantize, MoreColoursNeverLowerQuality) {
+TEST(Quantize, MoreColorsNeverLowerQuality) {
   const auto image = kmq::testing::gradient_image(80, 60);
   double previous = 0;
   for (const int k : {2, 8, 32, 128}) {
@@ -115,7 +115,7 @@ TEST(Quantize, IsDeterministicForTheSameSeedWhateverTheThreadCount) {
 
 // Above 65536 distinct colours K-means runs on binned colours first, its starts on separate
 // threads at small K: the palette must not depend on which thread ran which start.
-TEST(Quantize, ManyColoursGiveTheSamePaletteWhateverTheThreadCount) {
+TEST(Quantize, ManyColorsGiveTheSamePaletteWhateverTheThreadCount) {
   const auto image = kmq::testing::clustered_image(
       420, 300, {30, 60, 90, 200, 100, 50, 90, 220, 10, 250, 250, 250}, 70, 5);
   for (const int k : {8, 16, 64}) {

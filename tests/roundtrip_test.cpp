@@ -42,7 +42,7 @@ TEST(RoundTrip, RgbaKeepsAlpha) {
   EXPECT_EQ(decoded, kmq::expand(indexed));
 }
 
-TEST(RoundTrip, ImagesWithAtMostKColoursAreLossless) {
+TEST(RoundTrip, ImagesWithAtMostKColorsAreLossless) {
   for (const int colors : {1, 2, 17, 256, 300, 4096}) {
     const auto image = kmq::testing::image_with_colors(97, 53, colors);
     kmq::EncodeOptions options;

@@ -48,7 +48,7 @@ std::vector<std::uint8_t> random_palette(std::size_t entries, std::uint32_t seed
   return palette;
 }
 
-TEST(PaletteGrid, FindsTheNearestEntryOfEveryColourTiedToTheLowerIndex) {
+TEST(PaletteGrid, FindsTheNearestEntryOfEveryColorTiedToTheLowerIndex) {
   // Spread palettes, one packed into a corner (many candidates per cell), and one with
   // repeated entries (exact ties).
   std::vector<std::vector<std::uint8_t>> palettes = {random_palette(1, 1), random_palette(2, 2),
@@ -194,7 +194,7 @@ kmq::EncodeOptions sampled(int colors, std::uint64_t pixels) {
   return options;
 }
 
-TEST(SampledQuantize, ComesCloseToClusteringEveryColour) {
+TEST(SampledQuantize, ComesCloseToClusteringEveryColor) {
   const auto image = kmq::testing::clustered_image(
       400, 300, {30, 60, 90, 200, 100, 50, 90, 220, 10, 250, 250, 250, 128, 128, 40}, 45, 9);
   for (const int k : {4, 16, 64}) {

@@ -128,12 +128,12 @@ PaletteGrid::PaletteGrid(std::span<const std::uint8_t> rgb, const Workers& threa
   }
   first_ = std::move(first);
   candidates_ = std::move(candidates);
-  candidate_colours_.resize(candidates_.size());
+  candidate_colors_.resize(candidates_.size());
   for (std::size_t i = 0; i < candidates_.size(); ++i) {
     const std::uint8_t* colour = &rgb[3 * static_cast<std::size_t>(candidates_[i])];
-    candidate_colours_[i] = static_cast<std::uint32_t>(colour[0]) |
-                            static_cast<std::uint32_t>(colour[1]) << 8 |
-                            static_cast<std::uint32_t>(colour[2]) << 16;
+    candidate_colors_[i] = static_cast<std::uint32_t>(colour[0]) |
+                           static_cast<std::uint32_t>(colour[1]) << 8 |
+                           static_cast<std::uint32_t>(colour[2]) << 16;
   }
 }
 

@@ -54,7 +54,7 @@ class PaletteGrid {
     // index, and the loop has no branch to mispredict.
     std::uint64_t best = ~std::uint64_t{0};
     for (std::uint32_t i = begin; i < end; ++i) {
-      const std::uint32_t colour = candidate_colours_[i];
+      const std::uint32_t colour = candidate_colors_[i];
       const int dr = rgb[0] - static_cast<int>(colour & 0xFF);
       const int dg = rgb[1] - static_cast<int>(colour >> 8 & 0xFF);
       const int db = rgb[2] - static_cast<int>(colour >> 16);
@@ -72,8 +72,8 @@ class PaletteGrid {
   // level at a time, each cell's list filtered from its parent's.
   std::vector<std::uint32_t> first_;  // cell -> first candidate; one more at the end
   std::vector<std::uint16_t> candidates_;
-  std::vector<std::uint32_t> candidate_colours_;  // R | G << 8 | B << 16 of each candidate:
-                                                  // the lookup reads one array in order
+  std::vector<std::uint32_t> candidate_colors_;  // R | G << 8 | B << 16 of each candidate:
+                                                 // the lookup reads one array in order
   // Channel value -> the bits of its cell coordinate, 3 apart (cell_of interleaves them).
   static constexpr std::array<std::uint32_t, 256> kSpread = [] {
     std::array<std::uint32_t, 256> spread{};
