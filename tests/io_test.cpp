@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 // kmq_io: PNG, JPEG and PPM/PAM reading and writing, damaged files, safe file writing.
 #include <gtest/gtest.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cstddef>
@@ -255,6 +257,37 @@ TEST(JpegWrite, RoundTripsCloselyAndDropsAlphaWithAWarning) {
   EXPECT_EQ(warnings, 1);
   EXPECT_EQ(kmq::io::read_image(jpeg).channels(), 3);
   EXPECT_THROW(kmq::io::write_jpeg(image, 0), kmq::Error);
+}
+
+// A chunk that claims more bytes than the file holds: libpng allocated that much (a benign
+// error let it go on) before finding the file short. The fuzzer found 1.3 GB for 821 bytes.
+TEST(PngRead, AChunkLongerThanTheFileIsRefusedBeforeLibpngAllocatesIt) {
+  kmq::Image image = kmq::testing::gradient_image(8, 6);
+  image.metadata().text = {{"Title", "", "", "t"}};
+  Bytes png = kmq::io::write_png(image);
+  // Find the tEXt chunk and claim 1.3 GB for it.
+  const std::string bytes(png.begin(), png.end());
+  const std::size_t type = bytes.find("tEXt");
+  ASSERT_NE(type, std::string::npos);
+  const std::uint32_t huge = 0x50000000;
+  for (int i = 0; i < 4; ++i) png[type - 4 + i] = static_cast<std::uint8_t>(huge >> (24 - 8 * i));
+  const pid_t child = ::fork();
+  if (child == 0) {
+    int code = 2;
+    try {
+      kmq::io::read_image(png);
+    } catch (const kmq::Error& e) {
+      code = e.category() == kmq::ErrorCategory::corrupt_file ? 0 : 3;
+    }
+    rusage usage{};
+    ::getrusage(RUSAGE_SELF, &usage);
+    if (usage.ru_maxrss > 200 * 1024) code = 4;  // kilobytes: far more than the test needs
+    std::_Exit(code);
+  }
+  int status = 0;
+  ASSERT_EQ(::waitpid(child, &status, 0), child);
+  ASSERT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 0) << "2: no error, 3: wrong category, 4: allocated too much";
 }
 
 TEST(JpegRead, TruncatedFilesAreErrors) {
