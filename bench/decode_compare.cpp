@@ -2,8 +2,12 @@
 // In-process decoding against libspng (the PNG8 of the same pixels) and libwebp (WebP lossless
 // of the same pixels): each image is quantized once at every K, written in the three formats
 // (sizes side by side), and decoded to RGB or RGBA in memory, alternating, median of the runs.
-// kmq runs on one thread and on every core; libspng and libwebp decode on one thread.
+// kmq runs on one thread and on every core; libspng and libwebp decode on one thread. Each
+// decoder writes into one buffer reused across runs (kmq_decode, spng_decode_image,
+// WebPDecodeRGBInto), as a viewer showing frames of one size does: the kernel's zeroing of
+// fresh pages is nobody's decoding work.
 // Usage: decode_compare [--runs N] [--colors K,K...] [--effort E] [--label-coding C] IMAGE...
+#include <kmq/kmq.h>
 #include <spng.h>
 #include <webp/decode.h>
 #include <webp/encode.h>
@@ -53,7 +57,7 @@ std::size_t spng_decode(const Bytes& png, bool alpha, Bytes& out) {
   if (spng_decoded_image_size(context.get(), format, &size) != 0)
     throw std::runtime_error("libspng: no size");
   out.resize(size);
-  if (spng_decode_image(context.get(), out.data(), size, format, 0) != 0)
+  if (spng_decode_image(context.get(), out.data(), size, format, alpha ? SPNG_DECODE_TRNS : 0) != 0)
     throw std::runtime_error("libspng: decoding failed");
   return size;
 }
@@ -108,17 +112,39 @@ int main(int argc, char** argv) {
       colors = parse_list(argv[++i]);
     } else if (arg == "--effort" && i + 1 < argc) {
       options.effort = std::atoi(argv[++i]);
+    } else if (arg == "--label-coding" && i + 1 < argc) {
+      const std::string name = argv[++i];
+      const std::pair<const char*, kmq::LabelCodingChoice> choices[] = {
+          {"auto", kmq::LabelCodingChoice::automatic},
+          {"raw", kmq::LabelCodingChoice::raw},
+          {"contexts", kmq::LabelCodingChoice::contexts},
+          {"partitions", kmq::LabelCodingChoice::partitions},
+          {"tiles", kmq::LabelCodingChoice::tiles},
+          {"copies", kmq::LabelCodingChoice::copies}};
+      bool known = false;
+      for (const auto& [choice_name, choice] : choices) {
+        if (name == choice_name) {
+          options.label_coding = choice;
+          known = true;
+        }
+      }
+      if (!known) {
+        std::fprintf(stderr, "decode_compare: unknown label coding %s\n", name.c_str());
+        return 2;
+      }
     } else {
       images.push_back(arg);
     }
   }
   if (images.empty()) {
     std::fprintf(stderr,
-                 "usage: decode_compare [--runs N] [--colors K,K...] [--effort E] IMAGE...\n");
+                 "usage: decode_compare [--runs N] [--colors K,K...] [--effort E] "
+                 "[--label-coding C] IMAGE...\n");
     return 2;
   }
   const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
-  std::printf("median of %d runs; kmq on 1 and %u threads, libspng and libwebp on 1\n", runs, cores);
+  std::printf("median of %d runs; kmq on 1 and %u threads, libspng and libwebp on 1\n", runs,
+              cores);
   std::printf("%-26s %5s %9s %9s %9s %7s %7s %8s %8s %8s %8s %7s %7s\n", "image", "K", "kmq B",
               "PNG8 B", "WebP B", "kmq/png", "kmq/wp", "kmq1 ms", "kmqN ms", "spng ms", "webp ms",
               "1/spng", "1/webp");
@@ -135,18 +161,40 @@ int main(int argc, char** argv) {
       const Bytes webp = webp_lossless(pixels);
       const bool alpha = pixels.channels() == 4;
       std::vector<double> kmq1, kmqn, spng, webpd;
-      Bytes out;
+      Bytes out, kmq_out, webp_out(pixels.data().size());
+      kmq_decoder* one = kmq_decoder_create();
+      kmq_decoder* all = kmq_decoder_create();
+      kmq_decoder_set_option(one, KMQ_DECODER_THREADS, 1);
+      const std::size_t stride = static_cast<std::size_t>(pixels.width() * pixels.channels());
+      kmq_out.resize(pixels.data().size());
+      auto kmq_decode_into = [&](kmq_decoder* decoder) {
+        if (kmq_decode(decoder, kmq_file.data(), kmq_file.size(), kmq_out.data(), kmq_out.size(),
+                       stride) != KMQ_OK)
+          throw std::runtime_error(std::string("kmq: ") + kmq_decoder_last_error(decoder));
+      };
       for (int run = 0; run < runs; ++run) {
-        kmq1.push_back(milliseconds([&] { kmq::decode(kmq_file, {.threads = 1}); }));
+        kmq1.push_back(milliseconds([&] { kmq_decode_into(one); }));
         spng.push_back(milliseconds([&] { spng_decode(png, alpha, out); }));
-        kmqn.push_back(milliseconds([&] { kmq::decode(kmq_file, {.threads = 0}); }));
+        kmqn.push_back(milliseconds([&] { kmq_decode_into(all); }));
         webpd.push_back(milliseconds([&] {
-          int w = 0, h = 0;
-          std::uint8_t* decoded = alpha ? WebPDecodeRGBA(webp.data(), webp.size(), &w, &h)
-                                        : WebPDecodeRGB(webp.data(), webp.size(), &w, &h);
-          if (!decoded) throw std::runtime_error("libwebp: decoding failed");
-          WebPFree(decoded);
+          const int w = pixels.width(), h = pixels.height();
+          const bool ok =
+              alpha ? WebPDecodeRGBAInto(webp.data(), webp.size(), webp_out.data(), webp_out.size(),
+                                         static_cast<int>(stride)) != nullptr
+                    : WebPDecodeRGBInto(webp.data(), webp.size(), webp_out.data(), webp_out.size(),
+                                        static_cast<int>(stride)) != nullptr;
+          if (!ok || w == 0 || h == 0) throw std::runtime_error("libwebp: decoding failed");
         }));
+      }
+      kmq_decoder_destroy(one);
+      kmq_decoder_destroy(all);
+      const Bytes expected(pixels.data().begin(), pixels.data().end());
+      for (const auto& [name, decoded] : {std::pair<const char*, const Bytes*>{"kmq", &kmq_out},
+                                          {"libspng", &out},
+                                          {"libwebp", &webp_out}}) {
+        if (*decoded != expected)
+          throw std::runtime_error(path + ": " + name +
+                                   "'s pixels differ from the quantized image");
       }
       const std::string name = path.substr(path.find_last_of('/') + 1);
       const double k1 = median(kmq1), kn = median(kmqn), s = median(spng), w = median(webpd);
@@ -155,9 +203,9 @@ int main(int argc, char** argv) {
                   static_cast<double>(kmq_file.size()) / static_cast<double>(png.size()),
                   static_cast<double>(kmq_file.size()) / static_cast<double>(webp.size()), k1, kn,
                   s, w, k1 / s, k1 / w);
-      std::printf("%-26s %5s %9s %9s %9s %7s %7s %8.0f %8.0f %8.0f %8.0f   MP/s\n", "", "", "",
-                  "", "", "", "", megapixels * 1000 / k1, megapixels * 1000 / kn,
-                  megapixels * 1000 / s, megapixels * 1000 / w);
+      std::printf("%-26s %5s %9s %9s %9s %7s %7s %8.0f %8.0f %8.0f %8.0f   MP/s\n", "", "", "", "",
+                  "", "", "", megapixels * 1000 / k1, megapixels * 1000 / kn, megapixels * 1000 / s,
+                  megapixels * 1000 / w);
     }
   }
   return 0;

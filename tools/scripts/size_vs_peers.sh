@@ -17,7 +17,7 @@ for image in "${images[@]}"; do
     "$bin"/kmqdec "$work/q.kmq" -o "$work/q.png" -f
     optipng -quiet -o2 -out "$work/q8.png" "$work/q.png" 2>/dev/null || cp "$work/q.png" "$work/q8.png"
     cwebp -quiet -lossless -z 9 "$work/q.png" -o "$work/q.webp"
-    cjxl -q -e 7 -d 0 "$work/q.png" "$work/q.jxl" 2>/dev/null || cjxl -e 7 -d 0 "$work/q.png" "$work/q.jxl" >/dev/null 2>&1
+    cjxl --quiet -q 100 -e 7 "$work/q.png" "$work/q.jxl"
     kb=$(stat -c %s "$work/q.kmq"); pb=$(stat -c %s "$work/q8.png")
     wb=$(stat -c %s "$work/q.webp"); jb=$(stat -c %s "$work/q.jxl")
     printf "%-26s %4d %9d %9d %9d %9d %8.3f %8.3f %8.3f\n" "$(basename "$image")" "$k" "$kb" "$pb" "$wb" "$jb" \
