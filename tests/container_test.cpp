@@ -30,6 +30,7 @@ ErrorCategory decode_error(const Bytes& file, const kmq::DecodeOptions& options 
 Bytes small_valid_file() {
   kmq::EncodeOptions options;
   options.colors = 4;
+  options.label_coding = kmq::LabelCodingChoice::raw;  // the container, not a label method
   return kmq::encode(kmq::testing::gradient_image(9, 7), options);
 }
 

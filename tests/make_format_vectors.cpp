@@ -10,6 +10,7 @@
 #include <kmq/kmq.hpp>
 #include <map>
 
+#include "adaptive_copies_streams.hpp"
 #include "format/zstd_frame.hpp"
 #include "kmq_file_builder.hpp"
 #include "metadata_text.hpp"
@@ -113,6 +114,23 @@ int main(int argc, char** argv) {
     options.tiles = 5;
     valid(folder, "m3_rgb_k256_literals_5_tiles", kmq::encode_indexed(many, options),
           kmq::expand(many));
+    // Method 4 (adaptive copies): the same images, wide literals, and a page of repeated
+    // glyphs whose copies include ones overlapping their source on the same row.
+    options.label_coding = kmq::LabelCodingChoice::copies;
+    options.tiles = 1;
+    valid(folder, "m4_rgb_k6_gradient", kmq::encode_indexed(gradient, options),
+          kmq::expand(gradient));
+    options.tiles = 2;
+    valid(folder, "m4_rgba_k5_transparent_2_strips", kmq::encode_indexed(alpha, options),
+          kmq::expand(alpha));
+    options.tiles = 1;
+    valid(folder, "m4_rgb_k256_literals", kmq::encode_indexed(many, options), kmq::expand(many));
+    valid(folder, "m4_rgb_k400_wide_literals", kmq::encode_indexed(wide, options),
+          kmq::expand(wide));
+    options.tiles = 3;
+    const kmq::IndexedImage page = kmq::testing::glyph_page(96, 60, 5, 3);
+    valid(folder, "m4_rgb_k5_copies_3_strips", kmq::encode_indexed(page, options),
+          kmq::expand(page));
   }
   // Hand-built valid files.
   {
@@ -381,6 +399,115 @@ int main(int argc, char** argv) {
   misplaced[15] = {0, 1};
   invalid["m3_tile_reads_past_its_share"] = {m3_file(misplaced, 2, m3_shares(0, 1, 2, 2)),
                                              "corrupt_file"};
+
+  // Method 4 by hand (§5.6). A 1 x 2 image, K = 3, labels 0 then 2. Pixel (0, 0) starts a run
+  // of W = 0 (first row: limit 1, ahead 0): decision run_to_limit[4] = 1. Pixel (0, 1): every
+  // neighbour is 0 (x = 0 takes N), a run with limit 1 and ahead 1: run_to_limit[1] = 0, then,
+  // ahead being the limit, shorter without a decision and gamma(run_length[3]) = 0, so r = 0;
+  // the break pixel has one candidate (W, excluded) and an empty prediction, so its label is
+  // a literal: tree value 2 of 2 bits from tree set literal[0]. The copy stream holds a count
+  // of 0.
+  {
+    kmq::IndexedImage tall;
+    tall.width = 1;
+    tall.height = 2;
+    tall.channels = 3;
+    const Bytes p = palette_payload(3);
+    tall.palette.assign(p.begin() + 1, p.end());
+    tall.indices = {0, 2};
+    auto pixels = [](std::uint32_t literal) {
+      kmq::detail::RangeEncoder coder;
+      kmq::detail::PixelStreamStates states(3);
+      coder.decide(states.run_to_limit[4], 1);
+      coder.decide(states.run_to_limit[1], 0);
+      kmq::detail::code_gamma(coder, states.run_length[3], 0);
+      kmq::detail::code_tree(coder, &states.literal[0], 2, literal);
+      return coder.finish();
+    };
+    using kmq::testing::copy_stream;
+    using kmq::testing::file_with_strips;
+    const Bytes no_copies = copy_stream({});
+    valid(folder, "m4_hand_built_1x2", file_with_strips(tall, {{no_copies, pixels(2)}}),
+          kmq::expand(tall));
+    invalid["m4_literal_not_below_k"] = {file_with_strips(tall, {{no_copies, pixels(3)}}),
+                                         "corrupt_file"};
+    // The strip table and the streams' frames.
+    invalid["m4_no_strips"] = {file_with_strips(tall, {}), "corrupt_file"};
+    invalid["m4_more_strips_than_rows"] = {
+        file_with_strips(tall, std::vector<kmq::detail::StripStreams>(3, {no_copies, pixels(2)})),
+        "corrupt_file"};
+    invalid["m4_stream_under_5_bytes"] = {file_with_strips(tall, {{Bytes(4, 0), pixels(2)}}),
+                                          "corrupt_file"};
+    {
+      Bytes file = file_with_strips(tall, {{no_copies, pixels(2)}});
+      // LABL: method byte, strip count, then copy_size: say one byte more than there is.
+      const kmq::ChunkInfo labl = kmq::inspect(file).chunks.at(2);
+      Bytes labels(file.begin() + static_cast<std::ptrdiff_t>(labl.offset + 8),
+                   file.begin() + static_cast<std::ptrdiff_t>(labl.offset + 8 + labl.length));
+      labels[2] += 1;
+      invalid["m4_sizes_do_not_add_up"] = {
+          file_with(header_payload(1, 2, 3, 3, 1, 4), palette_payload(3), labels), "corrupt_file"};
+      invalid["m4_strip_table_cut_short"] = {
+          file_with(header_payload(1, 2, 3, 3, 1, 4), palette_payload(3),
+                    Bytes(labels.begin(), labels.begin() + 6)),
+          "corrupt_file"};
+    }
+    Bytes first_byte = pixels(2);
+    first_byte[0] = 1;
+    invalid["m4_first_byte_not_zero"] = {file_with_strips(tall, {{no_copies, first_byte}}),
+                                         "corrupt_file"};
+    invalid["m4_start_value_all_ones"] = {
+        file_with_strips(tall, {{Bytes{0, 0xFF, 0xFF, 0xFF, 0xFF}, pixels(2)}}), "corrupt_file"};
+    Bytes longer = pixels(2);
+    longer.push_back(0);
+    invalid["m4_bytes_after_last_value"] = {file_with_strips(tall, {{no_copies, longer}}),
+                                            "corrupt_file"};
+    // A copy count of 2^32 - 2 from a gamma prefix of 31 ones: more copies than pixels; then a
+    // prefix of 32 ones.
+    invalid["m4_more_copies_than_pixels"] = {
+        file_with_strips(tall, {{copy_stream({}, 3), pixels(2)}}), "corrupt_file"};
+    {
+      kmq::detail::RangeEncoder coder;
+      kmq::detail::GammaStates states;
+      for (std::size_t k = 0; k < 32; ++k) coder.decide(states.prefix[k], 1);
+      invalid["m4_gamma_prefix_of_32"] = {file_with_strips(tall, {{coder.finish(), pixels(2)}}),
+                                          "corrupt_file"};
+    }
+  }
+  // Copies that break §5.6.2, on an 8 x 4 image, K = 3, each with the pixel stream the encoder
+  // would write around it so that the copy is what a decoder trips on; and a run past its
+  // limit on a 2 x 1 image (first pixel: limit 2, ahead 0; not to the limit, not as above,
+  // gamma m = 1: r = 2).
+  {
+    kmq::IndexedImage small;
+    small.width = 8;
+    small.height = 4;
+    small.channels = 3;
+    const Bytes p = palette_payload(3);
+    small.palette.assign(p.begin() + 1, p.end());
+    for (int i = 0; i < 32; ++i) small.indices.push_back(static_cast<std::uint16_t>(i * 7 % 3));
+    auto with_copies = [&](const std::vector<kmq::detail::LabelCopy>& copies) {
+      return kmq::testing::file_with_strips(
+          small, {{kmq::testing::copy_stream(copies), kmq::testing::pixel_stream(small, copies)}});
+    };
+    invalid["m4_copy_outside_strip"] = {with_copies({{0, 0, 9, 1, 1, 0}}), "corrupt_file"};
+    invalid["m4_copy_source_outside_strip"] = {with_copies({{0, 1, 2, 2, 0, 2}}), "corrupt_file"};
+    invalid["m4_copy_source_not_before"] = {with_copies({{2, 1, 2, 1, 0, 0}}), "corrupt_file"};
+    invalid["m4_copies_overlap"] = {with_copies({{0, 1, 2, 2, 0, 1}, {1, 2, 2, 1, 0, 1}}),
+                                    "corrupt_file"};
+    kmq::IndexedImage wide_row = small;
+    wide_row.width = 2;
+    wide_row.height = 1;
+    wide_row.indices = {0, 0};
+    kmq::detail::RangeEncoder coder;
+    kmq::detail::PixelStreamStates states(3);
+    coder.decide(states.run_to_limit[4], 0);
+    coder.decide(states.run_as_above[4], 0);
+    kmq::detail::code_gamma(coder, states.run_length[0], 1);
+    invalid["m4_run_past_its_limit"] = {
+        kmq::testing::file_with_strips(wide_row, {{kmq::testing::copy_stream({}), coder.finish()}}),
+        "corrupt_file"};
+  }
 
   // Metadata chunks that break §2.7.
   auto with_chunks = [&](const std::vector<std::pair<std::string, Bytes>>& chunks) {

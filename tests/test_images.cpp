@@ -72,6 +72,39 @@ Image half_transparent_image(int width, int height) {
   return image;
 }
 
+IndexedImage glyph_page(int width, int height, int colors, std::uint32_t seed) {
+  IndexedImage page;
+  page.width = width;
+  page.height = height;
+  page.channels = 3;
+  std::mt19937 random(seed);
+  for (int i = 0; i < colors * 3; ++i) page.palette.push_back(static_cast<std::uint8_t>(random()));
+  page.indices.assign(static_cast<std::size_t>(width) * static_cast<std::size_t>(height), 0);
+  constexpr int kGlyphWidth = 6, kGlyphHeight = 9;
+  std::vector<std::vector<std::uint16_t>> glyphs(
+      12, std::vector<std::uint16_t>(kGlyphWidth * kGlyphHeight));
+  for (auto& glyph : glyphs) {
+    for (auto& label : glyph) {
+      label = random() % 3 == 0
+                  ? static_cast<std::uint16_t>(1 + random() % static_cast<unsigned>(colors - 1))
+                  : 0;
+    }
+  }
+  for (int line = 2; line + kGlyphHeight < height; line += 12) {
+    for (int x = 1; x + kGlyphWidth < width; x += kGlyphWidth + 1) {
+      if (random() % 6 == 0) continue;  // a space
+      const auto& glyph = glyphs[random() % glyphs.size()];
+      for (int j = 0; j < kGlyphHeight; ++j) {
+        for (int i = 0; i < kGlyphWidth; ++i) {
+          page.indices[static_cast<std::size_t>((line + j) * width + x + i)] =
+              glyph[static_cast<std::size_t>(j * kGlyphWidth + i)];
+        }
+      }
+    }
+  }
+  return page;
+}
+
 std::vector<std::uint8_t> random_bytes(std::size_t size, std::uint64_t seed) {
   std::mt19937_64 rng(seed);
   std::vector<std::uint8_t> bytes(size);

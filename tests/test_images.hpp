@@ -22,6 +22,10 @@ Image clustered_image(int width, int height, const std::vector<int>& centres, in
 Image image_with_colors(int width, int height, int colors);
 /// An RGBA image: left half fully transparent with varied RGB, right half an opaque gradient.
 Image half_transparent_image(int width, int height);
+/// A page of "text": a dozen random glyphs of 6 x 9 labels (label 0 around 1 .. colors - 1)
+/// stamped in lines on a background of label 0, with gaps for spaces, so that most of it
+/// repeats. colors >= 2; the palette is seeded noise.
+IndexedImage glyph_page(int width, int height, int colors, std::uint32_t seed);
 /// Whether two images have the same size, channels and pixels (metadata aside).
 inline bool same_pixels(const Image& a, const Image& b) {
   return a.width() == b.width() && a.height() == b.height() && a.channels() == b.channels() &&

@@ -74,8 +74,8 @@ std::optional<EncodeRequest> parse_kmqenc_command_line(int argc, char** argv) {
       .value("max-pixels", "N", &settings.max_pixels, "refuse larger inputs (default 268435456)")
       .value("effort,e", "E", &encode.effort, "1..6: encode time against file size (default 4; the pixels are the same at every effort)")
       .value("level,l", "L", &encode.level, "zstd level 1..22, or 0 = chosen by --effort (default)")
-      .value("label-coding", "C", &label_coding, "auto (default: chosen by --effort), raw (method 0), contexts (method 1), partitions (method 2, K <= 256) or tiles (method 3, K <= 256)")
-      .value("tiles", "N", &encode.tiles, "method 3's column tiles, 1..255 (default 0: one per megapixel, at most 8)");
+      .value("label-coding", "C", &label_coding, "auto (default: chosen by --effort), raw (method 0), contexts (method 1), partitions (method 2, K <= 256), tiles (method 3, K <= 256) or copies (method 4)")
+      .value("tiles", "N", &encode.tiles, "method 3's column tiles or method 4's row strips, 1..255 (default 0: one per megapixel, at most 8)");
   line.group("Palette")
       .value("colors,k", "K", &encode.colors, "palette size, 1..65536 (default 256); with a target, the largest K tried (default 65536)")
       .value("method,m", "M", &method, "kmeans (default), minibatch or gmm")
@@ -114,7 +114,8 @@ std::optional<EncodeRequest> parse_kmqenc_command_line(int argc, char** argv) {
                                             {"raw", kmq::LabelCodingChoice::raw},
                                             {"contexts", kmq::LabelCodingChoice::contexts},
                                             {"partitions", kmq::LabelCodingChoice::partitions},
-                                            {"tiles", kmq::LabelCodingChoice::tiles}});
+                                            {"tiles", kmq::LabelCodingChoice::tiles},
+                                            {"copies", kmq::LabelCodingChoice::copies}});
   encode.gmm_assign = parse_choice<kmq::GmmAssign>(
       "gmm-assign", gmm_assign,
       {{"map", kmq::GmmAssign::map}, {"nearest", kmq::GmmAssign::nearest}});

@@ -70,6 +70,7 @@ void print_text(const std::string& input, const kmq::FileInfo& info, bool verbos
   std::printf("label coding:  %d (%s", info.label_coding,
               kmq::label_coding_name(info.label_coding));
   if (info.label_tiles > 0) std::printf(", %d tiles", info.label_tiles);
+  if (info.label_strips > 0) std::printf(", %d strips", info.label_strips);
   std::printf(")\n");
   std::printf("file bytes:    %zu (%.4f bytes/pixel, %.4f bits/pixel)\n", info.file_size,
               static_cast<double>(info.file_size) / pixels,
@@ -138,6 +139,7 @@ std::string info_json(const std::string& input, const kmq::FileInfo& info) {
          ", \"label_coding\": " + std::to_string(info.label_coding) +
          ", \"label_coding_name\": " + json_string(kmq::label_coding_name(info.label_coding)) +
          ", \"tiles\": " + std::to_string(info.label_tiles) +
+         ", \"strips\": " + std::to_string(info.label_strips) +
          ", \"file_bytes\": " + std::to_string(info.file_size) +
          ", \"label_bytes\": " + std::to_string(info.label_bytes) +
          ", \"metadata\": " + metadata_json(info.metadata) + ", \"chunks\": " + chunks + "]}";

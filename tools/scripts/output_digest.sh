@@ -69,8 +69,10 @@ for image in rocket.jpg gradient.ppm alpha.pam flat.ppm; do
   enc "$image dither 0.5 oklab" "$image" -k 8 --dither=0.5 --space oklab
   enc "$image sample" "$image" -k 32 --sample 2048
   enc "$image sample oklab" "$image" -k 32 --sample 2048 --space oklab
-  for coding in raw contexts partitions tiles; do enc "$image $coding" "$image" -k 24 --label-coding "$coding"; done
+  for coding in raw contexts partitions tiles copies; do enc "$image $coding" "$image" -k 24 --label-coding "$coding"; done
   enc "$image tiles 3" "$image" -k 24 --label-coding tiles --tiles 3
+  enc "$image copies 3 strips" "$image" -k 24 --label-coding copies --tiles 3
+  enc "$image copies k300" "$image" -k 300 --label-coding copies
   for effort in 1 2 3 4 5 6; do enc "$image effort $effort" "$image" -k 64 -e "$effort"; done
   enc "$image level 9" "$image" -k 64 -l 9
   enc "$image target-psnr" "$image" --target-psnr 30

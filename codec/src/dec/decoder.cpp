@@ -111,6 +111,10 @@ FileInfo inspect(std::span<const std::uint8_t> file, const DecodeOptions& option
                                    container.width, container.height)
             .table.tiles);
   }
+  if (container.label_coding == static_cast<std::uint8_t>(detail::LabelCoding::adaptive_copies)) {
+    info.label_strips =
+        static_cast<int>(detail::parse_strip_table(container.label_data, container.height).size());
+  }
   info.file_size = file.size();
   info.label_bytes = container.label_data.size() + 1;
   info.chunks = container.chunks;

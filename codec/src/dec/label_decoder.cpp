@@ -17,6 +17,7 @@
 
 #include "common/byte_io.hpp"
 #include "common/parallel.hpp"
+#include "dec/adaptive_copies_decoder.hpp"
 #include "format/color_ranking.hpp"
 #include "format/context_model.hpp"
 #include "format/format_constants.hpp"
@@ -362,6 +363,9 @@ std::vector<std::uint8_t> decode_label_bytes(const ParsedContainer& container,
           container.label_data, container,
           container.label_coding == static_cast<std::uint8_t>(LabelCoding::partition_tiles),
           threads);
+      break;
+    case LabelCoding::adaptive_copies:
+      raw = decode_adaptive_copies(container, threads);
       break;
     default:
       throw Error(

@@ -407,6 +407,8 @@ LabelStreams model_labels(const IndexedImage& indexed, LabelCoding method,
         modelled.tile_sizes = std::move(regions.tile_sizes);
       return modelled;
     }
+    case LabelCoding::adaptive_copies:
+      break;  // range-coded, not zstd streams: encode_adaptive_copies()
   }
   throw Error(ErrorCategory::unsupported, "label coding method " +
                                               std::to_string(static_cast<int>(method)) +

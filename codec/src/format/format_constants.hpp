@@ -28,8 +28,9 @@ enum class LabelCoding : std::uint8_t {
   neighbour_contexts = 1,
   neighbour_partitions = 2,
   partition_tiles = 3,
+  adaptive_copies = 4,
 };
-inline constexpr int kLabelCodingCount = 4;
+inline constexpr int kLabelCodingCount = 5;
 
 /// Name of a label coding method, e.g. "zstd-raw"; "unknown" for other values.
 constexpr const char* label_coding_name(int method) {
@@ -42,6 +43,8 @@ constexpr const char* label_coding_name(int method) {
       return "neighbour-partitions";
     case static_cast<int>(LabelCoding::partition_tiles):
       return "partition-tiles";
+    case static_cast<int>(LabelCoding::adaptive_copies):
+      return "adaptive-copies";
     default:
       return "unknown";
   }

@@ -14,11 +14,13 @@
 
 namespace kmq::detail {
 
-namespace {
-
-[[noreturn]] void corrupt(const std::string& message) {
+[[noreturn]] void corrupt_label_chunk(const std::string& message) {
   throw Error(ErrorCategory::corrupt_file, "label chunk: " + message);
 }
+
+namespace {
+
+[[noreturn]] void corrupt(const std::string& message) { corrupt_label_chunk(message); }
 
 constexpr std::size_t kEntryBytes = 8;  // compressed_size, raw_size
 constexpr std::size_t kShareBytes = 4;
@@ -117,6 +119,46 @@ ParsedStreamTable parse_stream_table(std::span<const std::uint8_t> data, LabelCo
     if (bytes != table.raw[s]) corrupt("the tile table does not match the stream table");
   }
   return parsed;
+}
+
+std::size_t strip_table_bytes(std::size_t strips) { return 1 + kStripEntryBytes * strips; }
+
+void append_strip_table(std::vector<std::uint8_t>& out, const std::vector<StripStreams>& strips) {
+  out.push_back(static_cast<std::uint8_t>(strips.size()));
+  for (const StripStreams& strip : strips) {
+    append_u32le(out, static_cast<std::uint32_t>(strip.copies.size()));
+    append_u32le(out, static_cast<std::uint32_t>(strip.pixels.size()));
+  }
+}
+
+std::vector<StripSpans> parse_strip_table(std::span<const std::uint8_t> data,
+                                          std::uint64_t height) {
+  if (data.empty()) corrupt("method 4 data is empty");
+  const std::size_t strips = data[0];
+  if (strips == 0) corrupt("method 4 needs at least one strip");
+  if (strips > height) corrupt("more strips than rows");
+  if (data.size() - 1 < kStripEntryBytes * strips) corrupt("strip table cut short");
+  std::vector<StripSpans> result(strips);
+  std::uint64_t total = 0;
+  std::array<std::uint32_t, 2> size{};
+  for (std::size_t s = 0; s < strips; ++s) {
+    for (std::size_t i = 0; i < 2; ++i) {
+      size[i] = load_u32le(data.data() + 1 + kStripEntryBytes * s + 4 * i);
+      if (size[i] < kMinRangeStreamBytes) corrupt("a strip's stream is shorter than 5 bytes");
+      total += size[i];
+    }
+  }
+  const std::size_t streams_at = 1 + kStripEntryBytes * strips;
+  if (total != data.size() - streams_at) corrupt("strip streams do not add up to the chunk's size");
+  std::size_t at = streams_at;
+  for (std::size_t s = 0; s < strips; ++s) {
+    const std::uint32_t copies = load_u32le(data.data() + 1 + kStripEntryBytes * s);
+    const std::uint32_t pixels = load_u32le(data.data() + 1 + kStripEntryBytes * s + 4);
+    result[s].copies = data.subspan(at, copies);
+    result[s].pixels = data.subspan(at + copies, pixels);
+    at += std::size_t{copies} + pixels;
+  }
+  return result;
 }
 
 }  // namespace kmq::detail

@@ -7,11 +7,15 @@
 #include <cstddef>
 #include <cstdint>
 #include <span>
+#include <string>
 #include <vector>
 
 #include "format/format_constants.hpp"
 
 namespace kmq::detail {
+
+/// Throws Error(corrupt_file) with "label chunk: " and `message`.
+[[noreturn]] void corrupt_label_chunk(const std::string& message);
 
 /// What the table says: each stream's frame and raw sizes and, for method 3, the tiles' shares.
 struct StreamTable {
@@ -54,5 +58,26 @@ struct ParsedStreamTable {
 ParsedStreamTable parse_stream_table(std::span<const std::uint8_t> data, LabelCoding method,
                                      const StreamLayout& layout, std::uint64_t width,
                                      std::uint64_t height);
+
+/// Method 4 (§5.6): a strip's two range-coded streams.
+struct StripStreams {
+  std::vector<std::uint8_t> copies, pixels;
+};
+struct StripSpans {
+  std::span<const std::uint8_t> copies, pixels;
+};
+inline constexpr std::size_t kStripEntryBytes = 8;  // copy_size, pixel_size
+inline constexpr std::size_t kMinRangeStreamBytes = 5;
+
+/// Bytes of method 4's strip count and strip table for `strips` strips.
+std::size_t strip_table_bytes(std::size_t strips);
+
+/// Appends method 4's strip count and strip table (the streams follow, in the same order).
+void append_strip_table(std::vector<std::uint8_t>& out, const std::vector<StripStreams>& strips);
+
+/// Parses method 4's data for an image `height` rows high: the strip count (1..255, at most
+/// `height`), every stream at least 5 bytes, the sizes adding up to the chunk. Throws
+/// Error(corrupt_file).
+std::vector<StripSpans> parse_strip_table(std::span<const std::uint8_t> data, std::uint64_t height);
 
 }  // namespace kmq::detail

@@ -1,0 +1,174 @@
+// SPDX-License-Identifier: MIT
+#include "enc/copy_finder.hpp"
+
+#include <algorithm>
+#include <array>
+#include <bit>
+#include <cstring>
+
+namespace kmq::detail {
+
+namespace {
+
+constexpr std::uint32_t kEmptySlot = 0xFFFFFFFFu;
+
+// The four labels at (x .. x+3, y) in one integer: equal keys are equal labels.
+std::uint64_t row_key(const std::uint16_t* at) {
+  return std::uint64_t{at[0]} | std::uint64_t{at[1]} << 16 | std::uint64_t{at[2]} << 32 |
+         std::uint64_t{at[3]} << 48;
+}
+
+std::uint64_t mix(std::uint64_t h) {
+  h ^= h >> 31;
+  h *= 0x7FB5D329728EA185ull;
+  h ^= h >> 27;
+  h *= 0x81DADEF4BC2DD44Dull;
+  return h ^ (h >> 33);
+}
+
+class CopyFinder {
+ public:
+  CopyFinder(std::span<const std::uint16_t> labels, std::size_t width, std::size_t rows,
+             const CopySearch& search)
+      : labels_(labels.data()),
+        width_(width),
+        rows_(rows),
+        search_(search),
+        covered_(width * rows, 0),
+        busy_(width * rows, 0) {
+    const std::size_t pixels = width * rows;
+    const int wanted = static_cast<int>(std::bit_width(pixels));
+    bucket_bits_ = std::clamp(wanted - 1, 10, 22);
+    table_.assign((std::size_t{1} << bucket_bits_) * search.candidates, kEmptySlot);
+    mark_busy();
+  }
+
+  std::vector<LabelCopy> run() {
+    constexpr std::size_t kBlock = 4;  // row_key() covers four labels
+    std::vector<LabelCopy> copies;
+    if (search_.block != kBlock || width_ < kBlock || rows_ < kBlock) return copies;
+    std::vector<std::uint64_t> keys(kBlock * width_);  // the row keys of rows y .. y + 3
+    for (std::size_t y = 0; y + kBlock <= rows_; ++y) {
+      for (std::size_t j = (y == 0 ? 0 : kBlock - 1); j < kBlock; ++j) {
+        std::uint64_t* ring = &keys[((y + j) % kBlock) * width_];
+        const std::uint16_t* row = labels_ + (y + j) * width_;
+        for (std::size_t x = 0; x + kBlock <= width_; ++x) ring[x] = row_key(row + x);
+      }
+      for (std::size_t x = 0; x + kBlock <= width_; ++x) {
+        std::uint64_t k[kBlock];
+        for (std::size_t j = 0; j < kBlock; ++j) k[j] = keys[((y + j) % kBlock) * width_ + x];
+        const bool flat = k[0] == k[1] && k[1] == k[2] && k[2] == k[3] &&
+                          k[0] == 0x0001000100010001ull * (k[0] & 0xFFFF);
+        if (flat) continue;
+        const std::uint64_t hash = mix(k[0] ^ std::rotl(k[1], 17) ^ std::rotl(k[2], 31) ^
+                                       std::rotl(k[3], 47) ^ 0x9E3779B97F4A7C15ull);
+        std::uint32_t* bucket = &table_[(hash >> (64 - bucket_bits_)) * search_.candidates];
+        if (covered_[y * width_ + x] == 0) {
+          LabelCopy best;
+          std::size_t best_busy = 0;
+          for (std::size_t slot = 0; slot < search_.candidates; ++slot) {
+            if (bucket[slot] == kEmptySlot) break;
+            const std::size_t source = bucket[slot];
+            LabelCopy copy;
+            const std::size_t busy = grow(x, y, source % width_, source / width_, copy);
+            if (busy > best_busy) {
+              best_busy = busy;
+              best = copy;
+            }
+          }
+          if (best_busy >= search_.min_busy_pixels) {
+            copies.push_back(best);
+            for (std::size_t j = 0; j < best.height; ++j) {
+              std::fill_n(
+                  covered_.begin() + static_cast<std::ptrdiff_t>((best.y + j) * width_ + best.x),
+                  best.width, 1);
+            }
+          }
+        }
+        // This block may be a later copy's source.
+        for (std::size_t slot = search_.candidates - 1; slot > 0; --slot)
+          bucket[slot] = bucket[slot - 1];
+        bucket[0] = static_cast<std::uint32_t>(y * width_ + x);
+      }
+    }
+    return copies;
+  }
+
+ private:
+  // A pixel is cheap when it continues a run of its label under a row of the same label.
+  void mark_busy() {
+    for (std::size_t y = 0; y < rows_; ++y) {
+      const std::uint16_t* row = labels_ + y * width_;
+      for (std::size_t x = 0; x < width_; ++x) {
+        bool cheap = false;
+        if (y > 0 && x > 0 && x + 1 < width_) {
+          const std::uint16_t* above = row - width_;
+          const std::uint16_t w = row[x - 1];
+          cheap = row[x] == w && above[x - 1] == w && above[x] == w && above[x + 1] == w;
+        }
+        busy_[y * width_ + x] = cheap ? 0 : 1;
+      }
+    }
+  }
+
+  bool same(std::size_t x, std::size_t y, std::size_t sx, std::size_t sy) const {
+    return covered_[y * width_ + x] == 0 && labels_[y * width_ + x] == labels_[sy * width_ + sx];
+  }
+
+  // The largest copy of (x, y) from (sx, sy) by width, then height; returns its busy pixels
+  // (0 when the 4x4 block itself does not match, e.g. a hash collision).
+  std::size_t grow(std::size_t x, std::size_t y, std::size_t sx, std::size_t sy, LabelCopy& copy) {
+    const std::size_t block = search_.block;
+    for (std::size_t j = 0; j < block; ++j) {
+      for (std::size_t i = 0; i < block; ++i) {
+        if (!same(x + i, y + j, sx + i, sy + j)) return 0;
+      }
+    }
+    std::size_t w = block, h = block;
+    const std::size_t max_w = std::min(search_.max_side, width_ - std::max(x, sx));
+    auto column_matches = [&](std::size_t i) {
+      for (std::size_t j = 0; j < h; ++j) {
+        if (!same(x + i, y + j, sx + i, sy + j)) return false;
+      }
+      return true;
+    };
+    while (w < max_w && column_matches(w)) ++w;
+    const std::size_t max_h = std::min(search_.max_side, rows_ - y);
+    auto row_matches = [&](std::size_t j) {
+      for (std::size_t i = 0; i < w; ++i) {
+        if (!same(x + i, y + j, sx + i, sy + j)) return false;
+      }
+      return true;
+    };
+    while (h < max_h && row_matches(h)) ++h;
+    std::size_t busy = 0;
+    for (std::size_t j = 0; j < h; ++j) {
+      const std::uint8_t* flags = &busy_[(y + j) * width_ + x];
+      for (std::size_t i = 0; i < w; ++i) busy += flags[i];
+    }
+    copy.x = static_cast<std::uint32_t>(x);
+    copy.y = static_cast<std::uint32_t>(y);
+    copy.width = static_cast<std::uint32_t>(w);
+    copy.height = static_cast<std::uint32_t>(h);
+    copy.offset_x =
+        static_cast<std::int32_t>(static_cast<std::int64_t>(x) - static_cast<std::int64_t>(sx));
+    copy.offset_y = static_cast<std::uint32_t>(y - sy);
+    return busy;
+  }
+
+  const std::uint16_t* labels_;
+  std::size_t width_, rows_;
+  CopySearch search_;
+  std::vector<std::uint8_t> covered_, busy_;
+  int bucket_bits_ = 10;
+  std::vector<std::uint32_t> table_;
+};
+
+}  // namespace
+
+std::vector<LabelCopy> find_copies(std::span<const std::uint16_t> labels, std::size_t width,
+                                   std::size_t rows, const CopySearch& search) {
+  return CopyFinder(labels, width, rows, search).run();
+}
+
+}  // namespace kmq::detail
