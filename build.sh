@@ -131,7 +131,7 @@ case "$job" in
     # entry point : seed corpus : dictionary. The .kmq targets start from the format's test
     # vectors (valid and invalid), not from copies of them.
     for target in decode:vectors:kmq inspect:vectors:kmq png:png:png jpeg:jpeg:jpeg pnm:pnm:pnm \
-                  roundtrip:roundtrip:; do
+                  roundtrip:roundtrip: copies:copies:; do
       IFS=: read -r name corpus dict <<<"$target"
       seeds=("fuzz/corpus/$corpus")
       [ "$corpus" = vectors ] && seeds=(format-spec/vectors/valid format-spec/vectors/invalid)

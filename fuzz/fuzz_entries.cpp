@@ -7,6 +7,9 @@
 #include <kmq/io.hpp>
 #include <kmq/kmq.hpp>
 
+#include "enc/container_writer.hpp"
+#include "format/format_constants.hpp"
+#include "format/header.hpp"
 #include "io_formats.hpp"
 
 namespace kmq::fuzz {
@@ -132,14 +135,14 @@ void roundtrip_entry(Input data) {
   options.max_iterations = 20;
   // Every label coding; methods 2 and 3 only where they apply (K <= 256).
   const LabelCodingChoice codings[] = {LabelCodingChoice::automatic, LabelCodingChoice::raw,
-                                       LabelCodingChoice::contexts, LabelCodingChoice::partitions,
-                                       LabelCodingChoice::tiles};
-  options.label_coding = codings[(data[6] >> 2) % 5];
+                                       LabelCodingChoice::contexts,  LabelCodingChoice::partitions,
+                                       LabelCodingChoice::tiles,     LabelCodingChoice::copies};
+  options.label_coding = codings[(data[6] >> 2) % 6];
   if ((options.label_coding == LabelCodingChoice::partitions ||
        options.label_coding == LabelCodingChoice::tiles) &&
       options.colors > 256)
     options.label_coding = LabelCodingChoice::contexts;
-  options.tiles = data[0] >> 6 << 1;  // 0 (by size), 2, 4 or 6
+  options.tiles = data[0] >> 6 << 1;  // 0 (by size), 2, 4 or 6 tiles or strips
   options.effort = 1 + (data[6] >> 4) % kMaxEffort;
   if (data[2] & 0x80) options.sample_pixels = 1 + data[4] % 128 * 16;  // often fewer than pixels
   const Input samples = data.subspan(8);
@@ -160,6 +163,60 @@ void roundtrip_entry(Input data) {
     for (std::size_t i = 0; i < image.pixel_count(); ++i) {
       if (image.data()[i * 4 + 3] == 0) check(decoded.data()[i * 4 + 3] == 0);
     }
+  }
+}
+
+void copies_entry(Input data) {
+  // 5 bytes of geometry, then each stream as a u16 length (cut to the bytes left) and its
+  // bytes: a method 4 file that every parser above the label data accepts, so that each run
+  // spends its time in the range coder, the copy checks, runs and literals. The seeds are real
+  // encoder output in this layout.
+  if (data.size() < 5) return;
+  const auto width = static_cast<std::uint32_t>(1 + data[0] % 64);
+  const auto height = static_cast<std::uint32_t>(1 + data[1] % 64);
+  const auto palette_size = static_cast<std::uint32_t>(1 + (data[2] | data[3] << 8) % 700);
+  const std::uint8_t channels = (data[4] & 1) != 0 ? 4 : 3;
+  const std::size_t strips =
+      1 + static_cast<std::size_t>(data[4] >> 1) % std::min<std::uint32_t>(height, 4);
+  std::size_t at = 5;
+  std::vector<std::vector<std::uint8_t>> streams(2 * strips);
+  for (auto& stream : streams) {
+    std::size_t length = 0;
+    if (at + 2 <= data.size()) length = data[at] | std::size_t{data[at + 1]} << 8;
+    at = std::min(at + 2, data.size());
+    length = std::min(length, data.size() - at);
+    stream.assign(data.begin() + static_cast<std::ptrdiff_t>(at),
+                  data.begin() + static_cast<std::ptrdiff_t>(at + length));
+    at += length;
+  }
+  std::vector<std::uint8_t> labels = {4, static_cast<std::uint8_t>(strips)};
+  for (const auto& stream : streams) {
+    for (int b = 0; b < 4; ++b)
+      labels.push_back(static_cast<std::uint8_t>(stream.size() >> (8 * b)));
+  }
+  for (const auto& stream : streams) labels.insert(labels.end(), stream.begin(), stream.end());
+  detail::ImageHeader header;
+  header.channels = channels;
+  header.label_coding = 4;
+  header.width = width;
+  header.height = height;
+  header.palette_size = palette_size;
+  std::vector<std::uint8_t> palette(1 + std::size_t{palette_size} * channels, 0x40);
+  palette[0] = detail::kPaletteCodingRaw;
+  detail::ContainerWriter writer;
+  const auto head = detail::header_payload(header);
+  writer.add_chunk(detail::kTypeHeader, {head.begin(), head.end()});
+  writer.add_chunk(detail::kTypePalette, std::move(palette));
+  writer.add_chunk(detail::kTypeLabels, std::move(labels));
+  writer.add_chunk(detail::kTypeEnd, {});
+  const std::vector<std::uint8_t> file = writer.bytes();
+  try {
+    const IndexedImage one = decode_indexed(file, DecodeOptions{.threads = 1});
+    check(one.width == static_cast<int>(width) && one.height == static_cast<int>(height));
+    for (const auto index : one.indices) check(index < one.palette_size());
+    check(decode_indexed(file, DecodeOptions{.threads = 2}) == one);
+  } catch (const Error& error) {
+    check(error.category() == ErrorCategory::corrupt_file);
   }
 }
 

@@ -18,5 +18,6 @@ void png_entry(Input data);        // PNG reader
 void jpeg_entry(Input data);       // JPEG reader
 void pnm_entry(Input data);        // PPM/PGM/PAM reader
 void roundtrip_entry(Input data);  // options + pixels -> quantize -> encode -> decode
+void copies_entry(Input data);     // method 4 streams of any content in a well-formed file
 
 }  // namespace kmq::fuzz

@@ -57,7 +57,8 @@ INSTANTIATE_TEST_SUITE_P(Targets, FuzzReplay,
                                            Target{"jpeg", "jpeg", kmq::fuzz::jpeg_entry},
                                            Target{"pnm", "pnm", kmq::fuzz::pnm_entry},
                                            Target{"roundtrip", "roundtrip",
-                                                  kmq::fuzz::roundtrip_entry}),
+                                                  kmq::fuzz::roundtrip_entry},
+                                           Target{"copies", "copies", kmq::fuzz::copies_entry}),
                          [](const auto& info) { return std::string(info.param.name); });
 
 }  // namespace

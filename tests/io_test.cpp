@@ -261,6 +261,18 @@ TEST(JpegWrite, RoundTripsCloselyAndDropsAlphaWithAWarning) {
 
 // A chunk that claims more bytes than the file holds: libpng allocated that much (a benign
 // error let it go on) before finding the file short. The fuzzer found 1.3 GB for 821 bytes.
+TEST(PngRead, InputsShorterThanASignatureAreRefusedWithoutReadingPastThem) {
+  // Regression: the chunk walk before libpng computed size - 8 for inputs under 8 bytes (the
+  // PNG fuzzer's empty input read past a 1-byte buffer).
+  const Bytes signature = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'};
+  for (std::size_t size = 0; size <= signature.size(); ++size) {
+    EXPECT_THROW(kmq::io::read_png(Bytes(signature.begin(),
+                                         signature.begin() + static_cast<std::ptrdiff_t>(size))),
+                 kmq::Error)
+        << size;
+  }
+}
+
 TEST(PngRead, AChunkLongerThanTheFileIsRefusedBeforeLibpngAllocatesIt) {
   kmq::Image image = kmq::testing::gradient_image(8, 6);
   image.metadata().text = {{"Title", "", "", "t"}};

@@ -161,8 +161,8 @@ png_uint_32 load_u32be(const std::uint8_t* p) {
 std::vector<std::string> chunk_types(std::span<const std::uint8_t> bytes) {
   constexpr std::size_t kMaxTypes = 64;
   std::vector<std::string> types;
-  std::size_t offset = 8;  // after the signature, which read_image() has checked
-  while (bytes.size() - offset >= 12) {
+  std::size_t offset = 8;  // after the signature, which libpng checks next
+  while (offset <= bytes.size() && bytes.size() - offset >= 12) {
     const png_uint_32 length = load_u32be(&bytes[offset]);
     std::string type(reinterpret_cast<const char*>(&bytes[offset + 4]), 4);
     if (length > bytes.size() - offset - 12) {

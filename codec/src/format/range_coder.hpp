@@ -36,10 +36,10 @@ struct AdaptiveBit {
   // min(floor(log2(n + 2)), 5) for n = 0..30.
   static constexpr std::array<std::uint8_t, kStateUpdateCap + 1> kRate = [] {
     std::array<std::uint8_t, kStateUpdateCap + 1> rates{};
-    for (int n = 0; n <= kStateUpdateCap; ++n) {
+    for (int updates = 0; updates <= kStateUpdateCap; ++updates) {
       int log = 0;
-      while ((2 << log) <= n + 2) ++log;
-      rates[static_cast<std::size_t>(n)] = static_cast<std::uint8_t>(std::min(log, 5));
+      while ((2 << log) <= updates + 2) ++log;
+      rates[static_cast<std::size_t>(updates)] = static_cast<std::uint8_t>(std::min(log, 5));
     }
     return rates;
   }();
