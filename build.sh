@@ -3,9 +3,10 @@
 # kmq build driver. Installs missing Debian packages, builds in Release and runs a job:
 #   ./build.sh demo            encode the bundled sample at K=16, decode it, print sizes and PSNR
 #   ./build.sh test            run the whole test suite through CTest
-#   ./build.sh bench           micro-benchmarks of the hot loops, kmq against libimagequant
-#                              in-process, then kmqenc/kmqdec against the peers installed
-#                              (pngquant, dwebp, cwebp, cjxl) on ../shared/corpus
+#   ./build.sh bench           micro-benchmarks of the hot loops; on ../shared/corpus and drawn
+#                              graphics: kmq against libimagequant, libspng and libwebp
+#                              in-process, instructions per decoded pixel, kmqenc/kmqdec against
+#                              pngquant, cwebp/dwebp and cjxl, sizes against PNG8, WebP and JXL
 #   ./build.sh asan            build with AddressSanitizer+UBSan (LeakSanitizer included), run
 #                              the whole test suite
 #   ./build.sh tsan            build with ThreadSanitizer, run the concurrency tests
@@ -88,25 +89,37 @@ case "$job" in
     tests/packaging_test.sh "$BUILD_DIR" codec-only
     ;;
   bench)
-    install_missing "${PACKAGES[@]}" libbenchmark-dev libimagequant-dev
+    # The peers (Debian packages): libimagequant, libspng and libwebp in-process; pngquant,
+    # cwebp/dwebp, cjxl, optipng and ImageMagick as programs; matplotlib, Pillow and Chromium
+    # draw the test graphics; valgrind counts instructions.
+    install_missing "${PACKAGES[@]}" libbenchmark-dev libimagequant-dev libspng-dev libwebp-dev \
+      pngquant webp libjxl-tools optipng imagemagick valgrind python3-matplotlib python3-numpy \
+      python3-pil chromium
     build -DKMQ_BUILD_BENCHMARKS=ON
     "$BUILD_DIR"/bench/kmq_benchmarks --benchmark_min_time=0.2
-    if [ -x "$BUILD_DIR/bench/liq_compare" ] && [ -d ../shared/corpus ]; then
-      # In-process quantize + remap against libimagequant on 0.2, 4 and 14.7 MP photos, kmq by
-      # default and with --sample 32768.
-      "$BUILD_DIR"/bench/liq_compare --runs 3 --sample 32768 ../shared/corpus/{coffee.png,eveningglow_2560x1600.jpg,path_2560x1600.jpg,icecold_5120x2880.png,safelanding_5120x2880.jpg}
+    if [ ! -d ../shared/corpus ]; then
+      echo "build.sh: ../shared/corpus is missing: skipping the comparisons with peers"
+      exit 0
     fi
-    missing_peers=()
-    for peer in pngquant dwebp cwebp cjxl optipng convert; do
-      command -v "$peer" >/dev/null || missing_peers+=("$peer")
-    done
-    if [ ! -d ../shared/corpus ] || [ ${#missing_peers[@]} -gt 0 ]; then
-      echo "build.sh: skipping the peer comparison (missing: ${missing_peers[*]:-../shared/corpus})"
-    else
-      KMQ_BIN="$BUILD_DIR/tools" tools/scripts/speed_vs_peers.sh
-      KMQ_BIN="$BUILD_DIR/tools" tools/scripts/decode_floor.sh
-      KMQ_BIN="$BUILD_DIR/tools" tools/scripts/size_vs_peers.sh
-    fi
+    # In-process quantize + remap against libimagequant on 0.2, 4 and 14.7 MP photos, kmq by
+    # default and with --sample 32768.
+    "$BUILD_DIR"/bench/liq_compare --runs 3 --sample 32768 ../shared/corpus/{coffee.png,eveningglow_2560x1600.jpg,path_2560x1600.jpg,icecold_5120x2880.png,safelanding_5120x2880.jpg}
+    # Graphics of the kinds palettes are for, beside the corpus's chart, document and icon.
+    graphics=$BUILD_DIR/graphics
+    /usr/bin/python3 bench/graphics/make_graphics.py "$graphics" >/dev/null
+    graphic_images=(../shared/corpus/{chart_lines_bars.png,doc_libspng.png,icon_camera_rgba.png} "$graphics"/*.png)
+    photo_images=(../shared/corpus/{eveningglow_2560x1600.jpg,path_2560x1600.jpg,safelanding_5120x2880.jpg,icecold_5120x2880.png})
+    # In-process decoding against libspng (PNG8) and libwebp (lossless) of the same pixels, one
+    # thread and all threads, with the three files' sizes.
+    "$BUILD_DIR"/bench/decode_compare --runs 9 --colors 16,64,256 "${graphic_images[@]}"
+    "$BUILD_DIR"/bench/decode_compare --runs 5 --colors 16,256 "${photo_images[@]}"
+    KMQ_BIN="$BUILD_DIR/tools" KMQ_BENCH_BIN="$BUILD_DIR/bench" tools/scripts/decode_instructions.sh \
+      "${photo_images[@]:0:1}" ../shared/corpus/{chart_lines_bars.png,doc_libspng.png}
+    KMQ_BIN="$BUILD_DIR/tools" tools/scripts/speed_vs_peers.sh
+    KMQ_BIN="$BUILD_DIR/tools" tools/scripts/decode_floor.sh
+    # Whole files against PNG8, WebP lossless and JPEG XL lossless of the same pixels.
+    KMQ_BIN="$BUILD_DIR/tools" tools/scripts/size_vs_peers.sh "${graphic_images[@]}"
+    KMQ_BIN="$BUILD_DIR/tools" tools/scripts/size_vs_peers.sh
     ;;
   asan)
     install_missing "${PACKAGES[@]}"

@@ -17,7 +17,17 @@ namespace kmq::detail {
 template <class IndexAt>
 void paint(std::uint8_t* out, std::size_t channels, std::span<const std::uint8_t> palette,
            std::size_t first, std::size_t count, IndexAt index_at) {
-  if (channels == 3) {
+  constexpr std::size_t kPaddedEntries = 256;
+  if (channels == 3 && palette.size() <= 3 * kPaddedEntries && count > 1) {
+    // RGB entries padded to four bytes: each pixel but the last is one 4-byte store that the
+    // next pixel overwrites in part, instead of a 2-byte and a 1-byte one.
+    std::uint8_t padded[4 * kPaddedEntries] = {};
+    for (std::size_t entry = 0; entry < palette.size() / 3; ++entry)
+      std::memcpy(&padded[4 * entry], &palette[3 * entry], 3);
+    for (std::size_t p = 0; p + 1 < count; ++p)
+      std::memcpy(out + 3 * p, &padded[4 * index_at(first + p)], 4);
+    std::memcpy(out + 3 * (count - 1), &padded[4 * index_at(first + count - 1)], 3);
+  } else if (channels == 3) {
     for (std::size_t p = 0; p < count; ++p)
       std::memcpy(out + 3 * p, &palette[3 * index_at(first + p)], 3);
   } else {
