@@ -16,6 +16,7 @@
 #include <jpeglib.h>
 // clang-format on
 
+#include "io_formats.hpp"
 #include "test_images.hpp"
 
 namespace {
@@ -266,10 +267,8 @@ TEST(PngRead, InputsShorterThanASignatureAreRefusedWithoutReadingPastThem) {
   // PNG fuzzer's empty input read past a 1-byte buffer).
   const Bytes signature = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'};
   for (std::size_t size = 0; size <= signature.size(); ++size) {
-    EXPECT_THROW(kmq::io::read_png(Bytes(signature.begin(),
-                                         signature.begin() + static_cast<std::ptrdiff_t>(size))),
-                 kmq::Error)
-        << size;
+    const Bytes prefix(signature.begin(), signature.begin() + static_cast<std::ptrdiff_t>(size));
+    EXPECT_THROW(kmq::io::read_png(prefix, {}), kmq::Error) << size;
   }
 }
 
