@@ -379,7 +379,27 @@ KMQ_EXPORT void validate(const EncodeOptions& options);
 /// Finds a palette for the image and maps every pixel to its nearest entry.
 /// Throws Error(bad_input) for invalid options or an empty image.
 KMQ_EXPORT IndexedImage quantize(const Image& image, const EncodeOptions& options,
-                      QuantizeStats* stats = nullptr);
+                                 QuantizeStats* stats = nullptr);
+
+/// The clustering stage on its own, as estimators report it (Python's kmq.KMeans and
+/// kmq.GaussianMixture): options.colors clusters (at most the image's distinct colours) of the
+/// image's pixels by options.method in options.space, before the palette is rounded to 8-bit
+/// entries, sorted and given a transparent entry. Coordinates are those of the clustering
+/// space: sRGB 0..255 for ColorSpace::rgb (then alpha 0..255 for RGBA images).
+struct ClusterModel {
+  int dimensions = 3;                 ///< 3, or 4 for RGBA images
+  std::vector<double> centres;        ///< clusters x dimensions: centres, or a mixture's means
+  std::vector<double> weights;        ///< the share of the pixels (gmm: mixing proportions)
+  std::vector<double> covariances;    ///< gmm: clusters x dimensions^2, row-major; else empty
+  std::vector<std::uint16_t> labels;  ///< every pixel's cluster (gmm: highest responsibility)
+  int iterations = 0;                 ///< Lloyd iterations, mini-batch epochs or EM steps
+  double inertia = 0;                 ///< sum over pixels of squared distance to their centre
+  double log_likelihood = 0;          ///< gmm: mean log-likelihood per pixel
+};
+
+/// Fits the clusters. Throws Error(bad_input) for invalid options (sampling, targets and fixed
+/// palettes have no meaning here) or an empty image.
+KMQ_EXPORT ClusterModel fit_clusters(const Image& image, const EncodeOptions& options);
 
 /// Counts an image's colours, the quantizer's first pass, while the image is still being
 /// decoded: give it each band of rows as soon as they are final, then pass it to quantize().
@@ -406,8 +426,8 @@ class KMQ_EXPORT ColorCounter {
 
 /// quantize() starting from the colours counted while `image` was decoded: the same result.
 /// Throws Error(bad_input) if the counter was not given every row of this image.
-KMQ_EXPORT IndexedImage quantize(const Image& image, ColorCounter&& counted, const EncodeOptions& options,
-                      QuantizeStats* stats = nullptr);
+KMQ_EXPORT IndexedImage quantize(const Image& image, ColorCounter&& counted,
+                                 const EncodeOptions& options, QuantizeStats* stats = nullptr);
 
 /// A palette shared by several images (EncodeOptions::fixed_palette for each of them), so
 /// that each file still decodes on its own.
@@ -430,22 +450,25 @@ struct SharedPalette {
 /// mapped to the palette as quantize() with a fixed palette maps it, meets the target; with
 /// max_bytes the largest K for which every image's encode() fits. Throws Error(bad_input) for
 /// no images, an empty image or a fixed palette in `options`.
-KMQ_EXPORT SharedPalette shared_palette(std::span<const Image> images, const EncodeOptions& options);
+KMQ_EXPORT SharedPalette shared_palette(std::span<const Image> images,
+                                        const EncodeOptions& options);
 
 /// Serialises a palette image as a .kmq file (format-spec/kmq.md).
 /// Throws Error(bad_input) if the indexed image is inconsistent (index >= K, wrong sizes).
-KMQ_EXPORT std::vector<std::uint8_t> encode_indexed(const IndexedImage& indexed, const EncodeOptions& options);
+KMQ_EXPORT std::vector<std::uint8_t> encode_indexed(const IndexedImage& indexed,
+                                                    const EncodeOptions& options);
 
 /// quantize() then encode_indexed().
 KMQ_EXPORT std::vector<std::uint8_t> encode(const Image& image, const EncodeOptions& options,
-                                 QuantizeStats* stats = nullptr);
+                                            QuantizeStats* stats = nullptr);
 
 /// Decodes a .kmq file to pixels. Throws Error (corrupt_file, unsupported, limit_exceeded) for a
 /// file it cannot decode; never reads outside `file`.
 KMQ_EXPORT Image decode(std::span<const std::uint8_t> file, const DecodeOptions& options = {});
 
 /// Decodes a .kmq file to its palette and index map without expanding pixels.
-KMQ_EXPORT IndexedImage decode_indexed(std::span<const std::uint8_t> file, const DecodeOptions& options = {});
+KMQ_EXPORT IndexedImage decode_indexed(std::span<const std::uint8_t> file,
+                                       const DecodeOptions& options = {});
 
 /// A band of decoded rows, as decode_rows() hands it over.
 struct RowBand {
@@ -462,8 +485,8 @@ struct RowBand {
 /// more than one thread the next band is painted while `sink` handles this one. Throws Error like
 /// decode() before the first band; whatever `sink` throws stops the decoding and propagates.
 KMQ_EXPORT void decode_rows(std::span<const std::uint8_t> file,
-                 const std::function<void(const RowBand&)>& sink,
-                 const DecodeOptions& options = {});
+                            const std::function<void(const RowBand&)>& sink,
+                            const DecodeOptions& options = {});
 
 /// Expands a palette image to pixels. Throws Error(bad_input) if an index is >= K.
 KMQ_EXPORT Image expand(const IndexedImage& indexed);

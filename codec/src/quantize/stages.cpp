@@ -157,59 +157,13 @@ void cluster_members(const ColorStatistics& statistics, const Members& members, 
   if (members.size() != statistics.points.size()) copied = subset(statistics.points, members);
   const WeightedPoints& points =
       members.size() == statistics.points.size() ? statistics.points : copied;
-  KMeansResult clustered;
-  if (options.method == Method::minibatch) {
-    MiniBatchParams params;
-    params.clusters = clusters;
-    params.seed = options.seed;
-    params.batch_size = options.batch_size;
-    params.max_epochs = options.max_iterations;
-    params.max_no_improvement = options.max_no_improvement;
-    params.reassignment_ratio = options.reassignment_ratio;
-    params.threads = statistics.threads;
-    clustered = run_minibatch(points, params);
-  } else {
-    KMeansParams params;
-    params.clusters = clusters;
-    params.seed = options.seed;
-    // A mixture starts from a converged K-means, however few EM steps it is given.
-    params.max_iterations = options.method == Method::gmm ? 100 : options.max_iterations;
-    params.tolerance = options.tolerance;
-    params.threads = statistics.threads;
-    // Large images: k-means++ starts converge on binned colours (cluster_binned). Binning needs
-    // many more points than clusters left over, or it would merge what K should keep apart.
-    WeightedPoints binned;
-    std::vector<std::uint32_t> bin_of;
-    if (points.size() > kMaxClusteringPoints &&
-        static_cast<std::size_t>(clusters) * kMinBinsPerCluster <= kMaxClusteringPoints) {
-      binned = bin_points(points, kMaxClusteringPoints, &bin_of);
-    }
-    if (binned.size() >= static_cast<std::size_t>(clusters) * kMinBinsPerCluster) {
-      clustered = cluster_binned(points, binned, std::move(bin_of), params);
-    } else {
-      clustered = run_kmeans(points, params);
-    }
-  }
+  ClusteredPoints clustered =
+      cluster_points(points, clusters, channels, options, statistics.threads);
   choice.iterations = clustered.iterations;
-
+  choice.log_likelihood = clustered.log_likelihood;
   std::vector<float> centres = std::move(clustered.centres);
   std::vector<std::uint32_t> entry = std::move(clustered.assignment);
-  bool map_rule = false;
-  if (options.method == Method::gmm) {
-    GmmParams params;
-    params.components = clusters;
-    params.dimensions = channels == 4 ? 4 : 3;
-    params.max_iterations = options.max_iterations;
-    params.tolerance = options.gmm_tolerance;
-    params.covariance_floor = options.gmm_covariance_floor;
-    params.threads = statistics.threads;
-    GmmResult mixture = fit_gmm(points, entry, params);
-    choice.iterations = mixture.iterations;
-    choice.log_likelihood = mixture.log_likelihood.back();
-    centres = std::move(mixture.means);
-    entry = std::move(mixture.assignment);
-    map_rule = options.gmm_assign == GmmAssign::map;
-  }
+  const bool map_rule = options.method == Method::gmm && options.gmm_assign == GmmAssign::map;
 
   // The file stores 8-bit sRGB entries: snap the centres to them, then reassign.
   const std::size_t k = static_cast<std::size_t>(clusters);
@@ -237,6 +191,65 @@ void cluster_members(const ColorStatistics& statistics, const Members& members, 
 }
 
 }  // namespace
+
+ClusteredPoints cluster_points(const WeightedPoints& points, int clusters, int channels,
+                               const ClusteringOptions& options, const Workers& threads) {
+  ClusteredPoints result;
+  KMeansResult clustered;
+  if (options.method == Method::minibatch) {
+    MiniBatchParams params;
+    params.clusters = clusters;
+    params.seed = options.seed;
+    params.batch_size = options.batch_size;
+    params.max_epochs = options.max_iterations;
+    params.max_no_improvement = options.max_no_improvement;
+    params.reassignment_ratio = options.reassignment_ratio;
+    params.threads = threads;
+    clustered = run_minibatch(points, params);
+  } else {
+    KMeansParams params;
+    params.clusters = clusters;
+    params.seed = options.seed;
+    // A mixture starts from a converged K-means, however few EM steps it is given.
+    params.max_iterations = options.method == Method::gmm ? 100 : options.max_iterations;
+    params.tolerance = options.tolerance;
+    params.threads = threads;
+    // Large images: k-means++ starts converge on binned colours (cluster_binned). Binning needs
+    // many more points than clusters left over, or it would merge what K should keep apart.
+    WeightedPoints binned;
+    std::vector<std::uint32_t> bin_of;
+    if (points.size() > kMaxClusteringPoints &&
+        static_cast<std::size_t>(clusters) * kMinBinsPerCluster <= kMaxClusteringPoints) {
+      binned = bin_points(points, kMaxClusteringPoints, &bin_of);
+    }
+    if (binned.size() >= static_cast<std::size_t>(clusters) * kMinBinsPerCluster) {
+      clustered = cluster_binned(points, binned, std::move(bin_of), params);
+    } else {
+      clustered = run_kmeans(points, params);
+    }
+  }
+  result.iterations = clustered.iterations;
+  result.inertia = clustered.inertia;
+  result.centres = std::move(clustered.centres);
+  result.assignment = std::move(clustered.assignment);
+  if (options.method == Method::gmm) {
+    GmmParams params;
+    params.components = clusters;
+    params.dimensions = channels == 4 ? 4 : 3;
+    params.max_iterations = options.max_iterations;
+    params.tolerance = options.gmm_tolerance;
+    params.covariance_floor = options.gmm_covariance_floor;
+    params.threads = threads;
+    GmmResult mixture = fit_gmm(points, result.assignment, params);
+    result.iterations = mixture.iterations;
+    result.log_likelihood = mixture.log_likelihood.back();
+    result.centres = std::move(mixture.means);
+    result.assignment = std::move(mixture.assignment);
+    result.mixture_weights = std::move(mixture.weights);
+    result.covariances = std::move(mixture.covariances);
+  }
+  return result;
+}
 
 int ColorStatistics::exact_colors() const {
   const std::size_t needed = histogram.size();

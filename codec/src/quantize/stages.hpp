@@ -52,6 +52,20 @@ struct PaletteChoice {
   double log_likelihood = 0;
 };
 
+/// The clustering itself, before the palette is rounded to 8-bit entries: `clusters` centres
+/// (4 floats each, in the points' space) of weighted points by options.method, and each point's
+/// cluster (gmm: the component of highest responsibility). Needs clusters <= points.size().
+struct ClusteredPoints {
+  std::vector<float> centres;
+  std::vector<std::uint32_t> assignment;
+  int iterations = 0;
+  double inertia = 0;         // k-means and mini-batch: of the centres returned
+  double log_likelihood = 0;  // gmm: mean per pixel
+  std::vector<double> mixture_weights, covariances;  // gmm: per component (dims^2 each)
+};
+ClusteredPoints cluster_points(const WeightedPoints& points, int clusters, int channels,
+                               const ClusteringOptions& options, const Workers& threads);
+
 /// Stage 2: clusters into at most `colors` entries with options.method (options.colors is not
 /// read: a K search passes each K), sorted by alpha then luminance.
 PaletteChoice cluster_palette(const ColorStatistics& statistics, int colors,
