@@ -25,6 +25,41 @@ std::string megabytes(std::size_t bytes) {
   return text;
 }
 
+std::vector<std::uint8_t> encode_pixels(kmq::Image&& image, const EncodeRequest& settings,
+                                        const kmq::EncodeOptions& options,
+                                        const kmq::io::WarningHandler& warn, FileResult& result,
+                                        kmq::ColorCounter* counted) {
+  if (settings.strip) image.metadata() = {};
+  result.width = image.width();
+  result.height = image.height();
+  result.channels = image.channels();
+  result.metadata = image.metadata();
+  const auto pixels = static_cast<double>(image.pixel_count());
+  std::vector<std::uint8_t> file;
+  if (options.max_bytes == 0) {
+    // As kmq::encode() does, but the pixels are released before the labels are coded.
+    const auto quantize_start = std::chrono::steady_clock::now();
+    const kmq::IndexedImage indexed =
+        counted != nullptr ? kmq::quantize(image, std::move(*counted), options, &result.stats)
+                           : kmq::quantize(image, options, &result.stats);
+    result.quantize_seconds = seconds_since(quantize_start);
+    image = kmq::Image();
+    const auto code_start = std::chrono::steady_clock::now();
+    file = settings.format == OutputFormat::png ? kmq::io::write_png(indexed, warn)
+                                                : kmq::encode_indexed(indexed, options);
+    result.code_seconds = seconds_since(code_start);
+  } else {
+    file = kmq::encode(image, options, &result.stats);  // tries several K on the pixels
+  }
+  result.output_bytes = file.size();
+  result.psnr = result.stats.mse > 0 ? 10 * std::log10(255.0 * 255.0 / result.stats.mse) : INFINITY;
+  if (settings.format == OutputFormat::kmq) {
+    result.label_bits_per_pixel =
+        8.0 * static_cast<double>(kmq::inspect(file).label_bytes) / pixels;
+  }
+  return file;
+}
+
 // Reads, quantizes and codes one image; the output is written unless --skip-if-larger skips it.
 static void encode_file(FileResult& result, const EncodeRequest& settings,
                         const kmq::EncodeOptions& options, const kmq::io::WarningHandler& warn) {
@@ -49,34 +84,8 @@ static void encode_file(FileResult& result, const EncodeRequest& settings,
     return kmq::io::read_image(bytes, read_options);
   }();
   result.read_seconds = seconds_since(start);
-  if (settings.strip) image.metadata() = {};
-  result.width = image.width();
-  result.height = image.height();
-  result.channels = image.channels();
-  result.metadata = image.metadata();
-  const auto pixels = static_cast<double>(image.pixel_count());
-  std::vector<std::uint8_t> file;
-  if (options.max_bytes == 0) {
-    // As kmq::encode() does, but the pixels are released before the labels are coded.
-    const auto quantize_start = std::chrono::steady_clock::now();
-    const kmq::IndexedImage indexed =
-        count_while_reading ? kmq::quantize(image, std::move(counter), options, &result.stats)
-                            : kmq::quantize(image, options, &result.stats);
-    result.quantize_seconds = seconds_since(quantize_start);
-    image = kmq::Image();
-    const auto code_start = std::chrono::steady_clock::now();
-    file = settings.format == OutputFormat::png ? kmq::io::write_png(indexed, warn)
-                                                : kmq::encode_indexed(indexed, options);
-    result.code_seconds = seconds_since(code_start);
-  } else {
-    file = kmq::encode(image, options, &result.stats);  // tries several K on the pixels
-  }
-  result.output_bytes = file.size();
-  result.psnr = result.stats.mse > 0 ? 10 * std::log10(255.0 * 255.0 / result.stats.mse) : INFINITY;
-  if (settings.format == OutputFormat::kmq) {
-    result.label_bits_per_pixel =
-        8.0 * static_cast<double>(kmq::inspect(file).label_bytes) / pixels;
-  }
+  const std::vector<std::uint8_t> file = encode_pixels(
+      std::move(image), settings, options, warn, result, count_while_reading ? &counter : nullptr);
   if (settings.skip_if_larger && file.size() > result.input_bytes) {
     result.skipped = true;
     result.exit_code = kExitSkippedLarger;
@@ -101,8 +110,17 @@ FileResult encode_one(const std::string& input, const std::string& output,
     result.ok = false;
     result.error = e.what();
     result.exit_code = exit_code_of(e);
+    result.failure = std::current_exception();
   }
   return result;
+}
+
+void load_fixed_palette(EncodeRequest& request) {
+  if (request.palette_file.empty()) return;
+  const io::Palette fixed =
+      io::read_palette(io::read_file(request.palette_file), request.max_pixels);
+  request.encode.fixed_palette = fixed.entries;
+  request.encode.fixed_palette_channels = fixed.channels;
 }
 
 // One palette for every input, clustered from all their pixels; with a target, the K at which

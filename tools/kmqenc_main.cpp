@@ -26,12 +26,7 @@ int run(int argc, char** argv) {
   std::optional<EncodeRequest> parsed = parse_kmqenc_command_line(argc, argv);
   if (!parsed) return kExitOk;
   EncodeRequest& request = *parsed;
-  if (!request.palette_file.empty()) {
-    const kmq::io::Palette fixed =
-        kmq::io::read_palette(kmq::io::read_file(request.palette_file), request.max_pixels);
-    request.encode.fixed_palette = fixed.entries;
-    request.encode.fixed_palette_channels = fixed.channels;
-  }
+  load_fixed_palette(request);
   if (request.shared_palette) use_shared_palette(request);
   if (!request.out_dir.empty()) create_output_folder(request.out_dir);
 

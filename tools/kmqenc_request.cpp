@@ -44,11 +44,16 @@ bool is_image_name(const fs::path& path) {
   return format != io::FileFormat::unknown && format != io::FileFormat::kmq;
 }
 
-}  // namespace
+// Checks the options against the library's own rules, in the options' names.
+void validate_options(const EncodeOptions& encode) {
+  try {
+    kmq::validate(encode);
+  } catch (const kmq::Error& e) {
+    throw UsageError(e.message());
+  }
+}
 
-const char* format_name(OutputFormat format) { return format == OutputFormat::png ? "png" : "kmq"; }
-
-std::optional<EncodeRequest> parse_kmqenc_command_line(int argc, char** argv) {
+std::optional<EncodeRequest> parse_kmqenc_arguments(int argc, char** argv, bool with_files) {
   EncodeRequest request;
   EncodeRequest& settings = request;
   kmq::EncodeOptions& encode = request.encode;
@@ -170,6 +175,17 @@ std::optional<EncodeRequest> parse_kmqenc_command_line(int argc, char** argv) {
     throw UsageError("--max-bytes counts .kmq bytes: it cannot be used with PNG output");
   if (settings.format == OutputFormat::png && line.given("label-coding"))
     throw UsageError("--label-coding is about .kmq files: it cannot be used with PNG output");
+  settings.jobs = jobs;
+  if (!with_files) {
+    for (const char* name : {"output", "out-dir", "ext", "force", "skip-if-larger", "json",
+                             "shared-palette", "verbose", "quiet"}) {
+      if (line.given(name)) throw UsageError(std::string("--") + name + " is about files");
+    }
+    if (!inputs.empty()) throw UsageError("no input files here: '" + inputs.front() + "'");
+    validate_options(encode);
+    settings.palette_file = palette;
+    return request;
+  }
 
   if (inputs.empty()) throw UsageError("no input file (give an image, a folder or '-')");
   const std::vector<std::string> files = expand_inputs(inputs, is_image_name);
@@ -194,15 +210,10 @@ std::optional<EncodeRequest> parse_kmqenc_command_line(int argc, char** argv) {
                              : settings.format == OutputFormat::png ? "-kmq.png"
                                                                     : ".kmq";
   request.outputs = output.empty() ? plan_outputs(files, out_dir, suffix) : std::vector{output};
-  try {
-    kmq::validate(encode);
-  } catch (const kmq::Error& e) {
-    throw UsageError(e.message());
-  }
+  validate_options(encode);
   request.inputs = files;
   request.out_dir = out_dir;
   request.batch = batch;
-  request.jobs = jobs;
   request.palette_file = palette;
   request.shared_palette = line.given("shared-palette");
   if (request.shared_palette && !palette.empty())
@@ -210,6 +221,25 @@ std::optional<EncodeRequest> parse_kmqenc_command_line(int argc, char** argv) {
   if (request.shared_palette && reads_stdin)
     throw UsageError("--shared-palette reads every input twice: not standard input");
   return request;
+}
+
+}  // namespace
+
+const char* format_name(OutputFormat format) { return format == OutputFormat::png ? "png" : "kmq"; }
+
+std::optional<EncodeRequest> parse_kmqenc_command_line(int argc, char** argv) {
+  return parse_kmqenc_arguments(argc, argv, true);
+}
+
+EncodeRequest parse_kmqenc_options(const std::vector<std::string>& options) {
+  std::vector<std::string> words{"kmqenc"};
+  words.insert(words.end(), options.begin(), options.end());
+  std::vector<char*> argv;
+  for (std::string& word : words) argv.push_back(word.data());
+  std::optional<EncodeRequest> request =
+      parse_kmqenc_arguments(static_cast<int>(argv.size()), argv.data(), false);
+  if (!request) throw UsageError("--help and --version print, they are not options");
+  return *request;
 }
 
 }  // namespace kmq::tools

@@ -35,4 +35,10 @@ struct EncodeRequest {
 /// after --help or --version. Throws UsageError for every mistake, before any work.
 std::optional<EncodeRequest> parse_kmqenc_command_line(int argc, char** argv);
 
+/// The options alone ("--colors=64", "--dither", ...), as kmqenc would read them, for callers
+/// that bring their own pixels (the Python package): file options (-o, -d, --ext, --force,
+/// --json, --skip-if-larger, --shared-palette, -v, -q) and operands are refused; --palette's
+/// file is named in palette_file, not read. Throws UsageError as the command line does.
+EncodeRequest parse_kmqenc_options(const std::vector<std::string>& options);
+
 }  // namespace kmq::tools
