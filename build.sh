@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: MIT
 # kmq build driver. Installs missing Debian packages, builds in Release and runs a job:
 #   ./build.sh demo            encode the bundled sample at K=16, decode it, print sizes and PSNR
-#   ./build.sh test            run the whole test suite through CTest
+#   ./build.sh test            run the whole test suite through CTest, then build the Python
+#                              package into a virtual environment and run its pytest suite
 #   ./build.sh bench           micro-benchmarks of the hot loops; on ../shared/corpus and drawn
 #                              graphics: kmq against libimagequant, libspng and libwebp
 #                              in-process, instructions per decoded pixel, kmqenc/kmqdec against
@@ -35,6 +36,32 @@ install_missing() {
   "${sudo[@]}" apt-get update -qq
   DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq --no-install-recommends \
     "${missing[@]}"
+}
+
+# The Python package (python/): built with pybind11 against Debian's interpreter, tested with
+# numpy, Pillow, scikit-learn, pandas and dask.distributed, all Debian packages.
+PYTHON_PACKAGES=(python3 python3-dev python3-venv python3-pip python3-setuptools python3-wheel
+                 python3-pybind11 pybind11-dev python3-numpy python3-pil python3-pytest
+                 python3-sklearn python3-pandas python3-distributed)
+
+# The virtual environment the Python tests run in, under the build folder; made before the
+# build, whose CMake cache names its interpreter once the package has been built there.
+python_venv() {
+  mkdir -p "$BUILD_DIR"
+  VENV=$(cd "$BUILD_DIR" && pwd)/python-venv
+  [ -x "$VENV/bin/python" ] || /usr/bin/python3 -m venv --system-site-packages "$VENV"
+}
+
+# Installs python/ into that environment (offline: Debian's setuptools and pybind11, the C++
+# built in the same CMake folder) and runs its tests.
+python_tests() {
+  local build_dir
+  build_dir=$(cd "$BUILD_DIR" && pwd)
+  KMQ_CMAKE_BUILD_DIR=$build_dir "$VENV/bin/python" -m pip install --quiet --no-build-isolation \
+    --no-deps --no-index ./python
+  # From outside python/, so that the installed package is the one imported.
+  (cd "$build_dir" && KMQ_TOOLS_DIR=$build_dir/tools "$VENV/bin/python" -m pytest -q \
+    -p no:cacheprovider "$OLDPWD/python/tests")
 }
 
 build() {
@@ -75,8 +102,11 @@ case "$job" in
     # The HTML report is tested in a real browser; without one that test reports itself skipped.
     install_missing python3 chromium ||
       echo "build.sh: could not install chromium; the HTML report's browser test will be skipped"
+    install_missing "${PYTHON_PACKAGES[@]}"
+    python_venv
     build
     ctest --test-dir "$BUILD_DIR" --output-on-failure -j "$(nproc)"
+    python_tests
     ;;
   package)
     install_missing "${PACKAGES[@]}"

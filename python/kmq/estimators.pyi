@@ -1,0 +1,59 @@
+# SPDX-License-Identifier: MIT
+from typing import Any, Dict, Optional
+
+import numpy as np
+import numpy.typing as npt
+
+class KMeans:
+    n_clusters: int
+    method: str
+    random_state: Optional[int]
+    max_iter: int
+    tol: float
+    n_init: int
+    batch_size: int
+    n_jobs: int
+    cluster_centers_: npt.NDArray[np.float64]
+    labels_: npt.NDArray[np.int64]
+    inertia_: float
+    n_iter_: int
+    n_features_in_: int
+    def __init__(self, n_clusters: int = ..., *, method: str = ...,
+                 random_state: Optional[int] = ..., max_iter: int = ..., tol: float = ...,
+                 n_init: int = ..., batch_size: int = ..., n_jobs: int = ...) -> None: ...
+    def fit(self, X: npt.ArrayLike, y: Any = ...) -> "KMeans": ...
+    def fit_predict(self, X: npt.ArrayLike, y: Any = ...) -> npt.NDArray[np.int64]: ...
+    def predict(self, X: npt.ArrayLike) -> npt.NDArray[np.int64]: ...
+    def transform(self, X: npt.ArrayLike) -> npt.NDArray[np.float64]: ...
+    def fit_transform(self, X: npt.ArrayLike, y: Any = ...) -> npt.NDArray[np.float64]: ...
+    def score(self, X: npt.ArrayLike, y: Any = ...) -> float: ...
+    def get_params(self, deep: bool = ...) -> Dict[str, Any]: ...
+    def set_params(self, **params: Any) -> "KMeans": ...
+
+class GaussianMixture:
+    n_components: int
+    random_state: Optional[int]
+    max_iter: int
+    tol: float
+    reg_covar: float
+    n_jobs: int
+    means_: npt.NDArray[np.float64]
+    covariances_: npt.NDArray[np.float64]
+    weights_: npt.NDArray[np.float64]
+    precisions_cholesky_: npt.NDArray[np.float64]
+    labels_: npt.NDArray[np.int64]
+    n_iter_: int
+    converged_: bool
+    lower_bound_: float
+    n_features_in_: int
+    def __init__(self, n_components: int = ..., *, random_state: Optional[int] = ...,
+                 max_iter: int = ..., tol: float = ..., reg_covar: float = ...,
+                 n_jobs: int = ...) -> None: ...
+    def fit(self, X: npt.ArrayLike, y: Any = ...) -> "GaussianMixture": ...
+    def fit_predict(self, X: npt.ArrayLike, y: Any = ...) -> npt.NDArray[np.int64]: ...
+    def predict(self, X: npt.ArrayLike) -> npt.NDArray[np.int64]: ...
+    def predict_proba(self, X: npt.ArrayLike) -> npt.NDArray[np.float64]: ...
+    def score_samples(self, X: npt.ArrayLike) -> npt.NDArray[np.float64]: ...
+    def score(self, X: npt.ArrayLike, y: Any = ...) -> float: ...
+    def get_params(self, deep: bool = ...) -> Dict[str, Any]: ...
+    def set_params(self, **params: Any) -> "GaussianMixture": ...

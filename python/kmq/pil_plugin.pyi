@@ -1,0 +1,8 @@
+# SPDX-License-Identifier: MIT
+from PIL import ImageFile
+
+SIGNATURE: bytes
+
+class KmqImageFile(ImageFile.ImageFile): ...
+
+def register() -> None: ...
