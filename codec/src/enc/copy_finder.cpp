@@ -34,13 +34,12 @@ class CopyFinder {
         width_(width),
         rows_(rows),
         search_(search),
-        covered_(width * rows, 0),
-        busy_(width * rows, 0) {
+        covered_(width * rows, 0) {
     const std::size_t pixels = width * rows;
     const int wanted = static_cast<int>(std::bit_width(pixels));
     bucket_bits_ = std::clamp(wanted - 1, 10, 22);
     table_.assign((std::size_t{1} << bucket_bits_) * search.candidates, kEmptySlot);
-    mark_busy();
+    count_busy();
   }
 
   std::vector<LabelCopy> run() {
@@ -95,10 +94,15 @@ class CopyFinder {
   }
 
  private:
-  // A pixel is cheap when it continues a run of its label under a row of the same label.
-  void mark_busy() {
+  // A pixel is cheap when it continues a run of its label under a row of the same label; the
+  // others are busy. busy_sums_[y * (width + 1) + x] counts the busy pixels above and left of
+  // (x, y), so that any rectangle's count takes four reads.
+  void count_busy() {
+    const std::size_t stride = width_ + 1;
+    busy_sums_.assign(stride * (rows_ + 1), 0);
     for (std::size_t y = 0; y < rows_; ++y) {
       const std::uint16_t* row = labels_ + y * width_;
+      std::uint32_t row_sum = 0;
       for (std::size_t x = 0; x < width_; ++x) {
         bool cheap = false;
         if (y > 0 && x > 0 && x + 1 < width_) {
@@ -106,13 +110,40 @@ class CopyFinder {
           const std::uint16_t w = row[x - 1];
           cheap = row[x] == w && above[x - 1] == w && above[x] == w && above[x + 1] == w;
         }
-        busy_[y * width_ + x] = cheap ? 0 : 1;
+        row_sum += cheap ? 0 : 1;
+        busy_sums_[(y + 1) * stride + x + 1] = busy_sums_[y * stride + x + 1] + row_sum;
       }
     }
   }
 
-  bool same(std::size_t x, std::size_t y, std::size_t sx, std::size_t sy) const {
-    return covered_[y * width_ + x] == 0 && labels_[y * width_ + x] == labels_[sy * width_ + sx];
+  // The first i in [from, to) where (x + i, y) is covered or its label differs from that of
+  // (sx + i, sy); `to` when there is none. Four labels at a time: this scan is the search's
+  // inner loop on images with long matching edges.
+  std::size_t first_mismatch(std::size_t x, std::size_t y, std::size_t sx, std::size_t sy,
+                             std::size_t from, std::size_t to) const {
+    const std::uint16_t* target = labels_ + y * width_ + x;
+    const std::uint16_t* source = labels_ + sy * width_ + sx;
+    const std::uint8_t* covered = covered_.data() + y * width_ + x;
+    std::size_t i = from;
+    for (; i + 4 <= to; i += 4) {
+      std::uint64_t a, b;
+      std::uint32_t c;
+      std::memcpy(&a, target + i, sizeof a);
+      std::memcpy(&b, source + i, sizeof b);
+      std::memcpy(&c, covered + i, sizeof c);
+      if (a != b || c != 0) break;
+    }
+    for (; i < to; ++i) {
+      if (covered[i] != 0 || target[i] != source[i]) return i;
+    }
+    return to;
+  }
+
+  // Busy pixels of the rectangle at (x, y), from the summed-area table.
+  std::size_t busy_in(std::size_t x, std::size_t y, std::size_t w, std::size_t h) const {
+    const std::size_t stride = width_ + 1;
+    return busy_sums_[(y + h) * stride + x + w] - busy_sums_[y * stride + x + w] -
+           busy_sums_[(y + h) * stride + x] + busy_sums_[y * stride + x];
   }
 
   // The largest copy of (x, y) from (sx, sy) by width, then height; returns its busy pixels
@@ -120,32 +151,17 @@ class CopyFinder {
   std::size_t grow(std::size_t x, std::size_t y, std::size_t sx, std::size_t sy, LabelCopy& copy) {
     const std::size_t block = search_.block;
     for (std::size_t j = 0; j < block; ++j) {
-      for (std::size_t i = 0; i < block; ++i) {
-        if (!same(x + i, y + j, sx + i, sy + j)) return 0;
-      }
+      if (first_mismatch(x, y + j, sx, sy + j, 0, block) != block) return 0;
     }
-    std::size_t w = block, h = block;
+    // Wider while every one of the block's rows matches, then taller while whole rows do.
     const std::size_t max_w = std::min(search_.max_side, width_ - std::max(x, sx));
-    auto column_matches = [&](std::size_t i) {
-      for (std::size_t j = 0; j < h; ++j) {
-        if (!same(x + i, y + j, sx + i, sy + j)) return false;
-      }
-      return true;
-    };
-    while (w < max_w && column_matches(w)) ++w;
+    std::size_t w = max_w;
+    for (std::size_t j = 0; j < block && w > block; ++j)
+      w = std::min(w, first_mismatch(x, y + j, sx, sy + j, block, w));
+    std::size_t h = block;
     const std::size_t max_h = std::min(search_.max_side, rows_ - y);
-    auto row_matches = [&](std::size_t j) {
-      for (std::size_t i = 0; i < w; ++i) {
-        if (!same(x + i, y + j, sx + i, sy + j)) return false;
-      }
-      return true;
-    };
-    while (h < max_h && row_matches(h)) ++h;
-    std::size_t busy = 0;
-    for (std::size_t j = 0; j < h; ++j) {
-      const std::uint8_t* flags = &busy_[(y + j) * width_ + x];
-      for (std::size_t i = 0; i < w; ++i) busy += flags[i];
-    }
+    while (h < max_h && first_mismatch(x, y + h, sx, sy + h, 0, w) == w) ++h;
+    const std::size_t busy = busy_in(x, y, w, h);
     copy.x = static_cast<std::uint32_t>(x);
     copy.y = static_cast<std::uint32_t>(y);
     copy.width = static_cast<std::uint32_t>(w);
@@ -159,7 +175,8 @@ class CopyFinder {
   const std::uint16_t* labels_;
   std::size_t width_, rows_;
   CopySearch search_;
-  std::vector<std::uint8_t> covered_, busy_;
+  std::vector<std::uint8_t> covered_;
+  std::vector<std::uint32_t> busy_sums_;
   int bucket_bits_ = 10;
   std::vector<std::uint32_t> table_;
 };
