@@ -4,8 +4,10 @@
 #include "quantize/cluster/nearest_centre.hpp"
 
 #include <algorithm>
+#include <array>
 #include <bit>
 #include <cmath>
+#include <cstring>
 #include <limits>
 #include <numeric>
 #include <utility>
@@ -53,6 +55,13 @@ NearestCentre::NearestCentre(std::span<const float> centres, bool with_gaps, con
 NearestCentre::NearestCentre(std::span<const float> centres, bool with_gaps, const Workers& threads,
                              const NearestCentre* before)
     : count_(centres.size() / kDims), interleaved_(centres.begin(), centres.end()) {
+  if (count_ < kMinCentresForTree) {
+    const std::size_t padded = (count_ + 3) / 4 * 4;
+    by_axis_.assign(kDims * padded, 0.f);
+    for (std::size_t j = 0; j < count_; ++j) {
+      for (std::size_t d = 0; d < kDims; ++d) by_axis_[d * padded + j] = centre(j)[d];
+    }
+  }
   if (count_ >= kMinCentresForTree) {
     tree_order_.resize(count_);
     std::iota(tree_order_.begin(), tree_order_.end(), 0u);
@@ -220,13 +229,35 @@ NearestTwo NearestCentre::tree_search(const float* point) const {
   return best;
 }
 
+void NearestCentre::distances_to_all(const float* point, float* out) const noexcept {
+  // Four centres per step, each lane computed as squared_distance() computes it (the same
+  // operations in the same order), so the results are identical to the scalar scan's.
+  using Lanes = float __attribute__((vector_size(16)));
+  const std::size_t padded = by_axis_.size() / kDims;
+  const Lanes p0 = {point[0], point[0], point[0], point[0]};
+  const Lanes p1 = {point[1], point[1], point[1], point[1]};
+  const Lanes p2 = {point[2], point[2], point[2], point[2]};
+  const Lanes p3 = {point[3], point[3], point[3], point[3]};
+  const float* axis = by_axis_.data();
+  for (std::size_t j = 0; j < padded; j += 4) {
+    Lanes c0, c1, c2, c3;
+    std::memcpy(&c0, axis + j, sizeof c0);
+    std::memcpy(&c1, axis + padded + j, sizeof c1);
+    std::memcpy(&c2, axis + 2 * padded + j, sizeof c2);
+    std::memcpy(&c3, axis + 3 * padded + j, sizeof c3);
+    const Lanes e0 = p0 - c0, e1 = p1 - c1, e2 = p2 - c2, e3 = p3 - c3;
+    const Lanes sum = e0 * e0 + e1 * e1 + e2 * e2 + e3 * e3;
+    std::memcpy(out + j, &sum, sizeof sum);
+  }
+}
+
 NearestTwo NearestCentre::nearest_two(const float* point) const noexcept {
   if (!nodes_.empty()) return tree_search(point);
   NearestTwo best = empty_result();
-  const float* c = interleaved_.data();
-  for (std::size_t j = 0; j < count_; ++j, c += kDims) {
-    consider(static_cast<std::uint32_t>(j), squared_distance(point, c), best);
-  }
+  std::array<float, kMinCentresForTree + 3> distance;
+  distances_to_all(point, distance.data());
+  for (std::size_t j = 0; j < count_; ++j)
+    consider(static_cast<std::uint32_t>(j), distance[j], best);
   return best;
 }
 

@@ -101,8 +101,15 @@ class NearestCentre {
   void scan(const float* point, std::uint32_t begin, std::uint32_t end, NearestTwo& best) const;
   NearestTwo tree_search(const float* point) const;
 
+  // Squared distances of `point` to every centre, by_axis_'s layout (few centres only), into
+  // `out`, which holds the centre count rounded up to 4.
+  void distances_to_all(const float* point, float* out) const noexcept;
+
   std::size_t count_;
   std::vector<float> interleaved_;
+  // Few centres: coordinate d of centre j at [d * padded + j], padded to a multiple of 4, so
+  // that the brute-force scan computes four distances at once.
+  std::vector<float> by_axis_;
   std::vector<float> half_gap_;
   void build_neighbour_lists(const Workers& threads, const NearestCentre* before);
 
