@@ -51,7 +51,8 @@ ClusterModel fit_clusters(const Image& image, const EncodeOptions& options) {
     }
   } else {
     detail::ClusteredPoints clustered = detail::cluster_points(
-        statistics.points, clusters, image.channels(), options, scope.workers());
+        statistics.points, clusters, image.channels(), options, scope.workers(),
+        /*converge=*/true);
     label_of_distinct = std::move(clustered.assignment);
     for (std::size_t i = 0; i < centres.size(); ++i) centres[i] = clustered.centres[i];
     model.iterations = clustered.iterations;

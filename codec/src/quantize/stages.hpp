@@ -63,8 +63,11 @@ struct ClusteredPoints {
   double log_likelihood = 0;  // gmm: mean per pixel
   std::vector<double> mixture_weights, covariances;  // gmm: per component (dims^2 each)
 };
+/// `converge`: Lloyd on the exact colours runs to the tolerance or options.max_iterations, as
+/// estimators promise; the palette's clustering caps it where further steps buy ~0.01 dB.
 ClusteredPoints cluster_points(const WeightedPoints& points, int clusters, int channels,
-                               const ClusteringOptions& options, const Workers& threads);
+                               const ClusteringOptions& options, const Workers& threads,
+                               bool converge = false);
 
 /// Stage 2: clusters into at most `colors` entries with options.method (options.colors is not
 /// read: a K search passes each K), sorted by alpha then luminance.
