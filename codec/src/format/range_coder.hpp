@@ -51,6 +51,8 @@ static_assert(AdaptiveBit::kRate[0] == 1 && AdaptiveBit::kRate[1] == 1 &&
 
 inline constexpr std::uint32_t kRangeTop = std::uint32_t{1} << 24;
 inline constexpr int kProbabilityBits = 15;
+/// The even decision's fixed probability of a 0: one half.
+inline constexpr std::uint32_t kEvenProbability = std::uint32_t{1} << (kProbabilityBits - 1);
 
 /// Decodes one stream; a broken rule throws Error(corrupt_file), "label chunk: ...".
 class RangeDecoder {
@@ -69,24 +71,25 @@ class RangeDecoder {
 
   /// §5.6.1's decision; `bit` is ignored (the encoder's argument).
   int decide(AdaptiveBit& state, int /*bit*/ = 0) {
-    const std::uint32_t bound = (range_ >> kProbabilityBits) * state.p;
-    int bit;
-    if (code_ < bound) {
-      range_ = bound;
-      bit = 0;
-    } else {
-      code_ -= bound;
-      range_ -= bound;
-      bit = 1;
-    }
-    normalise();
+    const int bit = split(state.p);
     state.update(bit);
     return bit;
   }
 
   /// The even decision: probability one half, no adaptation.
-  int decide_even(int /*bit*/ = 0) {
-    const std::uint32_t bound = (range_ >> kProbabilityBits) * 16384u;
+  int decide_even(int /*bit*/ = 0) { return split(kEvenProbability); }
+
+  /// The end of the stream's values: every byte read, none left over.
+  void finish() const {
+    if (next_ != end_) corrupt_label_chunk("range coder stream holds bytes after its last value");
+  }
+
+  [[noreturn]] static void fail(const std::string& message) { corrupt_label_chunk(message); }
+
+ private:
+  // The decision with probability p / 2^15 of a 0.
+  int split(std::uint32_t p) {
+    const std::uint32_t bound = (range_ >> kProbabilityBits) * p;
     int bit = 0;
     if (code_ < bound) {
       range_ = bound;
@@ -99,14 +102,6 @@ class RangeDecoder {
     return bit;
   }
 
-  /// The end of the stream's values: every byte read, none left over.
-  void finish() const {
-    if (next_ != end_) corrupt_label_chunk("range coder stream holds bytes after its last value");
-  }
-
-  [[noreturn]] static void fail(const std::string& message) { corrupt_label_chunk(message); }
-
- private:
   void normalise() {
     while (range_ < kRangeTop) {
       if (next_ == end_) corrupt_label_chunk("range coder stream ends too early");
@@ -128,27 +123,13 @@ class RangeEncoder {
   static constexpr bool kEncoding = true;
 
   int decide(AdaptiveBit& state, int bit) {
-    const std::uint32_t bound = (range_ >> kProbabilityBits) * state.p;
-    if (bit == 0) {
-      range_ = bound;
-    } else {
-      low_ += bound;
-      range_ -= bound;
-    }
-    normalise();
+    split(state.p, bit);
     state.update(bit);
     return bit;
   }
 
   int decide_even(int bit) {
-    const std::uint32_t bound = (range_ >> kProbabilityBits) * 16384u;
-    if (bit == 0) {
-      range_ = bound;
-    } else {
-      low_ += bound;
-      range_ -= bound;
-    }
-    normalise();
+    split(kEvenProbability, bit);
     return bit;
   }
 
@@ -162,6 +143,18 @@ class RangeEncoder {
   std::size_t size() const noexcept { return out_.size() + pending_ + 4; }
 
  private:
+  // Codes `bit` with probability p / 2^15 of a 0.
+  void split(std::uint32_t p, int bit) {
+    const std::uint32_t bound = (range_ >> kProbabilityBits) * p;
+    if (bit == 0) {
+      range_ = bound;
+    } else {
+      low_ += bound;
+      range_ -= bound;
+    }
+    normalise();
+  }
+
   void normalise() {
     while (range_ < kRangeTop) {
       range_ <<= 8;
