@@ -66,4 +66,21 @@ class CommandLine {
   boost::program_options::variables_map values_;
 };
 
+/// A command line built from words, as argc/argv for the parsers: the Python package and
+/// option-only parsing call the tools' parsers with lines they make.
+class ArgumentWords {
+ public:
+  explicit ArgumentWords(std::vector<std::string> words) : words_(std::move(words)) {
+    for (std::string& word : words_) pointers_.push_back(word.data());
+  }
+  ArgumentWords(const ArgumentWords&) = delete;
+  ArgumentWords& operator=(const ArgumentWords&) = delete;
+  int argc() const { return static_cast<int>(pointers_.size()); }
+  char** argv() { return pointers_.data(); }
+
+ private:
+  std::vector<std::string> words_;
+  std::vector<char*> pointers_;
+};
+
 }  // namespace kmq::tools

@@ -59,23 +59,47 @@ void report_verbose(const FileResult& r, const EncodeRequest& settings) {
 
 }  // namespace
 
+std::vector<ResultField> result_fields(const FileResult& r, const EncodeRequest& settings) {
+  using Number = ResultField::Number;
+  std::vector<ResultField> fields{{"input", r.input}, {"output", r.output}, {"ok", r.ok}};
+  if (r.ok || r.skipped) {
+    const std::optional<double> psnr =
+        std::isfinite(r.psnr) ? std::optional<double>(r.psnr) : std::nullopt;
+    fields.push_back({"format", std::string(format_name(settings.format))});
+    fields.push_back({"bytes", r.output_bytes});
+    fields.push_back({"input_bytes", r.input_bytes});
+    fields.push_back({"colors", static_cast<std::size_t>(r.stats.colors)});
+    fields.push_back({"psnr", Number{psnr, 6}});
+    fields.push_back({"mse", Number{r.stats.mse, 6}});
+    fields.push_back({"label_bits_per_pixel", Number{r.label_bits_per_pixel, 5}});
+    fields.push_back({"seconds", Number{r.seconds, 4}});
+  }
+  if (r.skipped) fields.push_back({"skipped", true});
+  if (!r.ok) fields.push_back({"error", r.error});
+  return fields;
+}
+
 void print_json(const std::vector<FileResult>& results, const EncodeRequest& settings) {
   std::printf("[\n");
   for (std::size_t i = 0; i < results.size(); ++i) {
-    const FileResult& r = results[i];
-    std::printf("  {\"input\": %s, \"output\": %s, \"ok\": %s", json_string(r.input).c_str(),
-                json_string(r.output).c_str(), r.ok ? "true" : "false");
-    if (r.ok || r.skipped) {
-      std::printf(
-          ", \"format\": \"%s\", \"bytes\": %zu, \"input_bytes\": %zu, \"colors\": %d, "
-          "\"psnr\": %s, \"mse\": %.6f, \"label_bits_per_pixel\": %.5f, \"seconds\": %.4f",
-          format_name(settings.format), r.output_bytes, r.input_bytes, r.stats.colors,
-          std::isfinite(r.psnr) ? std::to_string(r.psnr).c_str() : "null", r.stats.mse,
-          r.label_bits_per_pixel, r.seconds);
+    std::string line = "  {";
+    for (const ResultField& field : result_fields(results[i], settings)) {
+      if (line.size() > 3) line += ", ";
+      line += json_string(field.name) + ": ";
+      if (const bool* flag = std::get_if<bool>(&field.value)) {
+        line += *flag ? "true" : "false";
+      } else if (const std::size_t* count = std::get_if<std::size_t>(&field.value)) {
+        line += std::to_string(*count);
+      } else if (const auto* number = std::get_if<ResultField::Number>(&field.value)) {
+        char text[64] = "null";
+        if (number->value)
+          std::snprintf(text, sizeof text, "%.*f", number->decimals, *number->value);
+        line += text;
+      } else {
+        line += json_string(std::get<std::string>(field.value));
+      }
     }
-    if (r.skipped) std::printf(", \"skipped\": true");
-    if (!r.ok) std::printf(", \"error\": %s", json_string(r.error).c_str());
-    std::printf("}%s\n", i + 1 < results.size() ? "," : "");
+    std::printf("%s}%s\n", line.c_str(), i + 1 < results.size() ? "," : "");
   }
   std::printf("]\n");
 }

@@ -234,10 +234,8 @@ std::optional<EncodeRequest> parse_kmqenc_command_line(int argc, char** argv) {
 EncodeRequest parse_kmqenc_options(const std::vector<std::string>& options) {
   std::vector<std::string> words{"kmqenc"};
   words.insert(words.end(), options.begin(), options.end());
-  std::vector<char*> argv;
-  for (std::string& word : words) argv.push_back(word.data());
-  std::optional<EncodeRequest> request =
-      parse_kmqenc_arguments(static_cast<int>(argv.size()), argv.data(), false);
+  ArgumentWords line(std::move(words));
+  std::optional<EncodeRequest> request = parse_kmqenc_arguments(line.argc(), line.argv(), false);
   if (!request) throw UsageError("--help and --version print, they are not options");
   return *request;
 }

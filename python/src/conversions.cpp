@@ -147,23 +147,20 @@ py::dict quantize_stats_dict(const QuantizeStats& stats) {
 }
 
 py::dict encode_result_dict(const tools::FileResult& r, const tools::EncodeRequest& request) {
-  // The keys and values of kmqenc --json (kmqenc_report.cpp), then the statistics.
+  // kmqenc --json's fields, from the function that prints them, then the statistics.
   py::dict d;
-  d["input"] = r.input;
-  d["output"] = r.output;
-  d["ok"] = r.ok;
-  if (r.ok || r.skipped) {
-    d["format"] = tools::format_name(request.format);
-    d["bytes"] = r.output_bytes;
-    d["input_bytes"] = r.input_bytes;
-    d["colors"] = r.stats.colors;
-    d["psnr"] = psnr_value(r.psnr);
-    d["mse"] = r.stats.mse;
-    d["label_bits_per_pixel"] = r.label_bits_per_pixel;
-    d["seconds"] = r.seconds;
+  for (const tools::ResultField& field : tools::result_fields(r, request)) {
+    const char* name = field.name.c_str();
+    if (const bool* flag = std::get_if<bool>(&field.value)) {
+      d[name] = *flag;
+    } else if (const std::size_t* count = std::get_if<std::size_t>(&field.value)) {
+      d[name] = *count;
+    } else if (const auto* number = std::get_if<tools::ResultField::Number>(&field.value)) {
+      d[name] = number->value ? py::object(py::float_(*number->value)) : py::object(py::none());
+    } else {
+      d[name] = std::get<std::string>(field.value);
+    }
   }
-  if (r.skipped) d["skipped"] = true;
-  if (!r.ok) d["error"] = r.error;
   d["width"] = r.width;
   d["height"] = r.height;
   d["channels"] = r.channels;

@@ -8,6 +8,7 @@
 
 #include "kmqdec_decoding.hpp"
 #include "kmqenc_encoding.hpp"
+#include "kmqenc_report.hpp"
 
 namespace kmq::python {
 

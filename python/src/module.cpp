@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "arrays.hpp"
+#include "command_line.hpp"
 #include "compare/compare_study.hpp"
 #include "compare/report_html.hpp"
 #include "compare/study_tables.hpp"
@@ -56,6 +57,15 @@ class WarningList {
   std::vector<std::string> messages_;
 };
 
+// A palette image as numpy arrays: K x C uint8 entries and H x W uint16 labels, no copies.
+py::tuple indexed_arrays(IndexedImage&& indexed) {
+  const auto entries = static_cast<py::ssize_t>(indexed.palette_size());
+  const py::ssize_t channels = indexed.channels;
+  const std::vector<py::ssize_t> label_shape{indexed.height, indexed.width};
+  return py::make_tuple(array_from_vector(std::move(indexed.palette), {entries, channels}),
+                        array_from_vector(std::move(indexed.indices), label_shape));
+}
+
 py::tuple encode_array(const py::array& array, const std::vector<std::string>& options,
                        const py::dict& metadata) {
   Image image = image_from_array(array);
@@ -81,12 +91,8 @@ py::tuple quantize_array(const py::array& array, const std::vector<std::string>&
   QuantizeStats stats;
   IndexedImage indexed;
   without_gil([&] { indexed = quantize(image, request.encode, &stats); });
-  const auto entries = static_cast<py::ssize_t>(indexed.palette_size());
-  const py::ssize_t channels = indexed.channels;
-  const std::vector<py::ssize_t> label_shape{indexed.height, indexed.width};
-  return py::make_tuple(array_from_vector(std::move(indexed.palette), {entries, channels}),
-                        array_from_vector(std::move(indexed.indices), label_shape),
-                        quantize_stats_dict(stats));
+  const py::tuple arrays = indexed_arrays(std::move(indexed));
+  return py::make_tuple(arrays[0], arrays[1], quantize_stats_dict(stats));
 }
 
 DecodeOptions decode_options(std::uint64_t max_pixels, int threads) {
@@ -107,11 +113,7 @@ py::tuple decode_indexed_bytes(const py::object& data, std::uint64_t max_pixels,
   const FileBytes file(data);
   IndexedImage indexed;
   without_gil([&] { indexed = decode_indexed(file.bytes(), decode_options(max_pixels, threads)); });
-  const auto entries = static_cast<py::ssize_t>(indexed.palette_size());
-  const py::ssize_t channels = indexed.channels;
-  const std::vector<py::ssize_t> label_shape{indexed.height, indexed.width};
-  return py::make_tuple(array_from_vector(std::move(indexed.palette), {entries, channels}),
-                        array_from_vector(std::move(indexed.indices), label_shape));
+  return indexed_arrays(std::move(indexed));
 }
 
 py::dict inspect_bytes(const py::object& data, std::uint64_t max_pixels) {
@@ -121,25 +123,12 @@ py::dict inspect_bytes(const py::object& data, std::uint64_t max_pixels) {
   return file_info_dict(info);
 }
 
-// The words of a command line, as the tools' parsers take them.
-struct Arguments {
-  explicit Arguments(std::vector<std::string> words) : words_(std::move(words)) {
-    for (std::string& word : words_) pointers_.push_back(word.data());
-  }
-  int argc() const { return static_cast<int>(pointers_.size()); }
-  char** argv() { return pointers_.data(); }
-
- private:
-  std::vector<std::string> words_;
-  std::vector<char*> pointers_;
-};
-
 py::tuple encode_file(const std::string& input, const std::string& output,
                       const std::vector<std::string>& options) {
   std::vector<std::string> words{"kmqenc"};
   words.insert(words.end(), options.begin(), options.end());
   words.insert(words.end(), {"-o", output, input});
-  Arguments arguments(std::move(words));
+  tools::ArgumentWords arguments(std::move(words));
   WarningList warnings;
   tools::FileResult result;
   std::optional<tools::EncodeRequest> request;
@@ -162,7 +151,7 @@ py::tuple decode_file(const std::string& input, const std::string& output,
   std::vector<std::string> words{"kmqdec", "-o", output};
   words.insert(words.end(), options.begin(), options.end());
   words.push_back(input);
-  Arguments arguments(std::move(words));
+  tools::ArgumentWords arguments(std::move(words));
   WarningList warnings;
   tools::DecodeResult result;
   std::optional<tools::DecodeRequest> request;
