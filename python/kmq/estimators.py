@@ -55,6 +55,18 @@ def _squared_distances(X: np.ndarray, centres: np.ndarray) -> np.ndarray:
     return np.maximum(distances, 0)
 
 
+def _count(name: str, value: Any) -> int:
+    """A cluster or component count, checked."""
+    if not 1 <= int(value) <= 65536:
+        raise ValueError(f"{name} must be in 1..65536, not {value}")
+    return int(value)
+
+
+def _seed(random_state: Optional[int]) -> int:
+    """kmq's seed for scikit-learn's random_state (None: kmq's default seed)."""
+    return 1 if random_state is None else int(random_state)
+
+
 def _options(**values: Any) -> list:
     return [f"--{name.replace('_', '-')}={value}" for name, value in values.items()
             if value is not None]
@@ -113,10 +125,8 @@ class KMeans(_Estimator):
     def _fit_once(self, pixels: np.ndarray, seed: int) -> Dict[str, Any]:
         if self.method not in ("kmeans", "minibatch"):
             raise ValueError(f"method must be 'kmeans' or 'minibatch', not {self.method!r}")
-        if not 1 <= int(self.n_clusters) <= 65536:
-            raise ValueError(f"n_clusters must be in 1..65536, not {self.n_clusters}")
         return _kmq.fit_clusters(pixels, _options(
-            colors=int(self.n_clusters), method=self.method, seed=seed,
+            colors=_count("n_clusters", self.n_clusters), method=self.method, seed=seed,
             max_iterations=int(self.max_iter), tolerance=float(self.tol),
             batch_size=int(self.batch_size), jobs=int(self.n_jobs)))
 
@@ -125,7 +135,7 @@ class KMeans(_Estimator):
         pixels, scale = _as_pixels(X, "KMeans.fit")
         if int(self.n_init) < 1:
             raise ValueError(f"n_init must be at least 1, not {self.n_init}")
-        first_seed = 1 if self.random_state is None else int(self.random_state)
+        first_seed = _seed(self.random_state)
         best = None
         for start in range(int(self.n_init)):
             model = self._fit_once(pixels, first_seed + start)
@@ -202,11 +212,9 @@ class GaussianMixture(_Estimator):
     def fit(self, X: Any, y: Any = None) -> "GaussianMixture":
         """Fits the mixture to the pixels X (N x 3 or N x 4). Returns the estimator."""
         pixels, scale = _as_pixels(X, "GaussianMixture.fit")
-        if not 1 <= int(self.n_components) <= 65536:
-            raise ValueError(f"n_components must be in 1..65536, not {self.n_components}")
-        seed = 1 if self.random_state is None else int(self.random_state)
         model = _kmq.fit_clusters(pixels, _options(
-            colors=int(self.n_components), method="gmm", seed=seed,
+            colors=_count("n_components", self.n_components), method="gmm",
+            seed=_seed(self.random_state),
             max_iterations=int(self.max_iter), gmm_tolerance=float(self.tol),
             gmm_floor=float(self.reg_covar) / scale ** 2, jobs=int(self.n_jobs)))
         dims = pixels.shape[1]
