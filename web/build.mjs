@@ -1,0 +1,28 @@
+// SPDX-License-Identifier: MIT
+// Bundles the browser build into dist/: the decoder, the worker pool, the worker and the
+// <kmq-image> element as ES modules sharing their common code (zstd included, so a page needs
+// no import map and a worker no bare module specifiers). Prints each file's gzipped size.
+import { build } from 'esbuild';
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
+
+rmSync('dist', { recursive: true, force: true });
+await build({
+  entryPoints: { index: 'src/index.js', 'worker-client': 'src/worker-client.js', worker: 'src/worker.js', element: 'src/element.js' },
+  bundle: true,
+  splitting: true,
+  format: 'esm',
+  platform: 'browser',
+  target: 'es2022',
+  minify: true,
+  outdir: 'dist',
+  external: ['node:*'],
+  logLevel: 'warning',
+});
+let total = 0;
+for (const file of readdirSync('dist').sort()) {
+  const gz = gzipSync(readFileSync(`dist/${file}`), { level: 9 }).length;
+  total += gz;
+  console.log(`dist/${file}: ${gz} bytes gzipped`);
+}
+console.log(`total shipped: ${total} bytes gzipped`);

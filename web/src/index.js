@@ -1,0 +1,67 @@
+// SPDX-License-Identifier: MIT
+// kmq-decoder: .kmq palette images (format-spec/kmq.md) decoded in JavaScript, for browsers
+// and Node. Every input is treated as hostile: sizes are checked before anything is allocated,
+// and every MUST-reject rule of the format throws a KmqError with the format's category.
+import { asBytes } from './bytes.js';
+import { readContainer, METHOD_NAMES, DEFAULT_MAX_PIXELS } from './container.js';
+import { decodeLabels } from './labels.js';
+import { expandToRgba } from './expand.js';
+import { zstdReady } from './zstd.js';
+
+export { KmqError } from './errors.js';
+export { DEFAULT_MAX_PIXELS, METHOD_NAMES };
+
+/** @param {import('./container.js').Container} c @param {number} fileSize */
+function describe(c, fileSize) {
+  return {
+    width: c.width,
+    height: c.height,
+    channels: c.channels,
+    paletteSize: c.paletteSize,
+    labelCoding: c.labelCoding,
+    labelCodingName: METHOD_NAMES[c.labelCoding],
+    palette: c.palette.slice(),
+    metadata: c.metadata,
+    iccProfile: c.metadata.iccProfile ?? null,
+    chunks: c.chunks,
+    fileSize,
+    bitsPerPixel: (8 * fileSize) / (c.width * c.height),
+  };
+}
+
+/**
+ * The header, palette, metadata and chunk list of a .kmq file, with the whole container checked
+ * (§9.1 steps 1 to 3); the labels are not decoded.
+ * @param {Uint8Array | ArrayBuffer} input @param {import('../types/index').DecodeOptions} [options]
+ */
+export async function inspect(input, options = {}) {
+  await zstdReady();
+  const bytes = asBytes(input);
+  return describe(readContainer(bytes, options), bytes.length);
+}
+
+/**
+ * The palette and the index map (Uint8Array for K <= 256, else Uint16Array), fully checked.
+ * @param {Uint8Array | ArrayBuffer} input @param {import('../types/index').DecodeOptions} [options]
+ */
+export async function decodeIndexed(input, options = {}) {
+  await zstdReady();
+  const bytes = asBytes(input);
+  const container = readContainer(bytes, options);
+  const labels = decodeLabels(container);
+  return { ...describe(container, bytes.length), labels };
+}
+
+/**
+ * The pixels as RGBA bytes (Uint8ClampedArray, ready for ImageData), fully checked.
+ * @param {Uint8Array | ArrayBuffer} input @param {import('../types/index').DecodeOptions} [options]
+ */
+export async function decode(input, options = {}) {
+  await zstdReady();
+  const bytes = asBytes(input);
+  const container = readContainer(bytes, options);
+  const labels = decodeLabels(container);
+  const data = expandToRgba(labels, container.palette, container.channels, container.paletteSize);
+  const { width, height, channels, metadata, paletteSize, labelCoding } = container;
+  return { width, height, channels, paletteSize, labelCoding, data, metadata, iccProfile: metadata.iccProfile ?? null };
+}

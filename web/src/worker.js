@@ -1,0 +1,36 @@
+// SPDX-License-Identifier: MIT
+// The decoding worker: a module Web Worker in browsers, a worker thread in Node. Each message
+// asks for parts [first, end) of one file; the answer carries the RGBA pieces (transferred,
+// not copied) or the error's category and message.
+import { decodeParts } from './parts.js';
+import { zstdReady } from './zstd.js';
+import { KmqError } from './errors.js';
+
+async function handle(message) {
+  const { id, bytes, options, first, end } = message;
+  try {
+    await zstdReady();
+    const { container, pieces } = decodeParts(bytes, options ?? {}, first, end);
+    const { width, height, channels, paletteSize, labelCoding, metadata } = container;
+    return {
+      reply: { id, header: { width, height, channels, paletteSize, labelCoding, metadata }, pieces },
+      transfer: pieces.map((p) => p.rgba.buffer),
+    };
+  } catch (e) {
+    const category = e instanceof KmqError ? e.category : 'io';
+    return { reply: { id, error: { category, message: String(e?.message ?? e) } }, transfer: [] };
+  }
+}
+
+if (typeof WorkerGlobalScope !== 'undefined' && globalThis instanceof WorkerGlobalScope) {
+  globalThis.addEventListener('message', async (event) => {
+    const { reply, transfer } = await handle(event.data);
+    globalThis.postMessage(reply, transfer);
+  });
+} else {
+  const { parentPort } = await import('node:worker_threads');
+  parentPort?.on('message', async (message) => {
+    const { reply, transfer } = await handle(message);
+    parentPort.postMessage(reply, transfer);
+  });
+}
