@@ -3,7 +3,8 @@
 # kmq build driver. Installs missing Debian packages, builds in Release and runs a job:
 #   ./build.sh demo            encode the bundled sample at K=16, decode it, print sizes and PSNR
 #   ./build.sh test            run the whole test suite through CTest, then build the Python
-#                              package into a virtual environment and run its pytest suite
+#                              package into a virtual environment and run its pytest suite,
+#                              then the web decoder's tests (Node and headless Chromium)
 #   ./build.sh bench           micro-benchmarks of the hot loops; on ../shared/corpus and drawn
 #                              graphics: kmq against libimagequant, libspng and libwebp
 #                              in-process, instructions per decoded pixel, kmqenc/kmqdec against
@@ -64,6 +65,17 @@ python_tests() {
     -p no:cacheprovider "$OLDPWD/python/tests")
 }
 
+# The web decoder (web/): npm ci from the registry's lockfile, the browser build, then Node's
+# test runner: vectors, differential and mutant tests against the C++ tools, kmqdec-js, and the
+# browser build in headless Chromium.
+web_tests() {
+  command -v npm >/dev/null || install_missing nodejs npm
+  local build_dir
+  build_dir=$(cd "$BUILD_DIR" && pwd)
+  (cd web && npm ci --no-audit --no-fund --loglevel=error &&
+    KMQ_TOOLS_DIR=$build_dir/tools npm test --silent)
+}
+
 build() {
   # Warnings are errors in every build CI makes (-DKMQ_WERROR=ON).
   cmake -S . -B "$BUILD_DIR" -DCMAKE_BUILD_TYPE=Release -DKMQ_WERROR=ON "$@" >/dev/null
@@ -107,6 +119,7 @@ case "$job" in
     build
     ctest --test-dir "$BUILD_DIR" --output-on-failure -j "$(nproc)"
     python_tests
+    web_tests
     ;;
   package)
     install_missing "${PACKAGES[@]}"

@@ -25,7 +25,6 @@ export class KmqImageElement extends Base {
     this.#fallback = document.createElement('span');
     this.#fallback.hidden = true;
     root.append(this.#style, this.#canvas, this.#fallback);
-    this.setAttribute('role', 'img');
     this.#layout();
   }
 
@@ -39,6 +38,8 @@ export class KmqImageElement extends Base {
   get complete() { return this.#image !== null || !this.src; }
 
   connectedCallback() {
+    // Attributes may not be added in the constructor of an element made by createElement.
+    if (!this.hasAttribute('role')) this.setAttribute('role', 'img');
     if (this.src && !this.#image) this.#load();
   }
 
