@@ -38,6 +38,7 @@ export function decodeParts(bytes, options, first, end) {
     const prepared = preparePartitions(c.labelData, width, height, paletteSize, true);
     const labels = new Uint8Array(width * height);
     const order = new ColourOrder(palette, channels, paletteSize);
+    if (width * height >= 4096 * paletteSize) order.sortAll();
     for (let t = first; t < end; t++) {
       decodePartitionTile(prepared, t, labels, width, height, order);
       const x0 = tileStart(t, parts, width);

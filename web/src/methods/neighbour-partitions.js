@@ -19,6 +19,11 @@ for (let b = 0; b < 125; b++) {
   DIGITS[3 * b + 2] = Math.floor(b / 25);
 }
 
+/** @returns {never} */
+function badSymbol(symbol) {
+  return corruptLabels(symbol === SENTINEL ? 'symbol stream ends too early' : `symbol ${symbol} names no candidate`);
+}
+
 /** @param {Uint8Array} packed @param {number} used symbols read from it */
 function checkPackedStream(packed, used) {
   for (let i = 0; i < packed.length; i++) if (packed[i] >= 125) corruptLabels('packed symbol byte above 124');
@@ -59,6 +64,93 @@ export function preparePartitions(data, width, height, paletteSize, tiled) {
   return { tiled, tiles, share, shareStart, streams };
 }
 
+/** One tile's scan (§5.3 over the tile's columns). A class, not closures, so that the
+ * optimised code serves every tile. */
+class TileScan {
+  constructor(labels, width, first, columns, symbols, cursor, streams, literal, literalEnd, order) {
+    this.labels = labels;
+    this.width = width;
+    this.first = first;
+    this.columns = columns;
+    this.symbols = symbols;
+    this.cursor = cursor;
+    this.streams = streams;
+    this.literal = literal;
+    this.literalEnd = literalEnd;
+    this.order = order;
+    this.near = new Int32Array(4);
+    this.candidates = new Int32Array(4);
+  }
+
+  /** An unseen label: its place among the non-candidates of row W (§5.3 step 3). */
+  unseen(w, count) {
+    const l = count - 1;
+    const K = this.order.size;
+    if (this.literal[l] >= this.literalEnd[l]) corruptLabels('literal stream ends too early');
+    const v = this.streams[CONTEXTS + l][this.literal[l]++];
+    if (v + count >= K) corruptLabels(`literal ${v} is not below K - ${count} = ${K - count}`);
+    return this.order.rankedLiteral(w, v, this.candidates, count);
+  }
+
+  /** Any pixel: the border rules, the pattern, the symbol. */
+  pixel(x, y) {
+    const near = this.near;
+    neighboursAt(this.labels, this.first, this.width, this.columns, x, y, 0, near);
+    const mask = equalityMask(near[0], near[1], near[2], near[3]);
+    const count = PATTERN_COUNT[mask];
+    const symbol = this.symbols[this.cursor[PATTERN_CONTEXT[mask]]++];
+    if (symbol < count) return near[PATTERN_FIRST[mask * 4 + symbol]];
+    if (symbol !== count) badSymbol(symbol);
+    for (let g = 0; g < count; g++) this.candidates[g] = near[PATTERN_FIRST[mask * 4 + g]];
+    return this.unseen(near[0], count);
+  }
+
+  run(height) {
+    const { labels, width, first, columns, symbols, cursor, near, candidates } = this;
+    for (let y = 0; y < height; y++) {
+      const row = first + y * width;
+      if (y === 0 || columns < 3) {
+        for (let x = 0; x < columns; x++) labels[row + x] = this.pixel(x, y);
+        continue;
+      }
+      // Inside the tile: W stays in a register, and the flat context (four equal neighbours,
+      // most pixels) takes the short way.
+      let w = this.pixel(0, y);
+      labels[row] = w;
+      let flat = cursor[0];
+      const above = row - width;
+      for (let x = 1; x + 1 < columns; x++) {
+        const n = labels[above + x];
+        const ne = labels[above + x + 1];
+        const nw = labels[above + x - 1];
+        if (w === n && n === ne && ne === nw) {
+          const symbol = symbols[flat++];
+          if (symbol !== 0) {
+            if (symbol !== 1) badSymbol(symbol);
+            candidates[0] = w;
+            w = this.unseen(w, 1);
+          }
+        } else {
+          const mask = equalityMask(w, n, ne, nw);
+          const count = PATTERN_COUNT[mask];
+          const symbol = symbols[cursor[PATTERN_CONTEXT[mask]]++];
+          near[0] = w; near[1] = n; near[2] = ne; near[3] = nw;
+          if (symbol < count) {
+            w = near[PATTERN_FIRST[mask * 4 + symbol]];
+          } else {
+            if (symbol !== count) badSymbol(symbol);
+            for (let g = 0; g < count; g++) candidates[g] = near[PATTERN_FIRST[mask * 4 + g]];
+            w = this.unseen(w, count);
+          }
+        }
+        labels[row + x] = w;
+      }
+      cursor[0] = flat;
+      labels[row + columns - 1] = this.pixel(columns - 1, y);
+    }
+  }
+}
+
 /**
  * Decodes tile `tile` of a prepared method 2 or 3 chunk into `labels` (the whole index map).
  * @param {ReturnType<typeof preparePartitions>} prepared
@@ -79,7 +171,16 @@ export function decodePartitionTile(prepared, tile, labels, width, height, order
     const packed = streams[c];
     cursor[c] = next;
     const end = shareStart[row0 + c] + share[row0 + c];
-    for (let d = shareStart[row0 + c]; d < end; d++) symbols[next++] = DIGITS[3 * packed[(d / 3) | 0] + (d % 3)];
+    let d = shareStart[row0 + c];
+    for (; d < end && d % 3 !== 0; d++) symbols[next++] = DIGITS[3 * packed[(d / 3) | 0] + (d % 3)];
+    for (; d + 3 <= end; d += 3) {
+      const at = 3 * packed[d / 3];
+      symbols[next] = DIGITS[at];
+      symbols[next + 1] = DIGITS[at + 1];
+      symbols[next + 2] = DIGITS[at + 2];
+      next += 3;
+    }
+    for (; d < end; d++) symbols[next++] = DIGITS[3 * packed[(d / 3) | 0] + (d % 3)];
     sentinel[c] = next;
     symbols[next++] = SENTINEL;
   }
@@ -91,31 +192,8 @@ export function decodePartitionTile(prepared, tile, labels, width, height, order
   }
   const first = tileStart(tile, tiles, width);
   const columns = tileStart(tile + 1, tiles, width) - first;
-  const near = new Int32Array(4);
-  const candidates = new Int32Array(4);
-  for (let y = 0; y < height; y++) {
-    for (let x = 0; x < columns; x++) {
-      neighboursAt(labels, first, width, columns, x, y, 0, near);
-      const mask = equalityMask(near[0], near[1], near[2], near[3]);
-      const context = PATTERN_CONTEXT[mask];
-      const count = PATTERN_COUNT[mask];
-      const symbol = symbols[cursor[context]++];
-      let label;
-      if (symbol < count) {
-        label = near[PATTERN_FIRST[mask * 4 + symbol]];
-      } else if (symbol === count) {
-        const l = count - 1;
-        if (literal[l] >= literalEnd[l]) corruptLabels('literal stream ends too early');
-        const v = streams[CONTEXTS + l][literal[l]++];
-        if (v + count >= K) corruptLabels(`literal ${v} is not below K - ${count} = ${K - count}`);
-        for (let g = 0; g < count; g++) candidates[g] = near[PATTERN_FIRST[mask * 4 + g]];
-        label = order.rankedLiteral(near[0], v, candidates, count);
-      } else {
-        corruptLabels(symbol === SENTINEL ? 'symbol stream ends too early' : `symbol ${symbol} names no candidate`);
-      }
-      labels[first + y * width + x] = label;
-    }
-  }
+  const tileDecoder = new TileScan(labels, width, first, columns, symbols, cursor, streams, literal, literalEnd, order);
+  tileDecoder.run(height);
   for (let l = 0; l < 4; l++) {
     if (literal[l] !== literalEnd[l]) corruptLabels('a stream holds more data than the image uses');
   }
@@ -137,6 +215,8 @@ export function decodeNeighbourPartitions(data, width, height, palette, channels
   const prepared = preparePartitions(data, width, height, paletteSize, tiled);
   const labels = new Uint8Array(width * height);
   const order = new ColourOrder(palette, channels, paletteSize);
+  // Large images meet most rows of the colour order: sorted up front, in one go.
+  if (width * height >= 4096 * paletteSize) order.sortAll();
   for (let t = 0; t < prepared.tiles; t++) decodePartitionTile(prepared, t, labels, width, height, order);
   return labels;
 }
