@@ -68,12 +68,16 @@ python_tests() {
 # The web decoder (web/): npm ci from the registry's lockfile, the browser build, then Node's
 # test runner: vectors, differential and mutant tests against the C++ tools, kmqdec-js, and the
 # browser build in headless Chromium.
-web_tests() {
+# web_build comes before the C++ build, so that kmqcompare embeds the decoder in its reports.
+web_build() {
   command -v npm >/dev/null || install_missing nodejs npm
+  (cd web && npm ci --no-audit --no-fund --loglevel=error && npm run build --silent)
+}
+
+web_tests() {
   local build_dir
   build_dir=$(cd "$BUILD_DIR" && pwd)
-  (cd web && npm ci --no-audit --no-fund --loglevel=error &&
-    KMQ_TOOLS_DIR=$build_dir/tools npm test --silent)
+  (cd web && KMQ_TOOLS_DIR=$build_dir/tools npm test --silent)
 }
 
 build() {
@@ -116,6 +120,7 @@ case "$job" in
       echo "build.sh: could not install chromium; the HTML report's browser test will be skipped"
     install_missing "${PYTHON_PACKAGES[@]}"
     python_venv
+    web_build
     build
     ctest --test-dir "$BUILD_DIR" --output-on-failure -j "$(nproc)"
     python_tests

@@ -16,6 +16,7 @@
 #include <utility>
 #include <vector>
 
+#include "compare/report_html.hpp"
 #include "scratch_folder.hpp"
 #include "test_images.hpp"
 #include "tool_runner.hpp"
@@ -354,6 +355,38 @@ TEST_F(Cli, CompareWritesASelfContainedHtmlReport) {
   // Nothing is fetched: no external scripts, styles, fonts or pictures.
   for (const std::string link : {"src=\"http", "href=\"http", "url(http", "@import"})
     EXPECT_EQ(html.find(link), std::string::npos) << link;
+}
+
+TEST_F(Cli, CompareReportHoldsTheKmqFilesOrPngPictures) {
+  kmq::io::write_file_atomically(path("g.ppm"),
+                                 kmq::io::write_pnm(kmq::testing::gradient_image(64, 40)));
+  const std::string base = kCompare + " " + path("g.ppm") + " -k 4,8 -q --html ";
+  ASSERT_EQ(run(base + path("png.html") + " --html-pictures png").exit_code, 0);
+  const auto png_bytes = kmq::io::read_file(path("png.html"));
+  const std::string png(png_bytes.begin(), png_bytes.end());
+  EXPECT_EQ(png.find("\"kmq\":\""), std::string::npos);
+  EXPECT_EQ(png.find("var KmqDecoder"), std::string::npos);  // no decoder where no file needs it
+  EXPECT_NE(png.find("\"crop\":\"data:image/png;base64,"), std::string::npos);
+  EXPECT_EQ(run(base + path("x.html") + " --html-pictures gif").exit_code, 2);
+  const ToolRun embedded = run(base + path("kmq.html") + " --html-pictures kmq");
+  if (!kmq::compare::report_embeds_decoder()) {
+    EXPECT_EQ(embedded.exit_code, 2);  // built without web/'s decoder
+    EXPECT_NE(embedded.output.find("without the web decoder"), std::string::npos);
+    return;
+  }
+  ASSERT_EQ(embedded.exit_code, 0) << embedded.output;
+  const auto kmq_bytes = kmq::io::read_file(path("kmq.html"));
+  const std::string page(kmq_bytes.begin(), kmq_bytes.end());
+  EXPECT_NE(page.find("var KmqDecoder"), std::string::npos);
+  // Every K's .kmq file, base64: the file's signature 8B 4B 4D 51 begins "i0tNU".
+  std::size_t files = 0;
+  for (std::size_t at = page.find("\"kmq\":\"i0tNU"); at != std::string::npos;
+       at = page.find("\"kmq\":\"i0tNU", at + 1))
+    ++files;
+  EXPECT_EQ(files, 2u);
+  // The decoder cannot end its <script> element early.
+  const std::size_t decoder = page.find("var KmqDecoder");
+  EXPECT_EQ(page.find("</script", decoder), page.find("</script>\n<script>", decoder));
 }
 
 TEST_F(Cli, CompareRejectsBadListsAndNeverOverwritesTheInput) {

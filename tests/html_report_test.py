@@ -7,7 +7,9 @@ Usage: html_report_test.py KMQCOMPARE SAMPLE_IMAGE OUTPUT_DIR
 Builds a two-image report, opens it with the network switched off, moves the K slider with the
 keyboard and switches the image chooser, and checks that the displayed reconstruction, the K
 readout and the pixels on screen change, that no script error is thrown and that the page asks
-for nothing but its own file and embedded data. Screenshots are left in OUTPUT_DIR.
+for nothing but its own file and embedded data. A report built with the web decoder holds each
+K's .kmq file and decodes it in the page; the same report with --html-pictures png holds PNG
+pictures instead, and is larger. Screenshots are left in OUTPUT_DIR.
 
 Talks to Chromium through its DevTools protocol over --remote-debugging-pipe (file descriptors
 3 and 4, NUL-terminated JSON messages), so it needs only the Python standard library.
@@ -182,12 +184,25 @@ VIEW_STATE = """(() => ({
 }))()"""
 
 
+# The reconstruction asked for last is on screen: decoded (when the report holds .kmq files),
+# drawn and loaded.
+PICTURES_SHOWN = ("window.kmqPicturesShown === window.kmqPicturesRequested && "
+                  "document.getElementById('reconstruction-view').complete")
+
+EMBEDDING = """(() => ({
+  kmq: JSON.parse(document.getElementById('kmq-data').textContent).images
+       .every((image) => image.results.every((r) => typeof r.kmq === 'string' && !r.display)),
+  decoder: typeof KmqDecoder,
+  decoded: window.kmqDecodedFiles,
+}))()"""
+
+
 def check(condition, message):
     if not condition:
         raise Failure(message)
 
 
-def run_browser(chromium, report, output_dir):
+def run_browser(chromium, report, output_dir, embeds_kmq):
     profile = tempfile.mkdtemp(prefix="kmq_chromium_")
     browser = DevTools(chromium, profile)
     try:
@@ -196,17 +211,25 @@ def run_browser(chromium, report, output_dir):
         browser.send("Page.navigate", {"url": url})
         browser.wait_for("document.body && document.body.dataset.ready === 'true'",
                          "the report to set data-ready")
-        browser.wait_for("document.getElementById('reconstruction-view').complete", "the image")
+        browser.wait_for(PICTURES_SHOWN, "the image")
         before = browser.evaluate(VIEW_STATE)
         check(before["loaded"], "the reconstruction did not load: %r" % before)
         check(before["src"].startswith("data:image/png;base64,"), "reconstruction is not embedded")
         check(before["swatches"] > 0, "no palette swatches")
+        embedding = browser.evaluate(EMBEDDING)
+        if embeds_kmq:
+            check(embedding["kmq"], "the report does not hold every K's .kmq file")
+            check(embedding["decoder"] == "object", "the web decoder is not in the page")
+            check(embedding["decoded"] >= 1, "no .kmq file was decoded in the page")
+        else:
+            check(embedding["decoder"] == "undefined", "a PNG report carries the decoder")
+            check(embedding["decoded"] == 0, "a PNG report decoded a .kmq file")
         shot_before = browser.screenshot(os.path.join(output_dir, "report_before.png"))
 
         # The slider, moved the way a user does it: focus, then the right arrow key.
         browser.evaluate("document.getElementById('k-slider').focus()")
         browser.press("ArrowRight", "ArrowRight", 39)
-        browser.wait_for("document.getElementById('reconstruction-view').complete", "the image")
+        browser.wait_for(PICTURES_SHOWN, "the image")
         after = browser.evaluate(VIEW_STATE)
         check(int(after["slider"]) == int(before["slider"]) + 1,
               "the arrow key did not move the slider: %r -> %r" % (before, after))
@@ -220,7 +243,7 @@ def run_browser(chromium, report, output_dir):
         # The image chooser.
         browser.evaluate("""(() => { const s = document.getElementById('image-select');
             s.value = '1'; s.dispatchEvent(new Event('change')); })()""")
-        browser.wait_for("document.getElementById('reconstruction-view').complete", "the image")
+        browser.wait_for(PICTURES_SHOWN, "the image")
         other = browser.evaluate(VIEW_STATE)
         check(other["original"] != after["original"], "choosing an image left the original")
         check(other["src"] not in (before["src"], after["src"]), "the reconstruction stayed")
@@ -230,7 +253,7 @@ def run_browser(chromium, report, output_dir):
         # the JPEG column said to drop alpha.
         browser.evaluate("""(() => { const s = document.getElementById('image-select');
             s.value = '2'; s.dispatchEvent(new Event('change')); })()""")
-        browser.wait_for("document.getElementById('reconstruction-view').complete", "the image")
+        browser.wait_for(PICTURES_SHOWN, "the image")
         alpha = browser.evaluate("""(() => ({
             checkered: getComputedStyle(document.getElementById('reconstruction-view'))
                 .backgroundImage.includes('conic-gradient'),
@@ -279,10 +302,31 @@ def main():
     rgba = os.path.join(output_dir, "rgba.pam")
     write_rgba_pam(rgba, 80, 48)
     report = os.path.join(output_dir, "report.html")
-    subprocess.run([kmqcompare, sample, gradient, rgba, "-k", "4,16,64", "--html-max-side", "320",
-                    "--html", report, "--force", "--quiet"], check=True)
+    png_report = os.path.join(output_dir, "report_png.html")
+    common = [kmqcompare, sample, gradient, rgba, "-k", "4,16,64", "--html-max-side", "320",
+              "--force", "--quiet"]
+    subprocess.run(common + ["--html", report], check=True)
+    subprocess.run(common + ["--html", png_report, "--html-pictures", "png"], check=True)
+    with open(report, encoding="utf-8") as page:
+        embeds_kmq = '"kmq":"' in page.read()
     try:
-        run_browser(chromium, report, output_dir)
+        if embeds_kmq:
+            # At the default K list and picture size, the sample's files and the decoder take
+            # less room than PNG pictures of them.
+            sizes = []
+            for pictures in ("kmq", "png"):
+                out = os.path.join(output_dir, "sample_%s.html" % pictures)
+                subprocess.run([kmqcompare, sample, "--html", out,
+                                "--html-pictures", pictures, "--force", "--quiet"], check=True)
+                sizes.append(os.path.getsize(out))
+            check(sizes[0] < sizes[1], "the report of .kmq files (%d bytes) is not smaller than "
+                  "the PNG one (%d)" % tuple(sizes))
+            print("report of the sample at the default K list: %d bytes with .kmq files and the "
+                  "decoder, %d with PNG pictures" % tuple(sizes))
+        else:
+            print("NOTE: kmqcompare was built without the web decoder; PNG reports only")
+        run_browser(chromium, report, output_dir, embeds_kmq)
+        run_browser(chromium, png_report, output_dir, False)
     except Failure as failure:
         print("FAILED: %s" % failure, file=sys.stderr)
         return 1

@@ -19,10 +19,26 @@ await build({
   external: ['node:*'],
   logLevel: 'warning',
 });
+// One classic script for kmqcompare's self-contained HTML report: the decoder as a global,
+// KmqDecoder, with no module loading (the page has no URL of its own to load modules from).
+await build({
+  entryPoints: ['src/index.js'],
+  bundle: true,
+  format: 'iife',
+  globalName: 'KmqDecoder',
+  platform: 'browser',
+  target: 'es2022',
+  minify: true,
+  outfile: 'dist/report/kmq-report-decoder.js',
+  external: ['node:*'],
+  logLevel: 'warning',
+});
 let total = 0;
-for (const file of readdirSync('dist').sort()) {
+for (const file of readdirSync('dist').filter((f) => f.endsWith('.js')).sort()) {
   const gz = gzipSync(readFileSync(`dist/${file}`), { level: 9 }).length;
   total += gz;
   console.log(`dist/${file}: ${gz} bytes gzipped`);
 }
 console.log(`total shipped: ${total} bytes gzipped`);
+const report = gzipSync(readFileSync('dist/report/kmq-report-decoder.js'), { level: 9 }).length;
+console.log(`dist/report/kmq-report-decoder.js (for kmqcompare's report): ${report} bytes gzipped`);

@@ -17,12 +17,16 @@ double milliseconds_since(Clock::time_point start) {
   return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
 }
 
-KVisuals visuals_of(const IndexedImage& indexed, const ImageStudy& study,
-                    const std::vector<std::size_t>& positions, const StudySettings& settings) {
+KVisuals visuals_of(const IndexedImage& indexed, const std::vector<std::uint8_t>& file,
+                    const ImageStudy& study, const std::vector<std::size_t>& positions,
+                    const StudySettings& settings) {
   KVisuals v;
-  const IndexedImage small = downscale_nearest(indexed, settings.display_max_side);
-  v.display = png_picture(small);
-  v.crop = png_picture(cut(indexed, study.crop_rect));
+  if (settings.embed_kmq) {
+    v.file = file;
+  } else {
+    v.display = png_picture(downscale_nearest(indexed, settings.display_max_side));
+    v.crop = png_picture(cut(indexed, study.crop_rect));
+  }
   v.palette = indexed.palette;
   v.palette_channels = indexed.channels;
   v.counts.assign(static_cast<std::size_t>(indexed.palette_size()), 0);
@@ -86,7 +90,7 @@ ImageStudy study_image(const std::string& path, const StudySettings& settings,
     r.jpeg_bytes = matched.bytes;
     r.jpeg_psnr = matched.psnr;
     r.jpeg_reached = matched.reached;
-    if (settings.keep_visuals) r.visuals = visuals_of(indexed, study, positions, settings);
+    if (settings.keep_visuals) r.visuals = visuals_of(indexed, file, study, positions, settings);
     study.results.push_back(std::move(r));
     step_done();
   }

@@ -17,6 +17,8 @@ struct StudySettings {
   EncodeOptions encode;     ///< everything but `colors`
   std::uint64_t max_pixels = kDefaultMaxPixels;
   bool keep_visuals = false;  ///< gather what the HTML report needs
+  /// The report shows each K's .kmq file, decoded in the page; else PNG pictures of it.
+  bool embed_kmq = false;
   int display_max_side = 640;
   int crop_side = 96;
   int scatter_samples = 2000;
@@ -29,7 +31,8 @@ struct PngPicture {
 };
 
 struct KVisuals {
-  PngPicture display, crop;
+  PngPicture display, crop;           ///< when the report does not embed the .kmq file
+  std::vector<std::uint8_t> file;     ///< the .kmq file itself, when the report embeds it
   std::vector<std::uint8_t> palette;  ///< `palette_channels` samples per entry
   int palette_channels = 3;
   std::vector<std::uint64_t> counts;         ///< pixels per palette entry

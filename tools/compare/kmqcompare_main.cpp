@@ -95,6 +95,7 @@ int run(int argc, char** argv) {
   Outputs outputs;
   int jobs = 0;
   double dither = 0;
+  std::string pictures = !kmq::compare::report_embeds_decoder() ? "png" : "kmq";
   kmq::tools::CommandLine line("kmqcompare", kUsage);
   // clang-format off
   line.value("colors,k", "LIST", &colors, "K values, comma-separated (default 2,4,8,16,32,64,128,256,512,1024)")
@@ -107,6 +108,7 @@ int run(int argc, char** argv) {
       .value("json", "FILE", &outputs.json, "settings and results as JSON ('-' for standard output)")
       .value("html", "FILE", &outputs.html, "self-contained interactive report ('-' for standard output)")
       .value("html-max-side", "N", &settings.display_max_side, "longest side of the report's pictures, 16..4096 (default 640)")
+      .value("html-pictures", "P", &pictures, "kmq: the report holds each K's .kmq file and decodes it in the page (default when built with the web decoder); png: PNG pictures of it")
       .flag("force,f", "overwrite existing report files")
       .flag("verbose,v", "name each image as its study starts")
       .flag("quiet,q", "no table, no progress bar")
@@ -137,6 +139,14 @@ int run(int argc, char** argv) {
   description.level = encode.level;
   description.dither = encode.dither;
   settings.keep_visuals = !outputs.html.empty();
+  if (pictures != "kmq" && pictures != "png")
+    throw kmq::tools::UsageError("--html-pictures takes kmq or png, not '" + pictures + "'");
+  if (pictures == "kmq" && !kmq::compare::report_embeds_decoder()) {
+    throw kmq::tools::UsageError(
+        "--html-pictures kmq: this kmqcompare was built without the web decoder "
+        "(build web/ with npm, then reconfigure)");
+  }
+  settings.embed_kmq = pictures == "kmq";
 
   const bool table_to_stdout =
       !quiet && outputs.csv != "-" && outputs.json != "-" && outputs.html != "-";

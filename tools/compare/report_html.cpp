@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "report_html.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 
@@ -78,7 +79,8 @@ std::string result_json(const KResult& r) {
          ",\"jpeg_reached\":" + (r.jpeg_reached ? "true" : "false") +
          ",\"psnr\":" + number(r.psnr) + ",\"ssim\":" + number(r.ssim) +
          ",\"encode_ms\":" + number(r.encode_ms) + ",\"decode_ms\":" + number(r.decode_ms) +
-         ",\"display\":" + png_uri(v.display) + ",\"crop\":" + png_uri(v.crop) +
+         (v.file.empty() ? ",\"display\":" + png_uri(v.display) + ",\"crop\":" + png_uri(v.crop)
+                         : ",\"kmq\":\"" + base64(v.file) + "\"") +
          ",\"palette\":" + palette_json(v) + ",\"counts\":" + json_array(v.counts) +
          ",\"labels\":" + json_array(v.sample_labels) + "}";
 }
@@ -116,6 +118,8 @@ std::string script_safe(const std::string& json) {
 
 }  // namespace
 
+bool report_embeds_decoder() { return !kReportDecoder.empty(); }
+
 std::string html_report(const std::vector<ImageStudy>& studies, const StudyDescription& d) {
   std::string data = "{\"version\":" + tools::json_string(kmq::version()) +
                      ",\"settings\":{\"method\":" + tools::json_string(d.method) +
@@ -131,6 +135,13 @@ std::string html_report(const std::vector<ImageStudy>& studies, const StudyDescr
   std::string page(kReportTemplate);
   const std::size_t marker = page.find(kReportDataMarker);
   page.replace(marker, kReportDataMarker.size(), script_safe(data));
+  // The decoder only when some picture needs it: a report of PNG pictures stays small.
+  const bool embeds = std::any_of(studies.begin(), studies.end(), [](const ImageStudy& s) {
+    return std::any_of(s.results.begin(), s.results.end(),
+                       [](const KResult& r) { return !r.visuals.file.empty(); });
+  });
+  const std::size_t decoder = page.find(kReportDecoderMarker);
+  page.replace(decoder, kReportDecoderMarker.size(), embeds ? kReportDecoder : "");
   return page;
 }
 
