@@ -37,8 +37,8 @@ let total = 0;
 for (const file of readdirSync('dist').filter((f) => f.endsWith('.js')).sort()) {
   const gz = gzipSync(readFileSync(`dist/${file}`), { level: 9 }).length;
   total += gz;
-  console.log(`dist/${file}: ${gz} bytes gzipped`);
+  console.error(`dist/${file}: ${gz} bytes gzipped`);
 }
-console.log(`total shipped: ${total} bytes gzipped`);
+console.error(`total shipped: ${total} bytes gzipped`);
 const report = gzipSync(readFileSync('dist/report/kmq-report-decoder.js'), { level: 9 }).length;
-console.log(`dist/report/kmq-report-decoder.js (for kmqcompare's report): ${report} bytes gzipped`);
+console.error(`dist/report/kmq-report-decoder.js (for kmqcompare's report): ${report} bytes gzipped`);

@@ -8,7 +8,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { decode } from '../src/index.js';
 import { serve } from './server.js';
-import { readVector, REPO_DIR, temporaryDir, tool, toolsAvailable, VECTORS_DIR, WEB_DIR } from './helpers.js';
+import { readPam, readVector, REPO_DIR, temporaryDir, tool, toolsAvailable, VECTORS_DIR, WEB_DIR } from './helpers.js';
 import { glyphs, toPam } from './images.js';
 
 const CHROMIUM = process.env.KMQ_CHROMIUM ?? '/usr/bin/chromium';
@@ -18,6 +18,8 @@ else if (!existsSync(path.join(WEB_DIR, 'dist', 'index.js'))) skip = 'dist/ not 
 
 let browser, page, server;
 const extra = new Map();
+const outside = [];
+const pageErrors = [];
 
 before(async () => {
   if (skip) return;
@@ -25,11 +27,21 @@ before(async () => {
   server = await serve(REPO_DIR, extra);
   browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
   page = await browser.newPage();
-  page.on('pageerror', (error) => console.error('page error:', error));
+  page.on('pageerror', (error) => pageErrors.push(String(error)));
+  // Nothing may leave the page but requests to the test's own server (and data:/blob: URLs).
+  browser.on?.('disconnected', () => {});
+  page.context().on('request', (request) => {
+    const url = request.url();
+    if (!url.startsWith(server.url) && !url.startsWith('data:') && !url.startsWith('blob:')) outside.push(url);
+  });
   await page.goto(`${server.url}/web/test/browser.html`);
 });
 
 after(async () => {
+  if (!skip) {
+    assert.deepEqual(outside, [], 'requests left the page');
+    assert.deepEqual(pageErrors, [], 'script errors in the page');
+  }
   await browser?.close();
   await server?.close();
 });
@@ -97,7 +109,11 @@ test('Chromium: the worker pool splits strips and tiles across Web Workers', { s
 });
 
 test('<kmq-image>: draws the image, sizes like <img>, fires load and error', { skip, timeout: 120000 }, async () => {
-  const expected = await decode(readVector('valid', 'm4_rgb_k5_copies_3_strips.kmq'));
+  // The reference pixels: the vector's PAM, made by the C++ encoder and checked by kmqdec.
+  const pam = readPam(readVector('valid', 'm4_rgb_k5_copies_3_strips.pam'));
+  const rgba = Buffer.alloc(pam.width * pam.height * 4, 255);
+  for (let i = 0; i < pam.width * pam.height; i++) pam.data.copy(rgba, 4 * i, 3 * i, 3 * i + 3);
+  const expected = { data: rgba };
   const result = await page.evaluate(async () => {
     await import('/web/dist/element.js');
     const stage = document.getElementById('stage');
@@ -139,4 +155,42 @@ test('<kmq-image>: draws the image, sizes like <img>, fires load and error', { s
   assert.equal(result.role, 'img');
   assert.equal(result.hash, sha256(expected.data));
   assert.match(result.brokenAlt, /a broken file/);
+});
+
+test('the demo page shows a chosen file with its size, palette and bits per pixel', { skip, timeout: 120000 }, async () => {
+  const demo = await browser.newPage();
+  const errors = [];
+  demo.on('pageerror', (error) => errors.push(String(error)));
+  await demo.goto(`${server.url}/web/demo/index.html`);
+  const file = path.join(VECTORS_DIR, 'valid', 'm4_rgb_k5_copies_3_strips.kmq');
+  await demo.setInputFiles('#pick', file);
+  await demo.waitForFunction(() => document.querySelectorAll('#facts tr').length > 0 || document.getElementById('error').textContent);
+  const shown = await demo.evaluate(async () => {
+    const canvas = document.getElementById('view');
+    const pixels = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
+    const hex = (buffer) => Array.from(new Uint8Array(buffer), (b) => b.toString(16).padStart(2, '0')).join('');
+    return {
+      facts: Object.fromEntries([...document.querySelectorAll('#facts tr')].map((row) => [row.cells[0].textContent, row.cells[1].textContent])),
+      swatches: document.querySelectorAll('#palette span').length,
+      size: [canvas.width, canvas.height],
+      hash: hex(await crypto.subtle.digest('SHA-256', pixels)),
+      error: document.getElementById('error').textContent,
+    };
+  });
+  const bytes = readFileSync(file);
+  const expected = await decode(bytes);
+  assert.equal(shown.error, '');
+  assert.deepEqual(shown.size, [96, 60]);
+  assert.equal(shown.swatches, expected.paletteSize);
+  assert.equal(shown.hash, sha256(expected.data));
+  assert.match(shown.facts.size, /^96 × 60/);
+  assert.match(shown.facts.colours, /^5 \(RGB\)/);
+  assert.equal(shown.facts['bits per pixel'], ((8 * bytes.length) / (96 * 60)).toFixed(3));
+  assert.match(shown.facts['label coding'], /method 4/);
+  // A damaged file: the page says what is wrong, with the category.
+  await demo.setInputFiles('#pick', path.join(VECTORS_DIR, 'invalid', 'm4_copies_overlap.kmq'));
+  await demo.waitForFunction(() => document.getElementById('error').textContent !== '');
+  assert.match(await demo.textContent('#error'), /corrupt_file: label chunk/);
+  assert.deepEqual(errors, []);
+  await demo.close();
 });

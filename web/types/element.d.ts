@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 // Types of kmq-decoder/element (src/element.js): the <kmq-image> custom element.
-import type { DecodedImage } from './index';
+import type { DecodedImage } from './index.js';
 
 export class KmqImageElement extends HTMLElement {
   static readonly observedAttributes: string[];

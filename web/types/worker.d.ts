@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 // Types of kmq-decoder/worker (src/worker-client.js).
-import type { DecodeOptions, DecodedImage } from './index';
+import type { DecodeOptions, DecodedImage } from './index.js';
 
 export interface PoolDecodeOptions extends DecodeOptions {
   /** At most this many of the pool's workers for this file (methods 3 and 4 split). */
