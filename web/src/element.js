@@ -3,7 +3,7 @@
 // page never waits for it) and draws it into a canvas sized as an <img> would be: the width and
 // height attributes, else the image's own size, with CSS free to override either and the aspect
 // ratio kept. Fires `load` or `error` as <img> does; shows `alt` when the file cannot be shown.
-import { decodeInWorker } from './worker-client.js';
+import { sharedDecoderPool } from './worker-client.js';
 
 const Base = globalThis.HTMLElement ?? class {};
 
@@ -80,12 +80,14 @@ export class KmqImageElement extends Base {
       const response = await fetch(source);
       if (!response.ok) throw new Error(`fetching ${source}: HTTP ${response.status}`);
       const bytes = new Uint8Array(await response.arrayBuffer());
-      const image = await decodeInWorker(bytes);
+      // Drawn off screen first, so that a newer src that finishes sooner is not overdrawn.
+      const drawing = document.createElement('canvas');
+      const image = await sharedDecoderPool().decodeToCanvas(bytes, drawing);
       if (generation !== this.#generation) return;
       const canvas = this.#canvas;
       canvas.width = image.width;
       canvas.height = image.height;
-      canvas.getContext('2d').putImageData(new ImageData(image.data, image.width, image.height), 0, 0);
+      canvas.getContext('2d').drawImage(drawing, 0, 0);
       canvas.hidden = false;
       this.#fallback.hidden = true;
       this.#image = image;

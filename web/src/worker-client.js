@@ -107,6 +107,27 @@ export function createDecoderPool(options = {}) {
     });
   };
 
+  // Sends each worker its share of the parts; every reply, or the first error.
+  const run = async (input, decodeOptions, bitmaps) => {
+    const bytes = asBytes(input);
+    const { workers: wanted, ...rest } = decodeOptions;
+    const parts = peekParts(bytes);
+    const used = Math.max(1, Math.min(parts, wanted ?? size, size));
+    const replies = await Promise.all(
+      Array.from({ length: used }, (_, j) => {
+        const first = Math.floor((j * parts) / used);
+        const end = Math.floor(((j + 1) * parts) / used);
+        // A copy of its own for each worker, whose buffer moves there (a Node Buffer's slice()
+        // would share, and detach, the caller's).
+        const copy = new Uint8Array(bytes);
+        return ask(j, { id: nextId++, bytes: copy, options: rest, first, end, bitmaps }, [copy.buffer]);
+      }),
+    );
+    const failed = replies.find((r) => r.error);
+    if (failed) throw new KmqError(failed.error.category, failed.error.message);
+    return replies;
+  };
+
   return {
     size,
     /**
@@ -115,26 +136,38 @@ export function createDecoderPool(options = {}) {
      * @param {import('../types/index').DecodeOptions & { workers?: number }} [decodeOptions]
      */
     async decode(input, decodeOptions = {}) {
-      const bytes = asBytes(input);
-      const { workers: wanted, ...rest } = decodeOptions;
-      const parts = peekParts(bytes);
-      const used = Math.max(1, Math.min(parts, wanted ?? size, size));
-      const replies = await Promise.all(
-        Array.from({ length: used }, (_, j) => {
-          const first = Math.floor((j * parts) / used);
-          const end = Math.floor(((j + 1) * parts) / used);
-          // A copy of its own for each worker, whose buffer moves there (a Node Buffer's slice()
-          // would share, and detach, the caller's).
-          const copy = new Uint8Array(bytes);
-          return ask(j, { id: nextId++, bytes: copy, options: rest, first, end }, [copy.buffer]);
-        }),
-      );
-      const failed = replies.find((r) => r.error);
-      if (failed) throw new KmqError(failed.error.category, failed.error.message);
+      const replies = await run(input, decodeOptions, false);
       const { width, height, channels, paletteSize, labelCoding, metadata } = replies[0].header;
       const pieces = replies.flatMap((r) => r.pieces);
       const data = pieces.length === 1 && pieces[0].kind === 'rows' ? pieces[0].rgba : assemble(pieces, width, height);
       return { width, height, channels, paletteSize, labelCoding, data, metadata, iccProfile: metadata.iccProfile ?? null };
+    },
+    /**
+     * Decodes a file and draws it into a canvas (resized to the image): in browsers the workers
+     * draw their tiles or strips into bitmaps, so the page's thread only places them.
+     * @param {Uint8Array | ArrayBuffer} input @param {HTMLCanvasElement | OffscreenCanvas} canvas
+     */
+    async decodeToCanvas(input, canvas, decodeOptions = {}) {
+      const bitmaps = typeof OffscreenCanvas !== 'undefined';
+      const replies = await run(input, decodeOptions, bitmaps);
+      const header = replies[0].header;
+      canvas.width = header.width;
+      canvas.height = header.height;
+      const context = canvas.getContext('2d');
+      if (bitmaps && replies[0].drawn) {
+        for (const reply of replies) {
+          for (const { x, y, bitmap } of reply.drawn) {
+            context.drawImage(bitmap, x, y);
+            bitmap.close();
+          }
+        }
+      } else {
+        const pieces = replies.flatMap((r) => r.pieces);
+        const data = pieces.length === 1 && pieces[0].kind === 'rows' ? pieces[0].rgba : assemble(pieces, header.width, header.height);
+        context.putImageData(new ImageData(data, header.width, header.height), 0, 0);
+      }
+      const { width, height, channels, paletteSize, labelCoding, metadata } = header;
+      return { width, height, channels, paletteSize, labelCoding, metadata, iccProfile: metadata.iccProfile ?? null };
     },
     /** Stops every worker; pending decodes fail. */
     async terminate() {
@@ -148,12 +181,17 @@ export function createDecoderPool(options = {}) {
 /** @type {ReturnType<typeof createDecoderPool> | null} */
 let sharedPool = null;
 
+/** The shared pool of as many workers as the machine has cores. */
+export function sharedDecoderPool() {
+  sharedPool ??= createDecoderPool();
+  return sharedPool;
+}
+
 /**
  * Decodes on a shared pool of as many workers as the machine has cores.
  * @param {Uint8Array | ArrayBuffer} input
  * @param {import('../types/index').DecodeOptions & { workers?: number }} [options]
  */
 export function decodeInWorker(input, options) {
-  sharedPool ??= createDecoderPool();
-  return sharedPool.decode(input, options);
+  return sharedDecoderPool().decode(input, options);
 }

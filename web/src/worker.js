@@ -12,10 +12,21 @@ async function handle(message) {
     await zstdReady();
     const { container, pieces } = decodeParts(bytes, options ?? {}, first, end);
     const { width, height, channels, paletteSize, labelCoding, metadata } = container;
-    return {
-      reply: { id, header: { width, height, channels, paletteSize, labelCoding, metadata }, pieces },
-      transfer: pieces.map((p) => p.rgba.buffer),
-    };
+    const header = { width, height, channels, paletteSize, labelCoding, metadata };
+    if (message.bitmaps && typeof OffscreenCanvas !== 'undefined') {
+      // Drawn here, on this worker's core: the page only places the bitmaps.
+      const drawn = pieces.map((p) => {
+        const x = p.kind === 'columns' ? p.x0 : 0;
+        const y = p.kind === 'columns' ? 0 : p.y0;
+        const w = p.kind === 'columns' ? p.x1 - p.x0 : width;
+        const h = p.kind === 'columns' ? height : p.y1 - p.y0;
+        const canvas = new OffscreenCanvas(w, h);
+        canvas.getContext('2d').putImageData(new ImageData(p.rgba, w, h), 0, 0);
+        return { x, y, bitmap: canvas.transferToImageBitmap() };
+      });
+      return { reply: { id, header, drawn }, transfer: drawn.map((d) => d.bitmap) };
+    }
+    return { reply: { id, header, pieces }, transfer: pieces.map((p) => p.rgba.buffer) };
   } catch (e) {
     const category = e instanceof KmqError ? e.category : 'io';
     return { reply: { id, error: { category, message: String(e?.message ?? e) } }, transfer: [] };

@@ -100,12 +100,20 @@ test('Chromium: the worker pool splits strips and tiles across Web Workers', { s
       const image = await pool.decode(await (await fetch(`/extra/${name}`)).arrayBuffer());
       out[name] = hex(await crypto.subtle.digest('SHA-256', image.data));
     }
+    for (const name of ['strips.kmq', 'tiles.kmq']) {
+      // Drawn by the workers into bitmaps, placed on a canvas: the same pixels.
+      const canvas = document.createElement('canvas');
+      const header = await pool.decodeToCanvas(await (await fetch(`/extra/${name}`)).arrayBuffer(), canvas);
+      const drawn = canvas.getContext('2d').getImageData(0, 0, header.width, header.height).data;
+      out[`${name} drawn`] = hex(await crypto.subtle.digest('SHA-256', drawn));
+    }
     const bad = await (await fetch('/format-spec/vectors/invalid/m4_copies_overlap.kmq')).arrayBuffer();
     out.bad = await pool.decode(bad).then(() => 'accepted', (e) => `${e.name} ${e.category}`);
     await pool.terminate();
     return out;
   });
-  assert.deepEqual(hashes, { ...expected, bad: 'KmqError corrupt_file' });
+  assert.deepEqual(hashes, { ...expected, 'strips.kmq drawn': expected['strips.kmq'],
+                             'tiles.kmq drawn': expected['tiles.kmq'], bad: 'KmqError corrupt_file' });
 });
 
 test('<kmq-image>: draws the image, sizes like <img>, fires load and error', { skip, timeout: 120000 }, async () => {

@@ -10,11 +10,17 @@ export interface PoolDecodeOptions extends DecodeOptions {
 export interface DecoderPool {
   readonly size: number;
   decode(bytes: Uint8Array | ArrayBuffer, options?: PoolDecodeOptions): Promise<DecodedImage>;
+  /** Decodes and draws into `canvas` (resized to the image); the workers draw in browsers. */
+  decodeToCanvas(bytes: Uint8Array | ArrayBuffer, canvas: HTMLCanvasElement | OffscreenCanvas,
+                 options?: PoolDecodeOptions): Promise<Omit<DecodedImage, 'data'>>;
   terminate(): Promise<void>;
 }
 
 /** A pool of `workers` (default: the machine's cores, at most 16) decoding workers. */
 export function createDecoderPool(options?: { workers?: number }): DecoderPool;
+
+/** The shared pool that decodeInWorker and <kmq-image> use. */
+export function sharedDecoderPool(): DecoderPool;
 
 /** Decodes on a shared pool as large as the machine's core count. */
 export function decodeInWorker(bytes: Uint8Array | ArrayBuffer, options?: PoolDecodeOptions): Promise<DecodedImage>;
