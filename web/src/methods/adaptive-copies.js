@@ -157,6 +157,7 @@ export function decodeStrip(streams, labels, width, y0, y1, paletteSize) {
   const prediction = new Int32Array(65536).fill(-1);
   const nextCovered = new Int32Array(width + 1);
   const runAbove = new Int32Array(width + 1);
+  const spanEnd = new Int32Array(width + 1);
   const cand = new Int32Array(5);
   const near = new Int32Array(4);
 
@@ -172,26 +173,40 @@ export function decodeStrip(streams, labels, width, y0, y1, paletteSize) {
     }
     const covered = y < coverEnd;
     if (covered) {
+      // Per column: the next covered column, and where a covered column's span of one offset
+      // ends.
       nextCovered[width] = width;
-      for (let c = width - 1; c >= 0; c--) nextCovered[c] = columnEnd[c] > y ? c : nextCovered[c + 1];
+      spanEnd[width] = width;
+      for (let c = width - 1; c >= 0; c--) {
+        if (columnEnd[c] > y) {
+          nextCovered[c] = c;
+          const same = c + 1 < width && columnEnd[c + 1] > y && columnOx[c + 1] === columnOx[c] && columnOy[c + 1] === columnOy[c];
+          spanEnd[c] = same ? spanEnd[c + 1] : c + 1;
+        } else {
+          nextCovered[c] = nextCovered[c + 1];
+        }
+      }
     }
     const rowStart = y * width;
     const firstRow = y === y0;
-    if (!firstRow) {
-      const above = rowStart - width;
-      runAbove[width - 1] = 1;
-      for (let c = width - 2; c >= 0; c--) {
-        runAbove[c] = labels[above + c] === labels[above + c + 1] ? runAbove[c + 1] + 1 : 1;
-      }
-    }
+    let runAboveReady = false;
     let q = 0;
     let x = 0;
     while (x < width) {
       const i = rowStart + x;
       if (covered && columnEnd[x] > y) {
-        labels[i] = labels[i - columnOy[x] * width - columnOx[x]];
+        // A copy's span: a memory copy, unless its source overlaps it on this row, where
+        // labels are read as they are written.
+        const end = spanEnd[x];
+        const ox = columnOx[x], oy = columnOy[x];
+        const source = i - oy * width - ox;
+        if (oy > 0 || ox >= end - x) {
+          labels.copyWithin(i, source, source + end - x);
+        } else {
+          for (let k = 0; k < end - x; k++) labels[i + k] = labels[source + k];
+        }
         q = 0;
-        x++;
+        x = end;
         continue;
       }
       let isBreak = false;
@@ -219,7 +234,23 @@ export function decodeStrip(streams, labels, width, y0, y1, paletteSize) {
           // A run of W (§5.6.3).
           const limit = (covered ? nextCovered[x] : width) - x;
           let ahead = 0;
-          if (!firstRow) ahead = runAbove[x] < limit ? runAbove[x] : limit;
+          if (!firstRow) {
+            // Counted directly when short; long ones from a table of the row above, made once
+            // per row when first needed, so that no row costs more than a pass over it.
+            const above = here - width;
+            while (ahead < limit && ahead < 32 && labels[above + ahead] === w) ahead++;
+            if (ahead === 32 && ahead < limit) {
+              if (!runAboveReady) {
+                const first = rowStart - width;
+                runAbove[width - 1] = 1;
+                for (let c = width - 2; c >= 0; c--) {
+                  runAbove[c] = labels[first + c] === labels[first + c + 1] ? runAbove[c + 1] + 1 : 1;
+                }
+                runAboveReady = true;
+              }
+              ahead = runAbove[x] < limit ? runAbove[x] : limit;
+            }
+          }
           const full = ahead === limit ? 1 : 0;
           if (coder.bit(runToLimit, full + (limit > 16 ? 2 : 0) + (firstRow ? 4 : 0) + 8 * qq)) {
             labels.fill(w, here, here + limit);

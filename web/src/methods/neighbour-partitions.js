@@ -134,11 +134,12 @@ class TileScan {
           const mask = equalityMask(w, n, ne, nw);
           const count = PATTERN_COUNT[mask];
           const symbol = symbols[cursor[PATTERN_CONTEXT[mask]]++];
-          near[0] = w; near[1] = n; near[2] = ne; near[3] = nw;
           if (symbol < count) {
-            w = near[PATTERN_FIRST[mask * 4 + symbol]];
+            const which = PATTERN_FIRST[mask * 4 + symbol];
+            w = which === 0 ? w : which === 1 ? n : which === 2 ? ne : nw;
           } else {
             if (symbol !== count) badSymbol(symbol);
+            near[0] = w; near[1] = n; near[2] = ne; near[3] = nw;
             for (let g = 0; g < count; g++) candidates[g] = near[PATTERN_FIRST[mask * 4 + g]];
             w = this.unseen(w, count);
           }
