@@ -195,6 +195,8 @@ py::tuple compare_images(const std::vector<std::string>& paths, const std::vecto
   settings.encode = request.encode;
   settings.max_pixels = request.max_pixels;
   settings.keep_visuals = html;
+  // As kmqcompare: the report shows the real .kmq files when the web decoder was built in.
+  settings.embed_kmq = html && compare::report_embeds_decoder();
   settings.display_max_side = max_side;
   compare::StudyDescription description{method_name(request.encode.method), request.space_name,
                                         request.encode.seed, request.encode.level,
