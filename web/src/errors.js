@@ -30,3 +30,20 @@ export function unsupported(message) {
 export function limitExceeded(message) {
   throw new KmqError('limit_exceeded', message);
 }
+
+/**
+ * Runs `work`, turning the engine's refusal to allocate (RangeError: the typed arrays of a very
+ * large image) into a KmqError that says so, rather than an error of another kind.
+ * @template T @param {() => T} work @param {string} what
+ * @returns {T}
+ */
+export function withMemory(work, what) {
+  try {
+    return work();
+  } catch (error) {
+    if (error instanceof RangeError) {
+      throw new KmqError('limit_exceeded', `${what}: not enough memory (${error.message})`);
+    }
+    throw error;
+  }
+}

@@ -8,8 +8,15 @@ import { decodeLabels } from './labels.js';
 import { expandToRgba } from './expand.js';
 import { zstdReady } from './zstd.js';
 
+import { withMemory } from './errors.js';
+
 export { KmqError } from './errors.js';
 export { DEFAULT_MAX_PIXELS, METHOD_NAMES };
+
+/** @param {import('./container.js').Container} c */
+function describeSize(c) {
+  return `a ${c.width}x${c.height} image`;
+}
 
 /** @param {import('./container.js').Container} c @param {number} fileSize */
 function describe(c, fileSize) {
@@ -48,7 +55,7 @@ export async function decodeIndexed(input, options = {}) {
   await zstdReady();
   const bytes = asBytes(input);
   const container = readContainer(bytes, options);
-  const labels = decodeLabels(container);
+  const labels = withMemory(() => decodeLabels(container), describeSize(container));
   return { ...describe(container, bytes.length), labels };
 }
 
@@ -60,8 +67,9 @@ export async function decode(input, options = {}) {
   await zstdReady();
   const bytes = asBytes(input);
   const container = readContainer(bytes, options);
-  const labels = decodeLabels(container);
-  const data = expandToRgba(labels, container.palette, container.channels, container.paletteSize);
+  const what = describeSize(container);
+  const labels = withMemory(() => decodeLabels(container), what);
+  const data = withMemory(() => expandToRgba(labels, container.palette, container.channels, container.paletteSize), what);
   const { width, height, channels, metadata, paletteSize, labelCoding } = container;
   return { width, height, channels, paletteSize, labelCoding, data, metadata, iccProfile: metadata.iccProfile ?? null };
 }

@@ -28,7 +28,8 @@ async function handle(message) {
     }
     return { reply: { id, header, pieces }, transfer: pieces.map((p) => p.rgba.buffer) };
   } catch (e) {
-    const category = e instanceof KmqError ? e.category : 'io';
+    // The engine's refusal to allocate is a limit, as in the page's own decode.
+    const category = e instanceof KmqError ? e.category : e instanceof RangeError ? 'limit_exceeded' : 'io';
     return { reply: { id, error: { category, message: String(e?.message ?? e) } }, transfer: [] };
   }
 }

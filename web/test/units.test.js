@@ -58,3 +58,11 @@ test('zstd frames: declared size, dictionary, extent', () => {
   corruptAs([0x50, 0x2a, 0x4d, 0x18, 0, 0, 0, 0], /not a valid zstd frame/);
   corruptAs([], /no zstd frame/);
 });
+
+test('an allocation the engine refuses becomes a limit_exceeded KmqError', async () => {
+  const { withMemory } = await import('../src/errors.js');
+  assert.throws(() => withMemory(() => new ArrayBuffer(2 ** 53), 'a 1x1 image'),
+    (e) => e instanceof KmqError && e.category === 'limit_exceeded' && /a 1x1 image: not enough memory/.test(e.message));
+  assert.throws(() => withMemory(() => { throw new TypeError('other'); }, 'x'), TypeError);
+  assert.equal(withMemory(() => 7, 'x'), 7);
+});
