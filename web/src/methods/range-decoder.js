@@ -37,10 +37,8 @@ export class RangeDecoder {
     return corruptLabels(`${this.name} stream read past its end`);
   }
 
-  /** One adaptive decision. @param {States} s @param {number} i */
-  bit(s, i) {
-    const p = s.p[i];
-    const bound = (this.range >>> 15) * p;
+  /** The split step of every decision: the bit below or above `bound`, then renormalisation. */
+  split(bound) {
     let bit;
     if (this.code < bound) {
       this.range = bound;
@@ -55,6 +53,13 @@ export class RangeDecoder {
       this.range *= 256;
       this.code = this.code * 256 + this.bytes[this.at++];
     }
+    return bit;
+  }
+
+  /** One adaptive decision. @param {States} s @param {number} i */
+  bit(s, i) {
+    const p = s.p[i];
+    const bit = this.split((this.range >>> 15) * p);
     const n = s.n[i];
     const r = RATE[n];
     s.p[i] = bit ? p - (p >> r) : p + ((32768 - p) >> r);
@@ -64,22 +69,7 @@ export class RangeDecoder {
 
   /** A decision with the state (16384, 0) that does not adapt. */
   evenBit() {
-    const bound = (this.range >>> 15) * 16384;
-    let bit;
-    if (this.code < bound) {
-      this.range = bound;
-      bit = 0;
-    } else {
-      this.code -= bound;
-      this.range -= bound;
-      bit = 1;
-    }
-    while (this.range < 0x1000000) {
-      if (this.at >= this.bytes.length) this.pastEnd();
-      this.range *= 256;
-      this.code = this.code * 256 + this.bytes[this.at++];
-    }
-    return bit;
+    return this.split((this.range >>> 15) * 16384);
   }
 
   /** A gamma value of the set at `base` of `s`. */
