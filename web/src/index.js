@@ -6,6 +6,7 @@ import { asBytes } from './bytes.js';
 import { readContainer, METHOD_NAMES, DEFAULT_MAX_PIXELS } from './container.js';
 import { decodeLabels } from './labels.js';
 import { expandToRgba } from './expand.js';
+import { headerFields } from './parts.js';
 import { zstdReady } from './zstd.js';
 
 import { withMemory } from './errors.js';
@@ -21,15 +22,9 @@ function describeSize(c) {
 /** @param {import('./container.js').Container} c @param {number} fileSize */
 function describe(c, fileSize) {
   return {
-    width: c.width,
-    height: c.height,
-    channels: c.channels,
-    paletteSize: c.paletteSize,
-    labelCoding: c.labelCoding,
+    ...headerFields(c),
     labelCodingName: METHOD_NAMES[c.labelCoding],
     palette: c.palette.slice(),
-    metadata: c.metadata,
-    iccProfile: c.metadata.iccProfile ?? null,
     chunks: c.chunks,
     fileSize,
     bitsPerPixel: (8 * fileSize) / (c.width * c.height),
@@ -70,6 +65,5 @@ export async function decode(input, options = {}) {
   const what = describeSize(container);
   const labels = withMemory(() => decodeLabels(container), what);
   const data = withMemory(() => expandToRgba(labels, container.palette, container.channels, container.paletteSize), what);
-  const { width, height, channels, metadata, paletteSize, labelCoding } = container;
-  return { width, height, channels, paletteSize, labelCoding, data, metadata, iccProfile: metadata.iccProfile ?? null };
+  return { ...headerFields(container), data };
 }

@@ -11,12 +11,25 @@ import { decodeStrip, parseStripTable, stripStart } from './methods/adaptive-cop
 import { tileStart } from './methods/streams.js';
 import { newIndexMap } from './methods/raw.js';
 
-/** The number of independent parts of a file's labels: tiles, strips, or 1. */
-export function partCount(container) {
-  const data = container.labelData;
-  if (container.labelCoding === 3 && data.length >= 2 && data[1] >= 1) return data[1];
-  if (container.labelCoding === 4 && data.length >= 1 && data[0] >= 1) return data[0];
+/**
+ * The number of independent parts of a label chunk's method data: method 3's tiles, method 4's
+ * strips, else 1. Read, not checked: the decoder checks it.
+ * @param {number} method @param {Uint8Array} data the method data (after the method byte)
+ */
+export function partsOfLabelData(method, data) {
+  if (method === 3 && data.length >= 2 && data[1] >= 1) return data[1];
+  if (method === 4 && data.length >= 1 && data[0] >= 1) return data[0];
   return 1;
+}
+
+/**
+ * The image fields of every decode's result, with the ICC profile handed back.
+ * @param {{ width: number, height: number, channels: number, paletteSize: number,
+ *           labelCoding: number, metadata: any }} c
+ */
+export function headerFields(c) {
+  const { width, height, channels, paletteSize, labelCoding, metadata } = c;
+  return { width, height, channels, paletteSize, labelCoding, metadata, iccProfile: metadata.iccProfile ?? null };
 }
 
 /**
@@ -28,7 +41,7 @@ export function decodeParts(bytes, options, first, end) {
   const c = readContainer(bytes, options);
   const { width, height, palette, channels, paletteSize } = c;
   const pieces = [];
-  const parts = partCount(c);
+  const parts = partsOfLabelData(c.labelCoding, c.labelData);
   if (parts === 1 || (c.labelCoding !== 3 && c.labelCoding !== 4)) {
     const labels = decodeLabels(c);
     pieces.push({ kind: 'rows', y0: 0, y1: height, rgba: expandToRgba(labels, palette, channels, paletteSize) });
@@ -37,8 +50,7 @@ export function decodeParts(bytes, options, first, end) {
   if (c.labelCoding === 3) {
     const prepared = preparePartitions(c.labelData, width, height, paletteSize, true);
     const labels = new Uint8Array(width * height);
-    const order = new ColourOrder(palette, channels, paletteSize);
-    if (width * height >= 4096 * paletteSize) order.sortAll();
+    const order = ColourOrder.forImage(palette, channels, paletteSize, width * height);
     for (let t = first; t < end; t++) {
       decodePartitionTile(prepared, t, labels, width, height, order);
       const x0 = tileStart(t, parts, width);
@@ -59,7 +71,9 @@ export function decodeParts(bytes, options, first, end) {
 }
 
 /** Puts decoded pieces into one RGBA image of `width` × `height`. */
-export function assemble(pieces, width, height, into = new Uint8ClampedArray(width * height * 4)) {
+export function assemble(pieces, width, height) {
+  if (pieces.length === 1 && pieces[0].kind === 'rows') return pieces[0].rgba;
+  const into = new Uint8ClampedArray(width * height * 4);
   for (const piece of pieces) {
     if (piece.kind === 'rows') {
       into.set(piece.rgba, piece.y0 * width * 4);

@@ -4,7 +4,7 @@
 // file decodes on one.
 import { KmqError } from './errors.js';
 import { asBytes } from './bytes.js';
-import { assemble } from './parts.js';
+import { assemble, headerFields, partsOfLabelData } from './parts.js';
 
 const WORKER_URL = new URL('./worker.js', import.meta.url);
 const IS_NODE = typeof process !== 'undefined' && !!process.versions?.node && typeof window === 'undefined';
@@ -14,18 +14,14 @@ function defaultWorkers() {
   return 2;
 }
 
-/** Reads the part count without checking anything: the workers check the file. */
+/** The part count, read from the LABL chunk without checking anything: the workers check. */
 function peekParts(bytes) {
-  // Signature, then chunks; LABL's first byte is the method, the next one tiles or strips.
   let at = 8;
   for (let chunks = 0; chunks < 1024 && at + 12 <= bytes.length; chunks++) {
     const length = (bytes[at] | (bytes[at + 1] << 8) | (bytes[at + 2] << 16) | (bytes[at + 3] << 24)) >>> 0;
     const type = String.fromCharCode(bytes[at + 4], bytes[at + 5], bytes[at + 6], bytes[at + 7]);
-    if (type === 'LABL' && length >= 3 && at + 11 <= bytes.length) {
-      const method = bytes[at + 8];
-      if (method === 3) return bytes[at + 10];
-      if (method === 4) return bytes[at + 9];
-      return 1;
+    if (type === 'LABL' && length >= 1 && at + 8 + length <= bytes.length) {
+      return partsOfLabelData(bytes[at + 8], bytes.subarray(at + 9, at + 8 + length));
     }
     at += 12 + length;
   }
@@ -137,10 +133,9 @@ export function createDecoderPool(options = {}) {
      */
     async decode(input, decodeOptions = {}) {
       const replies = await run(input, decodeOptions, false);
-      const { width, height, channels, paletteSize, labelCoding, metadata } = replies[0].header;
-      const pieces = replies.flatMap((r) => r.pieces);
-      const data = pieces.length === 1 && pieces[0].kind === 'rows' ? pieces[0].rgba : assemble(pieces, width, height);
-      return { width, height, channels, paletteSize, labelCoding, data, metadata, iccProfile: metadata.iccProfile ?? null };
+      const { header } = replies[0];
+      const data = assemble(replies.flatMap((r) => r.pieces), header.width, header.height);
+      return { ...headerFields(header), data };
     },
     /**
      * Decodes a file and draws it into a canvas (resized to the image): in browsers the workers
@@ -162,12 +157,10 @@ export function createDecoderPool(options = {}) {
           }
         }
       } else {
-        const pieces = replies.flatMap((r) => r.pieces);
-        const data = pieces.length === 1 && pieces[0].kind === 'rows' ? pieces[0].rgba : assemble(pieces, header.width, header.height);
+        const data = assemble(replies.flatMap((r) => r.pieces), header.width, header.height);
         context.putImageData(new ImageData(data, header.width, header.height), 0, 0);
       }
-      const { width, height, channels, paletteSize, labelCoding, metadata } = header;
-      return { width, height, channels, paletteSize, labelCoding, metadata, iccProfile: metadata.iccProfile ?? null };
+      return headerFields(header);
     },
     /** Stops every worker; pending decodes fail. */
     async terminate() {

@@ -39,6 +39,16 @@ export class ColourOrder {
     this.sorted[r] = 1;
   }
 
+  /**
+   * The order for an image of `pixels` pixels: large images meet most rows, so they are sorted
+   * up front, in one go; small ones sort the rows they meet.
+   */
+  static forImage(palette, channels, paletteSize, pixels) {
+    const order = new ColourOrder(palette, channels, paletteSize);
+    if (pixels >= 4096 * paletteSize) order.sortAll();
+    return order;
+  }
+
   sortAll() {
     for (let r = 0; r < this.size; r++) if (!this.sorted[r]) this.sortRow(r);
   }

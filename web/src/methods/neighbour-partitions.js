@@ -215,9 +215,7 @@ export function decodePartitionTile(prepared, tile, labels, width, height, order
 export function decodeNeighbourPartitions(data, width, height, palette, channels, paletteSize, tiled) {
   const prepared = preparePartitions(data, width, height, paletteSize, tiled);
   const labels = new Uint8Array(width * height);
-  const order = new ColourOrder(palette, channels, paletteSize);
-  // Large images meet most rows of the colour order: sorted up front, in one go.
-  if (width * height >= 4096 * paletteSize) order.sortAll();
+  const order = ColourOrder.forImage(palette, channels, paletteSize, width * height);
   for (let t = 0; t < prepared.tiles; t++) decodePartitionTile(prepared, t, labels, width, height, order);
   return labels;
 }
