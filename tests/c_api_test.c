@@ -95,8 +95,16 @@ int main(void) {
     for (int x = 0; x < 5; ++x) CHECK(decoded[y * STRIDE + x * C + 3] == 0);
   }
 
-  /* A host's runner: the same file and pixels as kmq's own threads, and it is used. */
+  /* Rate-distortion labels: valid files, refused with dithering or a negative lambda. */
   CHECK(kmq_encoder_set_option(encoder, KMQ_ENCODER_SAMPLE_PIXELS, 0) == KMQ_OK);
+  CHECK(kmq_encoder_set_option(encoder, KMQ_ENCODER_RD_LAMBDA_MILLI, -1) == KMQ_ERROR_BAD_INPUT);
+  CHECK(kmq_encoder_set_option(encoder, KMQ_ENCODER_RD_LAMBDA_MILLI, 64000) == KMQ_OK);
+  CHECK(kmq_encoder_set_option(encoder, KMQ_ENCODER_DITHER_PERCENT, 50) == KMQ_ERROR_BAD_INPUT);
+  CHECK(kmq_encode(encoder, pixels, W, H, C, STRIDE, file, bound, &size) == KMQ_OK);
+  CHECK(kmq_decode(decoder, file, size, decoded, sizeof decoded, STRIDE) == KMQ_OK);
+  CHECK(kmq_encoder_set_option(encoder, KMQ_ENCODER_RD_LAMBDA_MILLI, 0) == KMQ_OK);
+
+  /* A host's runner: the same file and pixels as kmq's own threads, and it is used. */
   CHECK(kmq_encoder_set_option(encoder, KMQ_ENCODER_THREADS, 3) == KMQ_OK);
   CHECK(kmq_encode(encoder, pixels, W, H, C, STRIDE, file, bound, &size) == KMQ_OK);
   uint8_t* own_threads = malloc(size);

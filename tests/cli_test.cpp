@@ -227,6 +227,31 @@ TEST_F(Cli, AutomaticKPrintsTheChoiceAndUnreachableTargetsExitWith99) {
   EXPECT_FALSE(fs::exists(path("c.kmq")));
 }
 
+TEST_F(Cli, RdLabelsShrinkTheFileAndTargetsSearchTheirLambda) {
+  kmq::io::write_file_atomically(
+      path("in.ppm"),
+      kmq::io::write_pnm(kmq::io::read_image(kmq::io::read_file(KMQ_SAMPLE_IMAGE))));
+  const std::string in = kEnc + " " + path("in.ppm") + " ";
+  ASSERT_EQ(run(in + "-o " + path("near.kmq") + " -k 32").exit_code, 0);
+  const ToolRun rated = run(in + "-o " + path("rd.kmq") + " -k 32 --rd 24 --json");
+  ASSERT_EQ(rated.exit_code, 0) << rated.output;
+  EXPECT_LT(fs::file_size(path("rd.kmq")), fs::file_size(path("near.kmq")));
+  EXPECT_NE(rated.output.find("\"rd_lambda\": 24.0000"), std::string::npos) << rated.output;
+  EXPECT_NE(rated.output.find("\"expected_label_bits_per_pixel\""), std::string::npos);
+  const ToolRun target = run(in + "-o " + path("t.kmq") + " --target-psnr 30");
+  ASSERT_EQ(target.exit_code, 0) << target.output;
+  EXPECT_NE(target.output.find("and rd lambda "), std::string::npos) << target.output;
+  const ToolRun k_only = run(in + "-o " + path("k.kmq") + " --target-psnr 30 --rd 0");
+  ASSERT_EQ(k_only.exit_code, 0) << k_only.output;
+  EXPECT_EQ(k_only.output.find("rd lambda"), std::string::npos) << k_only.output;
+  EXPECT_LT(fs::file_size(path("t.kmq")), fs::file_size(path("k.kmq")));
+  for (const std::string bad : {"--rd -1", "--rd x", "--rd 8 --dither", "--rd nan"}) {
+    const ToolRun refused = run(in + "-o " + path("bad.kmq") + " " + bad);
+    EXPECT_EQ(refused.exit_code, 2) << bad << ": " << refused.output;
+    EXPECT_FALSE(fs::exists(path("bad.kmq"))) << bad;
+  }
+}
+
 TEST_F(Cli, RemapsToAFixedPaletteFromKmqOrImage) {
   kmq::io::write_file_atomically(path("in.ppm"),
                                  kmq::io::write_pnm(kmq::testing::gradient_image(40, 30)));

@@ -132,7 +132,9 @@ void decode_file(DecodeResult& result, const DecodeSettings& settings,
   if (!settings.reference.empty()) {
     const kmq::Image original = kmq::io::read_image(kmq::io::read_file(settings.reference),
                                                     {.max_pixels = settings.decode.max_pixels});
-    result.psnr = kmq::psnr(original, kmq::decode(file, settings.decode));
+    const kmq::Image decoded = kmq::decode(file, settings.decode);
+    result.psnr = kmq::psnr(original, decoded);
+    result.ssim = kmq::ssim(original, decoded, settings.decode.threads);
   }
 }
 
@@ -150,7 +152,7 @@ std::optional<DecodeRequest> parse_kmqdec_command_line(int argc, char** argv) {
       .value("format", "F", &format_name, "png (default), jpg, ppm or pam; must agree with -o's extension")
       .value("quality", "Q", &settings.quality, "JPEG quality, 1..100 (default 90)")
       .flag("strip", "drop the metadata (ICC profile, Exif, XMP, text...) from PNG and JPEG outputs")
-      .value("compare", "ORIGINAL", &settings.reference, "print the PSNR of the decoded image against ORIGINAL (one input)")
+      .value("compare", "ORIGINAL", &settings.reference, "print the PSNR and SSIM of the decoded image against ORIGINAL (one input)")
       .flag("force,f", "overwrite existing outputs (never an input)")
       .flag("verbose,v", "report each file: size, palette, label coding, output bytes and time")
       .flag("quiet,q", "print nothing but errors")

@@ -29,7 +29,7 @@ struct DecodeResult {
   int exit_code = kExitOk;
   kmq::FileInfo info;
   std::size_t output_bytes = 0;
-  double milliseconds = 0, psnr = 0;
+  double milliseconds = 0, psnr = 0, ssim = 0;
 };
 
 /// What the command line asks for.

@@ -64,7 +64,7 @@ int run(int argc, char** argv) {
                        r.output_bytes, r.milliseconds);
         }
         if (!settings.reference.empty()) {
-          std::fprintf(stderr, "kmqdec: psnr %.3f dB against %s\n", r.psnr,
+          std::fprintf(stderr, "kmqdec: psnr %.3f dB, ssim %.5f against %s\n", r.psnr, r.ssim,
                        settings.reference.c_str());
         }
       });

@@ -42,6 +42,11 @@ void report_verbose(const FileResult& r, const EncodeRequest& settings) {
   }
   std::fprintf(stderr, "\nkmqenc: psnr %.3f dB (mse %.4f)%s\n", r.psnr, r.stats.mse,
                e.dither > 0 ? ", dithered" : "");
+  if (r.stats.rd_lambda > 0) {
+    const double pixels = static_cast<double>(r.width) * static_cast<double>(r.height);
+    std::fprintf(stderr, "kmqenc: rd lambda %.4g: the rate model expected %.4f label bits/pixel\n",
+                 r.stats.rd_lambda, r.stats.expected_label_bits / pixels);
+  }
   std::fprintf(stderr, "kmqenc: metadata: %s\n", describe_metadata(r.metadata).c_str());
   std::fprintf(stderr, "kmqenc: output %s (%s): %zu bytes (%.2f%% of input)", r.output.c_str(),
                format_name(settings.format), r.output_bytes,
@@ -72,6 +77,12 @@ std::vector<ResultField> result_fields(const FileResult& r, const EncodeRequest&
     fields.push_back({"psnr", Number{psnr, 6}});
     fields.push_back({"mse", Number{r.stats.mse, 6}});
     fields.push_back({"label_bits_per_pixel", Number{r.label_bits_per_pixel, 5}});
+    if (r.stats.rd_lambda > 0) {
+      const double pixels = static_cast<double>(r.width) * static_cast<double>(r.height);
+      fields.push_back({"rd_lambda", Number{r.stats.rd_lambda, 4}});
+      fields.push_back(
+          {"expected_label_bits_per_pixel", Number{r.stats.expected_label_bits / pixels, 5}});
+    }
     fields.push_back({"seconds", Number{r.seconds, 4}});
   }
   if (r.skipped) fields.push_back({"skipped", true});
@@ -118,8 +129,11 @@ void report_file(const FileResult& result, const EncodeRequest& settings, bool n
   if (settings.verbose) {
     report_verbose(r, settings);
   } else if (!settings.quiet && settings.counted_target && encode.fixed_palette.empty()) {
-    std::fprintf(stderr, "kmqenc: %s: chose K=%d after %d trials\n", r.input.c_str(),
-                 r.stats.colors, r.stats.trials);
+    char lambda[48] = "";
+    if (r.stats.rd_lambda > 0)
+      std::snprintf(lambda, sizeof lambda, " and rd lambda %.4g", r.stats.rd_lambda);
+    std::fprintf(stderr, "kmqenc: %s: chose K=%d%s after %d trials\n", r.input.c_str(),
+                 r.stats.colors, lambda, r.stats.trials);
   }
   if (notices && r.output_bytes > r.input_bytes) {
     std::fprintf(stderr,

@@ -96,10 +96,11 @@ std::optional<EncodeRequest> parse_kmqenc_arguments(int argc, char** argv, bool 
       .value("gmm-tolerance", "T", &encode.gmm_tolerance, "gmm: stop when log-likelihood/pixel changes by less (default 0.001)")
       .value("gmm-floor", "F", &encode.gmm_covariance_floor, "gmm: added to covariance diagonals (default 1e-06)")
       .optional_value("dither", "S", &dither, "1", "Floyd-Steinberg error diffusion, strength S in 0..1 (1 if given alone)")
+      .value("rd", "LAMBDA", &encode.rd_lambda, "rate-distortion labels: a pixel takes a cheaper entry than its nearest when the squared error it adds is below LAMBDA per bit saved (default: off, but searched with K under --target-psnr/--max-mse; 0 = off; try 2..100; K <= 256, not with --dither)")
       .value("palette", "FILE", &palette, "map to a fixed palette (a .kmq file's, or an image's colours in order of appearance) and keep its order")
       .flag("shared-palette", "one palette for all inputs; each file still decodes on its own")
-      .value("target-psnr", "DB", &encode.target_psnr, "smallest K whose PSNR reaches DB")
-      .value("max-mse", "X", &encode.max_mse, "smallest K whose MSE is at most X")
+      .value("target-psnr", "DB", &encode.target_psnr, "smallest file whose PSNR reaches DB: K and the --rd lambda searched together (with --rd: the smallest K at that lambda)")
+      .value("max-mse", "X", &encode.max_mse, "smallest file whose MSE is at most X, searched as for --target-psnr")
       .value("max-bytes", "N", &encode.max_bytes, "largest K whose .kmq file fits in N bytes")
       .operands(&inputs);
   // clang-format on
@@ -137,6 +138,11 @@ std::optional<EncodeRequest> parse_kmqenc_arguments(int argc, char** argv, bool 
   require_range("gmm-tolerance", encode.gmm_tolerance, 0, 1e300);
   require_range("gmm-floor", encode.gmm_covariance_floor, 1e-300, 1e300);
   require_range("dither", encode.dither, 0, 1);
+  require_range("rd", encode.rd_lambda, 0, 1e9);
+  // A target searches lambda with K unless --rd fixes it (--rd 0: nearest labels, K only).
+  encode.search_rd_lambda = !line.given("rd");
+  if (encode.rd_lambda > 0 && encode.dither > 0)
+    throw UsageError("--rd and --dither cannot be combined: RD labels map undithered pixels");
   require_range("sample", static_cast<double>(encode.sample_pixels), 0,
                 static_cast<double>(kmq::kMaxPixelCount));
   if (line.given("target-psnr")) require_range("target-psnr", encode.target_psnr, 1e-9, 1e300);

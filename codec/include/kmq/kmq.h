@@ -85,8 +85,10 @@ typedef enum kmq_encoder_option {
   KMQ_ENCODER_DITHER_PERCENT = 8,  /* Floyd-Steinberg strength 0..100 (default 0, off) */
   KMQ_ENCODER_MAX_BYTES = 9,       /* 0 = off; else the largest K whose file fits */
   KMQ_ENCODER_EFFORT = 10,         /* 1..6: encode time against size (default 4) */
-  KMQ_ENCODER_SAMPLE_PIXELS = 11   /* 0 = cluster every colour (default); else the colours of
+  KMQ_ENCODER_SAMPLE_PIXELS = 11,  /* 0 = cluster every colour (default); else the colours of
                                       about this many evenly spread pixels (<= 2^30) */
+  KMQ_ENCODER_RD_LAMBDA_MILLI = 12 /* rate-distortion labels' lambda in thousandths (0 = off,
+                                      default; 16000 = lambda 16): smaller files, lower PSNR */
 } kmq_encoder_option;
 
 /** A new encoder with default options, or NULL when out of memory. */

@@ -291,6 +291,12 @@ struct ClusteringOptions {
 struct MappingOptions {
   /// Floyd-Steinberg error diffusion (serpentine) of strength 0..1; 0 is off.
   double dither = 0;
+  /// Rate-distortion optimised labels (off at 0): a pixel takes another entry than its nearest
+  /// when the squared error it adds (8-bit samples, summed over R, G, B and A) is below
+  /// rd_lambda times the bits of label stream it saves, by the rate model of label coding
+  /// methods 2 and 3 (README, "Rate-distortion labels"). Typical values 2..64: smaller files at
+  /// lower PSNR. Only palettes of at most 256 entries, and not with dithering.
+  double rd_lambda = 0;
   /// A fixed palette (fixed_palette_channels samples per entry, 1..65536 entries): pixels are
   /// mapped to it and its order is kept; no clustering happens.
   std::vector<std::uint8_t> fixed_palette;
@@ -304,6 +310,10 @@ struct TargetOptions {
   double target_psnr = 0;
   double max_mse = 0;
   std::uint64_t max_bytes = 0;
+  /// With target_psnr or max_mse (no dithering, no fixed palette, rd_lambda 0): search K and
+  /// the rate-distortion lambda together for the smallest file that meets the target, instead
+  /// of the smallest K with nearest labels. The chosen lambda is in QuantizeStats::rd_lambda.
+  bool search_rd_lambda = true;
 };
 
 /// How the index map is coded: the label coding stage.
@@ -368,6 +378,11 @@ struct QuantizeStats {
   double mse = 0;                   ///< mean squared error over RGB of the result
   int trials = 0;                   ///< automatic K: number of K values tried
   std::size_t distinct_colors = 0;  ///< of the image; with sample_pixels, of the sample
+  /// With rd_lambda > 0: the label bits the rate model expects for the index map (method 2's
+  /// per-stream entropy), to hold against the bits the label coder writes.
+  double expected_label_bits = 0;
+  /// The rate-distortion lambda the labels were chosen with (rd_lambda, or the search's).
+  double rd_lambda = 0;
 };
 
 /// "kmeans", "minibatch" or "gmm".

@@ -45,6 +45,9 @@ void validate_clustering(const ClusteringOptions& options) {
 void validate_mapping(const MappingOptions& options) {
   require(finite_at_least(options.dither, 0) && options.dither <= 1,
           "dither strength must be in 0..1");
+  require(finite_at_least(options.rd_lambda, 0), "the RD lambda must be a finite number >= 0");
+  require(options.rd_lambda == 0 || options.dither == 0,
+          "rate-distortion labels and dithering cannot be combined");
   if (!options.fixed_palette.empty()) {
     const int channels = options.fixed_palette_channels;
     require(channels == 3 || channels == 4, "a fixed palette has 3 or 4 channels");

@@ -311,12 +311,15 @@ ContainerWriter encode_file(const Image& image, const EncodeOptions& options,
   };
   std::map<int, Trial> trials;
   auto fits = [&](int k, const detail::PaletteChoice& choice) {
-    IndexedImage indexed = detail::make_indexed(statistics, choice, options);
-    indexed.metadata = image.metadata();  // the size that counts is the whole file's
     Trial trial;
+    IndexedImage indexed =
+        detail::make_indexed(statistics, choice, options, &trial.stats.expected_label_bits);
+    indexed.metadata = image.metadata();  // the size that counts is the whole file's
     trial.file = encode_indexed_file(indexed, shared);
+    const bool beyond_nearest =
+        options.dither > 0 || detail::maps_for_rate(options, choice.colors.size());
     detail::fill_stats(statistics, choice, options.method, trial.stats,
-                       options.dither > 0 ? &indexed : nullptr);
+                       beyond_nearest ? &indexed : nullptr);
     const bool fitting = trial.file.size() <= options.max_bytes;
     trials.emplace(k, std::move(trial));
     return fitting;

@@ -63,10 +63,7 @@ PaletteChoice smallest_k_meeting(const ColorStatistics& statistics,
     auto found = tried.find(k);
     if (found == tried.end()) {
       PaletteChoice candidate = cluster_palette(statistics, k, clustering);
-      const double mse =
-          mapping.dither > 0
-              ? indexed_mse(*statistics.image, make_indexed(statistics, candidate, mapping))
-              : histogram_mse(statistics, candidate);
+      const double mse = mapped_mse(statistics, candidate, mapping);
       found = tried.emplace(k, std::make_pair(std::move(candidate), mse)).first;
     }
     return found->second.second <= wanted_mse;

@@ -9,6 +9,7 @@
 #include "api/options.hpp"
 #include "common/parallel.hpp"
 #include "quantize/k_search.hpp"
+#include "quantize/rd_search.hpp"
 #include "quantize/remap/grid_remap.hpp"
 #include "quantize/stages.hpp"
 #include "quantize/stats/color_counter_state.hpp"
@@ -66,10 +67,13 @@ namespace {
 IndexedImage map_to(detail::ColorStatistics& statistics, const detail::PaletteChoice& choice,
                     const EncodeOptions& options, QuantizeStats& stats) {
   IndexedImage indexed;
-  if (options.dither > 0) {
+  if (options.dither > 0 || detail::maps_for_rate(options, choice.colors.size())) {
     statistics.histogram.restore_index();  // one colour is remapped, not dithered
-    indexed = detail::make_indexed(statistics, choice, options);
+    double expected_bits = 0;
+    indexed = detail::make_indexed(statistics, choice, options, &expected_bits);
     detail::fill_stats(statistics, choice, options.method, stats, &indexed);
+    stats.expected_label_bits = expected_bits;
+    stats.rd_lambda = detail::maps_for_rate(options, choice.colors.size()) ? options.rd_lambda : 0;
   } else {
     detail::fill_stats(statistics, choice, options.method, stats);
     statistics.points = detail::WeightedPoints();
@@ -77,6 +81,31 @@ IndexedImage map_to(detail::ColorStatistics& statistics, const detail::PaletteCh
     indexed = detail::make_indexed(statistics, choice, options);
   }
   return indexed;
+}
+
+bool searches_rate(const EncodeOptions& options) {
+  return options.search_rd_lambda && options.rd_lambda == 0 && options.dither == 0 &&
+         options.fixed_palette.empty();
+}
+
+// A quality target met by K and lambda together: the search's lambda is lowered until the
+// whole image meets the target (which lambda 0 does).
+IndexedImage quantize_for_rate(detail::ColorStatistics statistics, const EncodeOptions& options,
+                               double wanted, QuantizeStats* stats_out) {
+  detail::RateTargetChoice found =
+      detail::smallest_file_meeting(statistics, options, options, wanted);
+  EncodeOptions mapping = options;
+  mapping.rd_lambda = found.lambda;
+  for (;;) {
+    QuantizeStats stats;
+    IndexedImage indexed = map_to(statistics, found.palette, mapping, stats);
+    if (stats.mse <= wanted || mapping.rd_lambda == 0) {
+      stats.trials = found.trials;
+      if (stats_out) *stats_out = stats;
+      return indexed;
+    }
+    mapping.rd_lambda = detail::lower_lambda(mapping.rd_lambda);
+  }
 }
 
 // Stages 2 and 3 on an image's colour statistics.
@@ -89,16 +118,15 @@ IndexedImage quantize_statistics(detail::ColorStatistics statistics, const Encod
     choice =
         detail::fixed_palette(statistics, options.fixed_palette, options.fixed_palette_channels);
     if (wanted > 0) {
-      const double mse = options.dither > 0 ? detail::indexed_mse(
-                                                  *statistics.image,
-                                                  detail::make_indexed(statistics, choice, options))
-                                            : detail::histogram_mse(statistics, choice);
+      const double mse = detail::mapped_mse(statistics, choice, options);
       if (mse > wanted) {
         throw Error(ErrorCategory::target_not_met,
                     "the quality target " + format_db(wanted) +
                         " cannot be met with this palette: it gives " + format_db(mse));
       }
     }
+  } else if (wanted > 0 && searches_rate(options)) {
+    return quantize_for_rate(std::move(statistics), options, wanted, stats_out);
   } else if (wanted > 0) {
     choice = detail::smallest_k_meeting(statistics, options, options, wanted, stats.trials);
   } else {
@@ -132,7 +160,8 @@ IndexedImage quantize_sampled(const Image& image, const EncodeOptions& options,
   }
   QuantizeStats stats;
   IndexedImage indexed;
-  if (channels == 3 && options.space == ColorSpace::rgb && options.dither == 0) {
+  if (channels == 3 && options.space == ColorSpace::rgb && options.dither == 0 &&
+      options.rd_lambda == 0) {
     indexed.width = image.width();
     indexed.height = image.height();
     indexed.channels = channels;

@@ -9,11 +9,13 @@
 #include <string>
 
 #include "common/parallel.hpp"
+#include "format/partition_model.hpp"
 #include "quantize/cluster/gmm.hpp"
 #include "quantize/cluster/minibatch.hpp"
 #include "quantize/cluster/nearest_centre.hpp"
 #include "quantize/cluster/palette_refine.hpp"
 #include "quantize/remap/dither.hpp"
+#include "quantize/remap/rd_remap.hpp"
 #include "quantize/remap/remap.hpp"
 #include "quantize/stats/color_bins.hpp"
 
@@ -348,8 +350,13 @@ PaletteChoice fixed_palette(const ColorStatistics& statistics,
   return choice;
 }
 
+bool maps_for_rate(const MappingOptions& options, std::size_t colors) {
+  return options.rd_lambda > 0 && options.dither == 0 && colors >= 2 &&
+         colors <= kMaxPartitionPaletteSize;
+}
+
 IndexedImage make_indexed(const ColorStatistics& statistics, const PaletteChoice& choice,
-                          const MappingOptions& options) {
+                          const MappingOptions& options, double* expected_label_bits) {
   const Image& image = *statistics.image;
   IndexedImage indexed;
   indexed.width = image.width();
@@ -370,6 +377,15 @@ IndexedImage make_indexed(const ColorStatistics& statistics, const PaletteChoice
   } else {
     indexed.indices =
         remap_pixels(image, statistics.histogram, choice.label_of_distinct, statistics.threads);
+    if (maps_for_rate(options, choice.colors.size())) {
+      RateDistortionLabels chosen = rate_distortion_labels(
+          image.data(), indexed.width, indexed.height, indexed.channels, indexed.palette,
+          indexed.indices, options.rd_lambda,
+          choice.transparent_entry == kNotFound ? kNoProtectedEntry : choice.transparent_entry,
+          statistics.threads);
+      indexed.indices = std::move(chosen.indices);
+      if (expected_label_bits) *expected_label_bits = chosen.expected_bits;
+    }
   }
   return indexed;
 }
@@ -388,6 +404,13 @@ double histogram_mse(const ColorStatistics& statistics, const PaletteChoice& cho
     pixels += statistics.histogram.count(i);
   }
   return total / (3.0 * pixels);
+}
+
+double mapped_mse(const ColorStatistics& statistics, const PaletteChoice& choice,
+                  const MappingOptions& options) {
+  const bool beyond_nearest = options.dither > 0 || maps_for_rate(options, choice.colors.size());
+  return beyond_nearest ? indexed_mse(*statistics.image, make_indexed(statistics, choice, options))
+                        : histogram_mse(statistics, choice);
 }
 
 double indexed_mse(const Image& image, const IndexedImage& indexed) {

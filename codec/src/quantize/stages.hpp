@@ -78,12 +78,20 @@ PaletteChoice cluster_palette(const ColorStatistics& statistics, int colors,
 PaletteChoice fixed_palette(const ColorStatistics& statistics,
                             std::span<const std::uint8_t> palette, int channels);
 
-/// Stage 3, the index map: per-colour lookup, or Floyd-Steinberg when options.dither > 0.
+/// Stage 3, the index map: per-colour lookup, or Floyd-Steinberg when options.dither > 0, then
+/// rate-distortion labels when maps_for_rate(); `expected_label_bits` receives their rate
+/// model's estimate.
 IndexedImage make_indexed(const ColorStatistics& statistics, const PaletteChoice& choice,
-                          const MappingOptions& options);
+                          const MappingOptions& options, double* expected_label_bits = nullptr);
+/// Whether make_indexed() chooses labels for their rate: rd_lambda > 0, no dithering, and a
+/// palette of 2..256 entries (the rate model is method 2's).
+bool maps_for_rate(const MappingOptions& options, std::size_t colors);
 
 /// Mean squared error over RGB of mapping every colour to its entry (no dithering).
 double histogram_mse(const ColorStatistics& statistics, const PaletteChoice& choice);
+/// Mean squared error over RGB of the index map make_indexed() makes with `options`.
+double mapped_mse(const ColorStatistics& statistics, const PaletteChoice& choice,
+                  const MappingOptions& options);
 /// Mean squared error over RGB between the image and an index map of it.
 double indexed_mse(const Image& image, const IndexedImage& indexed);
 /// Sum over pixels of squared distance in the clustering space to the entry (no dithering).

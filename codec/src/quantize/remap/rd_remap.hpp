@@ -1,0 +1,39 @@
+// SPDX-License-Identifier: MIT
+// Rate-distortion optimised labels: each pixel takes the entry that minimises its squared error
+// plus lambda times the bits the label coder is expected to spend on it, instead of the nearest
+// entry. The rate model is method 2/3's (format-spec §5.3): a symbol stream per pattern of
+// equal neighbours, and literals ranked by colour distance from W.
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <vector>
+
+#include "common/parallel.hpp"
+
+namespace kmq::detail {
+
+struct RateDistortionLabels {
+  std::vector<std::uint16_t> indices;
+  double expected_bits = 0;  // the rate model's estimate for `indices`
+};
+
+/// `nearest`: every pixel's nearest entry of `palette` (K entries of `channels` samples, the
+/// image's channel count, K <= 256); `samples`: the image's pixels. Pixels whose nearest entry
+/// is `protected_entry` (the transparent entry, or kNoProtectedEntry) keep it, and no other
+/// pixel takes it. lambda > 0 is in squared 8-bit error summed over the channels per bit.
+/// The result does not depend on the thread count.
+inline constexpr std::uint32_t kNoProtectedEntry = 0xFFFFFFFFu;
+RateDistortionLabels rate_distortion_labels(std::span<const std::uint8_t> samples,
+                                            std::size_t width, std::size_t height, int channels,
+                                            std::span<const std::uint8_t> palette,
+                                            std::span<const std::uint16_t> nearest, double lambda,
+                                            std::uint32_t protected_entry, const Workers& threads);
+
+/// The rate model's bits for an index map coded by method 2 (K <= 256): its empirical
+/// per-stream entropy.
+double expected_label_bits(std::span<const std::uint16_t> indices, std::size_t width,
+                           std::size_t height, std::span<const std::uint8_t> palette, int channels,
+                           const Workers& threads);
+
+}  // namespace kmq::detail

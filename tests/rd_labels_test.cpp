@@ -1,0 +1,181 @@
+// SPDX-License-Identifier: MIT
+// Rate-distortion labels (MappingOptions::rd_lambda) and the quality targets that search K and
+// lambda together.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <kmq/io.hpp>
+#include <kmq/kmq.hpp>
+#include <limits>
+
+#include "quantize/remap/rd_remap.hpp"
+#include "test_images.hpp"
+
+namespace {
+
+// A 240 x 180 crop of the sample photo: real texture, small enough for the sanitizer jobs.
+kmq::Image make_sample_photo() {
+  const kmq::Image whole = kmq::io::read_image(kmq::io::read_file(KMQ_SAMPLE_IMAGE));
+  const int width = std::min(240, whole.width()), height = std::min(180, whole.height());
+  const int left = (whole.width() - width) / 2, top = (whole.height() - height) / 2;
+  kmq::Image crop(width, height, whole.channels());
+  for (int y = 0; y < height; ++y) {
+    std::copy_n(whole.pixel(left, top + y), static_cast<std::size_t>(width) * whole.channels(),
+                crop.pixel(0, y));
+  }
+  return crop;
+}
+
+const kmq::Image& sample_photo() {
+  static const kmq::Image image = make_sample_photo();
+  return image;
+}
+
+kmq::EncodeOptions options_for(int k, double lambda) {
+  kmq::EncodeOptions options;
+  options.colors = k;
+  options.rd_lambda = lambda;
+  return options;
+}
+
+double squared_error(const kmq::Image& image, const kmq::IndexedImage& indexed) {
+  return kmq::mean_squared_error(image, kmq::expand(indexed));
+}
+
+TEST(RdLabels, NeverRaisesTheFileAndTradesErrorForBytes) {
+  const kmq::Image& image = sample_photo();
+  for (const int k : {16, 64, 256}) {
+    const std::size_t nearest = kmq::encode(image, options_for(k, 0)).size();
+    const double nearest_mse = squared_error(image, kmq::quantize(image, options_for(k, 0)));
+    std::size_t previous = nearest;
+    for (const double lambda : {2.0, 8.0, 32.0, 128.0}) {
+      const std::size_t bytes = kmq::encode(image, options_for(k, lambda)).size();
+      const double mse = squared_error(image, kmq::quantize(image, options_for(k, lambda)));
+      EXPECT_LE(bytes, nearest) << "K=" << k << " lambda=" << lambda;
+      EXPECT_GE(mse, nearest_mse) << "K=" << k << " lambda=" << lambda;
+      // Over a doubling or more of lambda the file shrinks (a small jitter is the coder's).
+      EXPECT_LE(bytes, previous + previous / 100) << "K=" << k << " lambda=" << lambda;
+      previous = bytes;
+    }
+    EXPECT_LT(previous, nearest * 9 / 10) << "K=" << k << ": lambda 128 saves at least 10 %";
+  }
+}
+
+TEST(RdLabels, AVanishingLambdaKeepsTheNearestError) {
+  const kmq::Image& image = sample_photo();
+  const kmq::IndexedImage nearest = kmq::quantize(image, options_for(64, 0));
+  const kmq::IndexedImage rated = kmq::quantize(image, options_for(64, 1e-9));
+  EXPECT_EQ(nearest.palette, rated.palette);
+  EXPECT_DOUBLE_EQ(squared_error(image, rated), squared_error(image, nearest));
+}
+
+TEST(RdLabels, SameBytesWhateverTheThreadCount) {
+  const kmq::Image& image = sample_photo();
+  kmq::EncodeOptions options = options_for(64, 24);
+  options.threads = 1;
+  const std::vector<std::uint8_t> one = kmq::encode(image, options);
+  for (const int threads : {2, 3, 8}) {
+    options.threads = threads;
+    EXPECT_EQ(kmq::encode(image, options), one) << threads << " threads";
+  }
+  options.target_psnr = 29;
+  options.colors = 256;
+  options.threads = 1;
+  const std::vector<std::uint8_t> searched = kmq::encode(image, options);
+  options.threads = 2;
+  EXPECT_EQ(kmq::encode(image, options), searched);
+}
+
+TEST(RdLabels, TransparentPixelsStayExactAndOpaqueOnesNeverTakeTheTransparentEntry) {
+  const kmq::Image image = kmq::testing::half_transparent_image(96, 64);
+  const kmq::IndexedImage indexed = kmq::quantize(image, options_for(16, 5000));
+  const kmq::Image decoded = kmq::expand(indexed);
+  for (int y = 0; y < image.height(); ++y) {
+    for (int x = 0; x < image.width(); ++x) {
+      const bool transparent = image.pixel(x, y)[3] == 0;
+      EXPECT_EQ(decoded.pixel(x, y)[3] == 0, transparent) << x << "," << y;
+    }
+  }
+}
+
+TEST(RdLabels, TheRateModelPredictsTheLabelCoder) {
+  // The whole photo: on a crop the streams' table and frame headers would weigh.
+  const kmq::Image image = kmq::io::read_image(kmq::io::read_file(KMQ_SAMPLE_IMAGE));
+  for (const double lambda : {16.0}) {
+    kmq::EncodeOptions options = options_for(64, lambda);
+    options.label_coding = kmq::LabelCodingChoice::partitions;
+    kmq::QuantizeStats stats;
+    const kmq::IndexedImage indexed = kmq::quantize(image, options, &stats);
+    const kmq::FileInfo info = kmq::inspect(kmq::encode_indexed(indexed, options));
+    const double written = 8.0 * static_cast<double>(info.label_bytes);
+    EXPECT_DOUBLE_EQ(stats.rd_lambda, lambda);
+    EXPECT_GT(stats.expected_label_bits, 0.8 * written) << lambda;
+    EXPECT_LT(stats.expected_label_bits, 1.1 * written) << lambda;
+  }
+}
+
+TEST(RdLabels, PalettesAbove256AndDitheringAreLeftAloneOrRefused) {
+  const kmq::Image& image = sample_photo();
+  const kmq::IndexedImage large = kmq::quantize(image, options_for(300, 0));
+  kmq::QuantizeStats stats;
+  EXPECT_EQ(kmq::quantize(image, options_for(300, 50), &stats), large);
+  EXPECT_EQ(stats.rd_lambda, 0);
+  kmq::EncodeOptions dithered = options_for(16, 8);
+  dithered.dither = 1;
+  EXPECT_THROW(kmq::quantize(image, dithered), kmq::Error);
+  for (const double bad :
+       {-1.0, std::numeric_limits<double>::infinity(), std::numeric_limits<double>::quiet_NaN()}) {
+    try {
+      kmq::quantize(image, options_for(16, bad));
+      ADD_FAILURE() << bad;
+    } catch (const kmq::Error& error) {
+      EXPECT_EQ(error.category(), kmq::ErrorCategory::bad_input);
+    }
+  }
+}
+
+TEST(RdLabels, QualityTargetsMeetTheTargetInFewerBytesThanTheKSearch) {
+  const kmq::Image& image = sample_photo();
+  for (const double target : {28.0, 31.0, 34.0}) {
+    kmq::EncodeOptions options;
+    options.colors = 256;
+    options.target_psnr = target;
+    kmq::QuantizeStats searched_stats, k_only_stats;
+    const std::vector<std::uint8_t> searched = kmq::encode(image, options, &searched_stats);
+    options.search_rd_lambda = false;
+    const std::vector<std::uint8_t> k_only = kmq::encode(image, options, &k_only_stats);
+    EXPECT_GE(kmq::psnr(image, kmq::decode(searched)), target);
+    EXPECT_GE(kmq::psnr(image, kmq::decode(k_only)), target);
+    EXPECT_LT(searched.size(), k_only.size()) << target;
+    EXPECT_GT(searched_stats.rd_lambda, 0) << target;
+    EXPECT_GE(searched_stats.colors, k_only_stats.colors) << target;
+    EXPECT_EQ(k_only_stats.rd_lambda, 0);
+  }
+  kmq::EncodeOptions mse_target;
+  mse_target.max_mse = 40;
+  const kmq::IndexedImage indexed = kmq::quantize(image, mse_target);
+  EXPECT_LE(squared_error(image, indexed), 40);
+}
+
+TEST(RdLabels, RateModelBitsAreTheEntropyOfMethodTwosStreams) {
+  // A flat map costs next to nothing; a map of noise costs about log2(K) bits a pixel.
+  const std::vector<std::uint8_t> palette = {0, 0, 0, 255, 255, 255, 255, 0, 0, 0, 255, 0};
+  const std::size_t width = 64, height = 64;
+  const std::vector<std::uint16_t> flat(width * height, 1);
+  // Only the first pixel, a literal where every other pixel repeats its neighbour, costs bits.
+  EXPECT_LT(
+      kmq::detail::expected_label_bits(flat, width, height, palette, 3, kmq::testing::workers(1)),
+      32.0);
+  std::vector<std::uint16_t> noise(width * height);
+  std::uint32_t state = 12345;
+  for (std::uint16_t& label : noise) {
+    state = state * 1664525u + 1013904223u;
+    label = static_cast<std::uint16_t>(state >> 30);
+  }
+  const double bits =
+      kmq::detail::expected_label_bits(noise, width, height, palette, 3, kmq::testing::workers(2));
+  EXPECT_GT(bits / static_cast<double>(noise.size()), 1.8);
+  EXPECT_LT(bits / static_cast<double>(noise.size()), 2.2);
+}
+
+}  // namespace
