@@ -56,7 +56,8 @@ std::optional<int> largest_fitting(int limit, const std::function<bool(int)>& fi
 
 PaletteChoice smallest_k_meeting(const ColorStatistics& statistics,
                                  const ClusteringOptions& clustering, const MappingOptions& mapping,
-                                 double wanted_mse, int& trials) {
+                                 double wanted_mse, int& trials,
+                                 std::map<int, PaletteChoice>* larger_meeting) {
   // Each K is clustered at most once; its MSE is measured as the image will be mapped.
   std::map<int, std::pair<PaletteChoice, double>> tried;
   auto meets = [&](int k) {
@@ -76,6 +77,12 @@ PaletteChoice smallest_k_meeting(const ColorStatistics& statistics,
                                                    " cannot be met: the best reachable with K <= " +
                                                    std::to_string(clustering.colors) + " is " +
                                                    format_db(tried.at(limit).second));
+  }
+  if (larger_meeting) {
+    for (auto& [tried_k, palette_and_mse] : tried) {
+      if (tried_k > *k && palette_and_mse.second <= wanted_mse)
+        larger_meeting->emplace(tried_k, std::move(palette_and_mse.first));
+    }
   }
   return std::move(tried.at(*k).first);
 }

@@ -7,6 +7,7 @@
 
 #include <functional>
 #include <kmq/kmq.hpp>
+#include <map>
 #include <optional>
 
 #include "quantize/stages.hpp"
@@ -24,9 +25,11 @@ std::optional<int> largest_fitting(int limit, const std::function<bool(int)>& fi
 /// The palette of the smallest K (up to clustering.colors and the image's colour count) whose
 /// MSE, mapped as `mapping` maps (dithered when it dithers), is at most `wanted_mse`. `trials`
 /// counts the K tried. Throws Error(target_not_met) naming the best MSE reached.
+/// `larger_meeting`, when given, receives the palettes of the larger K tried that met it too.
 PaletteChoice smallest_k_meeting(const ColorStatistics& statistics,
                                  const ClusteringOptions& clustering, const MappingOptions& mapping,
-                                 double wanted_mse, int& trials);
+                                 double wanted_mse, int& trials,
+                                 std::map<int, PaletteChoice>* larger_meeting = nullptr);
 
 /// The largest K (up to clustering.colors and the image's colour count) whose palette passes
 /// `fits(K, palette)`: the encoder's test that the file made from it fits. Returns nothing when

@@ -5,6 +5,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <map>
+#include <memory>
 #include <vector>
 
 #include "format/partition_model.hpp"
@@ -19,13 +21,23 @@ namespace {
 // Trials see every kSampleEvery-th band of kSampleRows rows (the whole image when it is short).
 constexpr int kSampleRows = 32;
 constexpr int kSampleEvery = 8;
-// Palettes tried, as multiples of the smallest K meeting the target with nearest labels.
-constexpr double kPaletteGrowth[] = {1.3, 1.7, 2.2};
-// Lambdas tried by doubling from the first, then bisected geometrically between the last that
-// met the target and the first that did not.
-constexpr double kFirstLambda = 2;
+// Palettes tried: those of the K search at least this multiple of the smallest K meeting the
+// target with nearest labels.
+constexpr double kLeastGrowth = 1.15;
+// Growths wanted among them: where the K search left none within the slack, one is clustered.
+constexpr double kWantedGrowth[] = {1.3, 1.7};
+constexpr double kGrowthSlack = 0.15;
+// Lambdas: from a start, doubled or halved within [first, last] to bracket the largest that
+// meets the target, then bisected geometrically.
+constexpr double kFirstLambda = 1;
 constexpr double kLastLambda = 1024;
-constexpr int kBisections = 4;
+constexpr double kStartLambda = 16;
+constexpr int kBisections = 3;
+// After the bisections the winner's lambda is known to a factor 2^(1/8); one more step of that
+// size up is tried.
+constexpr double kRefineStep = 1.044;
+// A palette whose best file is this much larger than the best so far ends the growth.
+constexpr double kGiveUpGrowth = 1.02;
 // The sample's MSE is an estimate: keep this share of the MSE budget in hand.
 constexpr double kMseMargin = 0.995;
 
@@ -73,6 +85,10 @@ class PaletteTrial {
         remap_pixels(sample, statistics.histogram, choice_.label_of_distinct, statistics.threads);
     full_mse_ = histogram_mse(statistics, choice_);
     nearest_error_ = squared_error_sum(sample, nearest_, palette_, statistics.channels);
+    mapper_ = std::make_unique<RateDistortionMapper>(
+        sample.data(), width(), height(), statistics.channels, palette_, nearest_,
+        choice_.transparent_entry == kNotFound ? kNoProtectedEntry : choice_.transparent_entry,
+        statistics.threads);
   }
 
   const PaletteChoice& choice() const { return choice_; }
@@ -96,10 +112,7 @@ class PaletteTrial {
                      palette_bits;
       return outcome;
     }
-    const RateDistortionLabels labels = rate_distortion_labels(
-        sample_->data(), width(), height(), statistics_->channels, palette_, nearest_, lambda,
-        choice_.transparent_entry == kNotFound ? kNoProtectedEntry : choice_.transparent_entry,
-        statistics_->threads);
+    const RateDistortionLabels labels = mapper_->map(lambda);
     const double added =
         squared_error_sum(*sample_, labels.indices, palette_, statistics_->channels) -
         nearest_error_;
@@ -119,6 +132,8 @@ class PaletteTrial {
   std::vector<std::uint16_t> nearest_;
   double full_mse_ = 0;
   double nearest_error_ = 0;
+  // On the heap: it holds spans of palette_ and nearest_, which must not move with the trial.
+  std::unique_ptr<RateDistortionMapper> mapper_;
 };
 
 struct LambdaChoice {
@@ -126,26 +141,44 @@ struct LambdaChoice {
   double bits = 0;
 };
 
-// The largest lambda on the search's grid whose estimated MSE meets `budget`, and its bits.
-LambdaChoice largest_lambda_meeting(const PaletteTrial& trial, double budget) {
-  LambdaChoice met{0, trial.at(0).bits};
+// The largest lambda whose estimated MSE meets `budget`, to a factor of 2^(1/2^bisections):
+// doubling or halving from `start` to bracket it, then bisecting geometrically.
+LambdaChoice largest_lambda_meeting(const PaletteTrial& trial, double budget, double start,
+                                    int bisections) {
+  LambdaChoice met{0, -1};
   double failing = 0;
-  for (double lambda = kFirstLambda; lambda <= kLastLambda; lambda *= 2) {
-    const PaletteTrial::Outcome outcome = trial.at(lambda);
-    if (outcome.mse > budget) {
-      failing = lambda;
-      break;
-    }
+  double lambda = std::clamp(start, kFirstLambda, kLastLambda);
+  PaletteTrial::Outcome outcome = trial.at(lambda);
+  if (outcome.mse <= budget) {
     met = {lambda, outcome.bits};
+    while (lambda * 2 <= kLastLambda) {
+      lambda *= 2;
+      outcome = trial.at(lambda);
+      if (outcome.mse > budget) {
+        failing = lambda;
+        break;
+      }
+      met = {lambda, outcome.bits};
+    }
+    if (failing == 0) return met;
+  } else {
+    failing = lambda;
+    while (lambda / 2 >= kFirstLambda) {
+      lambda /= 2;
+      outcome = trial.at(lambda);
+      if (outcome.mse <= budget) {
+        met = {lambda, outcome.bits};
+        break;
+      }
+      failing = lambda;
+    }
+    if (met.lambda == 0) return {0, trial.at(0).bits};
   }
-  if (failing == 0) return met;
-  double low = met.lambda > 0 ? met.lambda : kFirstLambda / 2;
-  for (int step = 0; step < kBisections; ++step) {
-    const double middle = std::sqrt(low * failing);
-    const PaletteTrial::Outcome outcome = trial.at(middle);
+  for (int step = 0; step < bisections; ++step) {
+    const double middle = std::sqrt(met.lambda * failing);
+    outcome = trial.at(middle);
     if (outcome.mse <= budget) {
       met = {middle, outcome.bits};
-      low = middle;
     } else {
       failing = middle;
     }
@@ -159,8 +192,9 @@ RateTargetChoice smallest_file_meeting(const ColorStatistics& statistics,
                                        const ClusteringOptions& clustering,
                                        const MappingOptions& mapping, double wanted_mse) {
   RateTargetChoice result;
+  std::map<int, PaletteChoice> larger;
   PaletteChoice smallest =
-      smallest_k_meeting(statistics, clustering, mapping, wanted_mse, result.trials);
+      smallest_k_meeting(statistics, clustering, mapping, wanted_mse, result.trials, &larger);
   const int smallest_k = static_cast<int>(smallest.colors.size());
   const int limit = std::min(
       {statistics.exact_colors(), clustering.colors, static_cast<int>(kMaxPartitionPaletteSize)});
@@ -173,20 +207,38 @@ RateTargetChoice smallest_file_meeting(const ColorStatistics& statistics,
   const Image sample = sample_rows(*statistics.image);
   const double budget = wanted_mse * kMseMargin;
   PaletteTrial best(statistics, sample, std::move(smallest));
-  LambdaChoice best_lambda = largest_lambda_meeting(best, budget);
-  int previous_k = smallest_k;
-  for (const double growth : kPaletteGrowth) {
-    const int k = std::min(limit, static_cast<int>(std::lround(smallest_k * growth)));
-    if (k <= previous_k) continue;
-    previous_k = k;
-    PaletteTrial trial(statistics, sample, cluster_palette(statistics, k, clustering));
-    ++result.trials;
-    if (trial.nearest_mse() > budget) continue;  // clustering need not be monotone in K
-    const LambdaChoice choice = largest_lambda_meeting(trial, budget);
+  LambdaChoice best_lambda = largest_lambda_meeting(best, budget, kStartLambda, kBisections);
+  // The larger palettes the K search clustered and found meeting the target (it bisects
+  // from a power of two, so they reach up to twice the smallest K): no palette is clustered
+  // twice. The nearest few are too close to pay for their trials.
+  for (const double growth : kWantedGrowth) {
+    const int wanted = static_cast<int>(std::lround(growth * smallest_k));
+    const auto near = larger.lower_bound(static_cast<int>((growth - kGrowthSlack) * smallest_k));
+    const bool covered =
+        near != larger.end() && near->first <= (growth + kGrowthSlack) * smallest_k;
+    if (!covered && wanted <= limit && wanted > smallest_k) {
+      larger.emplace(wanted, cluster_palette(statistics, wanted, clustering));
+      ++result.trials;
+    }
+  }
+  for (auto& [k, palette] : larger) {
+    if (k < kLeastGrowth * smallest_k || k > limit) continue;
+    if (histogram_mse(statistics, palette) > budget) continue;  // K need not be monotone
+    PaletteTrial trial(statistics, sample, std::move(palette));
+    // A larger palette leaves more error to trade: its lambda is at least the last one's.
+    const LambdaChoice choice =
+        largest_lambda_meeting(trial, budget, best_lambda.lambda, kBisections);
     if (choice.bits < best_lambda.bits) {
       best = std::move(trial);
       best_lambda = choice;
+    } else if (choice.bits > best_lambda.bits * kGiveUpGrowth) {
+      break;  // past the best K: the palette's growth costs more than its lambda saves
     }
+  }
+  if (best_lambda.lambda > 0) {
+    const double raised = best_lambda.lambda * kRefineStep;
+    const PaletteTrial::Outcome outcome = best.at(raised);
+    if (outcome.mse <= budget) best_lambda = {raised, outcome.bits};
   }
   result.palette = best.take_choice();
   result.lambda = best_lambda.lambda;

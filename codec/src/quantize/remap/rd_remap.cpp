@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <memory>
 
 #include "format/color_ranking.hpp"
 #include "format/context_model.hpp"
@@ -35,12 +36,16 @@ struct SymbolCounts {
   }
 };
 
+}  // namespace
+
 // Bits per symbol and per ranked literal, from counts with half a count added to every value
 // the stream could hold (so that an unseen choice is expensive but not forbidden).
 struct RateModel {
   std::array<std::array<float, kSymbols>, kPartitionContexts> symbol_bits{};
   std::array<std::array<float, kMaxPartitionPaletteSize>, kLiteralContexts> literal_bits{};
 };
+
+namespace {
 
 template <std::size_t N>
 void bits_of(const std::array<std::uint64_t, N>& counts, std::size_t alphabet,
@@ -138,22 +143,46 @@ class Distortion {
 
 }  // namespace
 
-RateDistortionLabels rate_distortion_labels(std::span<const std::uint8_t> samples,
-                                            std::size_t width, std::size_t height, int channels,
-                                            std::span<const std::uint8_t> palette,
-                                            std::span<const std::uint16_t> nearest, double lambda,
-                                            std::uint32_t protected_entry, const Workers& threads) {
-  ColorRanking ranking(palette, channels);
-  ranking.sort_all_rows(threads);  // read-only from here, shared by the bands
+RateDistortionMapper::RateDistortionMapper(std::span<const std::uint8_t> samples, std::size_t width,
+                                           std::size_t height, int channels,
+                                           std::span<const std::uint8_t> palette,
+                                           std::span<const std::uint16_t> nearest,
+                                           std::uint32_t protected_entry, const Workers& threads)
+    : samples_(samples),
+      width_(width),
+      height_(height),
+      channels_(channels),
+      palette_(palette),
+      nearest_(nearest),
+      protected_entry_(protected_entry),
+      threads_(threads),
+      ranking_(std::make_unique<ColorRanking>(palette, channels)) {
+  ranking_->sort_all_rows(threads);  // read-only from here, shared by the bands
+  nearest_model_ = std::make_unique<RateModel>(model_of(
+      count_symbols(nearest, width, height, *ranking_, threads), ranking_->palette_size()));
+}
+
+RateDistortionMapper::~RateDistortionMapper() = default;
+RateDistortionMapper::RateDistortionMapper(RateDistortionMapper&&) noexcept = default;
+
+RateDistortionLabels RateDistortionMapper::map(double lambda) const {
+  ColorRanking& ranking = *ranking_;
   const std::uint32_t k = ranking.palette_size();
-  const Distortion distortion(palette, channels);
-  const std::size_t stride = static_cast<std::size_t>(channels);
+  const Distortion distortion(palette_, channels_);
+  const std::size_t stride = static_cast<std::size_t>(channels_);
   const float rate_weight = static_cast<float>(lambda);
+  const std::size_t width = width_, height = height_;
+  const std::span<const std::uint16_t> nearest = nearest_;
+  const std::span<const std::uint8_t> samples = samples_;
+  const std::uint32_t protected_entry = protected_entry_;
+  const Workers& threads = threads_;
 
   std::vector<std::uint16_t> previous(nearest.begin(), nearest.end());
   std::vector<std::uint16_t> decided(previous.size());
   for (int pass = 0; pass < kPasses; ++pass) {
-    const RateModel model = model_of(count_symbols(previous, width, height, ranking, threads), k);
+    const RateModel model =
+        pass == 0 ? *nearest_model_
+                  : model_of(count_symbols(previous, width, height, ranking, threads), k);
     parallel_chunks(
         height, kBandRows, threads,
         [&](std::size_t, std::size_t, std::size_t begin, std::size_t end) {
@@ -212,6 +241,16 @@ RateDistortionLabels rate_distortion_labels(std::span<const std::uint8_t> sample
   result.expected_bits = entropy_of(count_symbols(previous, width, height, ranking, threads));
   result.indices = std::move(previous);
   return result;
+}
+
+RateDistortionLabels rate_distortion_labels(std::span<const std::uint8_t> samples,
+                                            std::size_t width, std::size_t height, int channels,
+                                            std::span<const std::uint8_t> palette,
+                                            std::span<const std::uint16_t> nearest, double lambda,
+                                            std::uint32_t protected_entry, const Workers& threads) {
+  return RateDistortionMapper(samples, width, height, channels, palette, nearest, protected_entry,
+                              threads)
+      .map(lambda);
 }
 
 double expected_label_bits(std::span<const std::uint16_t> indices, std::size_t width,

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <span>
 #include <vector>
 
@@ -13,9 +14,41 @@
 
 namespace kmq::detail {
 
+inline constexpr std::uint32_t kNoProtectedEntry = 0xFFFFFFFFu;
+
 struct RateDistortionLabels {
   std::vector<std::uint16_t> indices;
   double expected_bits = 0;  // the rate model's estimate for `indices`
+};
+
+class ColorRanking;
+struct RateModel;
+
+/// Rate-distortion labels for one image and palette at any number of lambdas: the colour
+/// order and the rate model of the nearest labels are made once. The spans must outlive it;
+/// see rate_distortion_labels() for what they hold.
+class RateDistortionMapper {
+ public:
+  RateDistortionMapper(std::span<const std::uint8_t> samples, std::size_t width, std::size_t height,
+                       int channels, std::span<const std::uint8_t> palette,
+                       std::span<const std::uint16_t> nearest, std::uint32_t protected_entry,
+                       const Workers& threads);
+  ~RateDistortionMapper();
+  RateDistortionMapper(RateDistortionMapper&&) noexcept;
+
+  RateDistortionLabels map(double lambda) const;
+
+ private:
+  std::span<const std::uint8_t> samples_;
+  std::size_t width_, height_;
+  int channels_;
+  std::span<const std::uint8_t> palette_;
+  std::span<const std::uint16_t> nearest_;
+  std::uint32_t protected_entry_;
+  Workers threads_;
+  // Sorted in full when made, then only read (its lookups are not const: they sort lazily).
+  std::unique_ptr<ColorRanking> ranking_;
+  std::unique_ptr<RateModel> nearest_model_;
 };
 
 /// `nearest`: every pixel's nearest entry of `palette` (K entries of `channels` samples, the
@@ -23,7 +56,6 @@ struct RateDistortionLabels {
 /// is `protected_entry` (the transparent entry, or kNoProtectedEntry) keep it, and no other
 /// pixel takes it. lambda > 0 is in squared 8-bit error summed over the channels per bit.
 /// The result does not depend on the thread count.
-inline constexpr std::uint32_t kNoProtectedEntry = 0xFFFFFFFFu;
 RateDistortionLabels rate_distortion_labels(std::span<const std::uint8_t> samples,
                                             std::size_t width, std::size_t height, int channels,
                                             std::span<const std::uint8_t> palette,
