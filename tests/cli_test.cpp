@@ -362,6 +362,43 @@ TEST_F(Cli, CompareReportsEveryKAsTableCsvAndJson) {
   EXPECT_EQ(std::count(json.begin(), json.end(), '{'), std::count(json.begin(), json.end(), '}'));
 }
 
+TEST_F(Cli, CompareStudiesRdLabelsBesideTheNearestOnes) {
+  kmq::io::write_file_atomically(
+      path("in.ppm"),
+      kmq::io::write_pnm(kmq::io::read_image(kmq::io::read_file(KMQ_SAMPLE_IMAGE))));
+  const ToolRun study =
+      run(kCompare + " " + path("in.ppm") + " -k 16,64 --rd 32 --csv " + path("r.csv") +
+          " --json " + path("r.json") + " --html " + path("r.html") + " --html-pictures png");
+  ASSERT_EQ(study.exit_code, 0) << study.output;
+  EXPECT_NE(study.output.find("RD bytes"), std::string::npos) << study.output;
+  const auto csv_bytes = kmq::io::read_file(path("r.csv"));
+  const std::string csv(csv_bytes.begin(), csv_bytes.end());
+  EXPECT_NE(csv.find(",decode_ms,rd_kmq_bytes,rd_psnr,rd_ssim\n"), std::string::npos) << csv;
+  const auto json_bytes = kmq::io::read_file(path("r.json"));
+  const std::string json(json_bytes.begin(), json_bytes.end());
+  EXPECT_NE(json.find("\"rd_lambda\": 32}"), std::string::npos) << json;
+  // Each K's RD file is smaller than its nearest-label file, at a PSNR no higher.
+  std::size_t at = 0, rows = 0;
+  while ((at = json.find("\"kmq_bytes\": ", at)) != std::string::npos) {
+    const std::size_t nearest = std::stoul(json.substr(at + 13));
+    const std::size_t rd_at = json.find("\"rd_kmq_bytes\": ", at);
+    ASSERT_NE(rd_at, std::string::npos);
+    const std::size_t rated = std::stoul(json.substr(rd_at + 16));
+    EXPECT_LT(rated, nearest);
+    at = rd_at + 1;
+    ++rows;
+  }
+  EXPECT_EQ(rows, 2u);
+  const auto html_bytes = kmq::io::read_file(path("r.html"));
+  const std::string html(html_bytes.begin(), html_bytes.end());
+  for (const std::string id : {"curve-psnr-plot", "curve-ssim-plot", "curve-legend"})
+    EXPECT_NE(html.find("id=\"" + id + "\""), std::string::npos) << id;
+  EXPECT_NE(html.find("\"rd_lambda\":32"), std::string::npos);
+  EXPECT_NE(html.find("\"rd_kmq_bytes\":"), std::string::npos);
+  EXPECT_EQ(run(kCompare + " " + path("in.ppm") + " -k 16 --rd 8 --dither").exit_code, 2);
+  EXPECT_EQ(run(kCompare + " " + path("in.ppm") + " -k 16 --rd -3").exit_code, 2);
+}
+
 TEST_F(Cli, CompareWritesASelfContainedHtmlReport) {
   kmq::io::write_file_atomically(path("g.ppm"),
                                  kmq::io::write_pnm(kmq::testing::gradient_image(64, 40)));

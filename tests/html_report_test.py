@@ -224,6 +224,11 @@ def run_browser(chromium, report, output_dir, embeds_kmq):
         else:
             check(embedding["decoder"] == "undefined", "a PNG report carries the decoder")
             check(embedding["decoded"] == 0, "a PNG report decoded a .kmq file")
+        # The rate-distortion curves: bytes against PSNR and SSIM, with and without RD labels.
+        curves = browser.evaluate("""[...document.querySelectorAll(
+            '#curve-psnr-plot polyline.curve, #curve-ssim-plot polyline.curve')]
+            .map((line) => line.getAttribute('points').trim().split(' ').length)""")
+        check(curves == [3, 3, 3, 3], "the RD curves are not drawn for both labellings: %r" % curves)
         shot_before = browser.screenshot(os.path.join(output_dir, "report_before.png"))
 
         # The slider, moved the way a user does it: focus, then the right arrow key.
@@ -304,7 +309,7 @@ def main():
     report = os.path.join(output_dir, "report.html")
     png_report = os.path.join(output_dir, "report_png.html")
     common = [kmqcompare, sample, gradient, rgba, "-k", "4,16,64", "--html-max-side", "320",
-              "--force", "--quiet"]
+              "--rd", "24", "--force", "--quiet"]
     subprocess.run(common + ["--html", report], check=True)
     subprocess.run(common + ["--html", png_report, "--html-pictures", "png"], check=True)
     with open(report, encoding="utf-8") as page:

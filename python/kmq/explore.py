@@ -14,7 +14,8 @@ from . import _kmq
 from ._options import command_line
 
 DEFAULT_COLORS = (2, 4, 8, 16, 32, 64, 128, 256, 512, 1024)
-_STUDY_OPTIONS = frozenset({"method", "space", "seed", "level", "dither", "jobs", "max-pixels"})
+_STUDY_OPTIONS = frozenset({"method", "space", "seed", "level", "dither", "rd", "jobs",
+                            "max-pixels"})
 
 ImageLike = Union[str, "os.PathLike[str]", np.ndarray]
 
@@ -49,7 +50,9 @@ def compare(images: Union[ImageLike, Sequence[ImageLike]],
     ``png_bytes``, ``jpeg_quality``, ``jpeg_bytes``, ``jpeg_psnr``, ``psnr``, ``ssim``,
     ``encode_ms``, ``decode_ms``... as kmqcompare --json gives them. A pandas DataFrame when
     pandas is installed, else a list of dicts. Options: ``method``, ``space``, ``seed``,
-    ``level``, ``dither``, ``jobs``, ``max_pixels``. Images are paths or uint8 arrays."""
+    ``level``, ``dither``, ``rd`` (each K also with rate-distortion labels of that lambda:
+    ``rd_kmq_bytes``, ``rd_psnr``, ``rd_ssim``), ``jobs``, ``max_pixels``. Images are paths or
+    uint8 arrays."""
     text, _ = _study(images, colors, False, 640, options)
     rows: List[Dict[str, Any]] = []
     for study in json.loads(text)["images"]:

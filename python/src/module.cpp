@@ -193,14 +193,19 @@ py::tuple compare_images(const std::vector<std::string>& paths, const std::vecto
   compare::StudySettings settings;
   settings.colors = colors;
   settings.encode = request.encode;
+  settings.rd_lambda = request.encode.rd_lambda;  // as kmqcompare: a second curve, not every K
+  settings.encode.rd_lambda = 0;
   settings.max_pixels = request.max_pixels;
   settings.keep_visuals = html;
   // As kmqcompare: the report shows the real .kmq files when the web decoder was built in.
   settings.embed_kmq = html && compare::report_embeds_decoder();
   settings.display_max_side = max_side;
-  compare::StudyDescription description{method_name(request.encode.method), request.space_name,
-                                        request.encode.seed, request.encode.level,
-                                        request.encode.dither};
+  compare::StudyDescription description{method_name(request.encode.method),
+                                        request.space_name,
+                                        request.encode.seed,
+                                        request.encode.level,
+                                        request.encode.dither,
+                                        request.encode.rd_lambda};
   std::string json, page;
   without_gil([&] {
     std::vector<compare::ImageStudy> studies;

@@ -68,6 +68,7 @@ ImageStudy study_image(const std::string& path, const StudySettings& settings,
     r.requested_colors = colors;
     EncodeOptions options = settings.encode;
     options.colors = colors;
+    options.rd_lambda = 0;
 
     // encode() is quantize() then encode_indexed(); keeping the index map from the first step
     // spares decoding the file a second time for the PNG and the report pictures.
@@ -90,6 +91,15 @@ ImageStudy study_image(const std::string& path, const StudySettings& settings,
     r.jpeg_bytes = matched.bytes;
     r.jpeg_psnr = matched.psnr;
     r.jpeg_reached = matched.reached;
+    if (settings.rd_lambda > 0) {
+      options.rd_lambda = settings.rd_lambda;
+      const std::vector<std::uint8_t> rated = encode(original, options);
+      const Image rated_pixels = decode(rated, {.max_pixels = settings.max_pixels});
+      r.has_rd = true;
+      r.rd_kmq_bytes = rated.size();
+      r.rd_psnr = psnr(original, rated_pixels);
+      r.rd_ssim = ssim(original, rated_pixels, settings.encode.threads);
+    }
     if (settings.keep_visuals) r.visuals = visuals_of(indexed, file, study, positions, settings);
     study.results.push_back(std::move(r));
     step_done();

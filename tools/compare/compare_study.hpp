@@ -14,7 +14,9 @@ namespace kmq::compare {
 
 struct StudySettings {
   std::vector<int> colors;  ///< the K values, in the order they are reported
-  EncodeOptions encode;     ///< everything but `colors`
+  EncodeOptions encode;     ///< everything but `colors` (rd_lambda is read from below)
+  /// Each K is also encoded with rate-distortion labels of this lambda (0: not).
+  double rd_lambda = 0;
   std::uint64_t max_pixels = kDefaultMaxPixels;
   bool keep_visuals = false;  ///< gather what the HTML report needs
   /// The report shows each K's .kmq file, decoded in the page; else PNG pictures of it.
@@ -50,6 +52,10 @@ struct KResult {
   bool jpeg_reached = false;
   double psnr = 0, ssim = 0;
   double encode_ms = 0, decode_ms = 0;
+  /// With StudySettings::rd_lambda: the same K with rate-distortion labels.
+  bool has_rd = false;
+  std::size_t rd_kmq_bytes = 0;
+  double rd_psnr = 0, rd_ssim = 0;
   KVisuals visuals;
 };
 

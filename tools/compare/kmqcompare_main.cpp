@@ -104,6 +104,7 @@ int run(int argc, char** argv) {
       .value("seed", "N", &encode.seed, "random seed (default 1)")
       .value("level,l", "L", &encode.level, "zstd effort: 0 = tuned (default), or zstd level 1..22")
       .optional_value("dither", "S", &dither, "1", "Floyd-Steinberg dithering, strength 0..1 (1 if given alone)")
+      .value("rd", "LAMBDA", &settings.rd_lambda, "also encode every K with rate-distortion labels of this lambda (as kmqenc --rd), and show both curves of bytes against PSNR and SSIM")
       .value("csv", "FILE", &outputs.csv, "results as CSV ('-' for standard output)")
       .value("json", "FILE", &outputs.json, "settings and results as JSON ('-' for standard output)")
       .value("html", "FILE", &outputs.html, "self-contained interactive report ('-' for standard output)")
@@ -124,6 +125,10 @@ int run(int argc, char** argv) {
   kmq::tools::require_range("jobs", jobs, 0, 4096);
   kmq::tools::require_range("level", encode.level, 0, 22);
   kmq::tools::require_range("dither", encode.dither, 0, 1);
+  kmq::tools::require_range("rd", settings.rd_lambda, 0, 1e9);
+  if (settings.rd_lambda > 0 && encode.dither > 0)
+    throw kmq::tools::UsageError(
+        "--rd and --dither cannot be combined: RD labels map undithered pixels");
   kmq::tools::require_range("html-max-side", settings.display_max_side, 16, 4096);
   encode.threads = jobs;
   const bool force = line.given("force");
@@ -138,6 +143,7 @@ int run(int argc, char** argv) {
   description.seed = encode.seed;
   description.level = encode.level;
   description.dither = encode.dither;
+  description.rd_lambda = settings.rd_lambda;
   settings.keep_visuals = !outputs.html.empty();
   if (pictures != "kmq" && pictures != "png")
     throw kmq::tools::UsageError("--html-pictures takes kmq or png, not '" + pictures + "'");

@@ -79,6 +79,9 @@ std::string result_json(const KResult& r) {
          ",\"jpeg_reached\":" + (r.jpeg_reached ? "true" : "false") +
          ",\"psnr\":" + number(r.psnr) + ",\"ssim\":" + number(r.ssim) +
          ",\"encode_ms\":" + number(r.encode_ms) + ",\"decode_ms\":" + number(r.decode_ms) +
+         (r.has_rd ? ",\"rd_kmq_bytes\":" + std::to_string(r.rd_kmq_bytes) +
+                         ",\"rd_psnr\":" + number(r.rd_psnr) + ",\"rd_ssim\":" + number(r.rd_ssim)
+                   : std::string()) +
          (v.file.empty() ? ",\"display\":" + png_uri(v.display) + ",\"crop\":" + png_uri(v.crop)
                          : ",\"kmq\":\"" + base64(v.file) + "\"") +
          ",\"palette\":" + palette_json(v) + ",\"counts\":" + json_array(v.counts) +
@@ -126,7 +129,7 @@ std::string html_report(const std::vector<ImageStudy>& studies, const StudyDescr
                      ",\"space\":" + tools::json_string(d.space) +
                      ",\"seed\":" + std::to_string(d.seed) +
                      ",\"level\":" + std::to_string(d.level) + ",\"dither\":" + number(d.dither) +
-                     "},\"images\":[";
+                     ",\"rd_lambda\":" + number(d.rd_lambda) + "},\"images\":[";
   for (std::size_t i = 0; i < studies.size(); ++i) {
     if (i > 0) data += ',';
     data += study_json(studies[i]);

@@ -15,6 +15,7 @@ struct StudyDescription {
   std::uint64_t seed = 0;
   int level = 0;
   double dither = 0;
+  double rd_lambda = 0;  ///< of the RD columns, 0 when there are none
 };
 
 std::string table_text(const std::vector<ImageStudy>& studies);

@@ -18,9 +18,11 @@ namespace kmq::detail {
 
 namespace {
 
-// Trials see every kSampleEvery-th band of kSampleRows rows (the whole image when it is short).
+// Trials see every n-th band of kSampleRows rows: at least about kSamplePixels pixels in at
+// least kLeastSampleBands bands (the whole image when it is small).
 constexpr int kSampleRows = 32;
-constexpr int kSampleEvery = 8;
+constexpr std::size_t kSamplePixels = std::size_t{1} << 18;
+constexpr int kLeastSampleBands = 8;
 // Palettes tried: those of the K search at least this multiple of the smallest K meeting the
 // target with nearest labels.
 constexpr double kLeastGrowth = 1.15;
@@ -43,9 +45,11 @@ constexpr double kMseMargin = 0.995;
 
 Image sample_rows(const Image& image) {
   const int bands = (image.height() + kSampleRows - 1) / kSampleRows;
-  if (bands < 2 * kSampleEvery) return image;
+  const int every = static_cast<int>(std::min<std::size_t>(
+      image.pixel_count() / kSamplePixels, static_cast<std::size_t>(bands / kLeastSampleBands)));
+  if (every < 2) return image;
   std::vector<int> rows;
-  for (int band = 0; band < bands; band += kSampleEvery) {
+  for (int band = 0; band < bands; band += every) {
     for (int y = band * kSampleRows; y < std::min(image.height(), (band + 1) * kSampleRows); ++y)
       rows.push_back(y);
   }
@@ -211,18 +215,21 @@ RateTargetChoice smallest_file_meeting(const ColorStatistics& statistics,
   // The larger palettes the K search clustered and found meeting the target (it bisects
   // from a power of two, so they reach up to twice the smallest K): no palette is clustered
   // twice. The nearest few are too close to pay for their trials.
+  // Near the limit (256, the rate model's) the limit itself is the one larger palette.
+  const int least_k = std::min(limit, static_cast<int>(std::ceil(kLeastGrowth * smallest_k)));
   for (const double growth : kWantedGrowth) {
-    const int wanted = static_cast<int>(std::lround(growth * smallest_k));
-    const auto near = larger.lower_bound(static_cast<int>((growth - kGrowthSlack) * smallest_k));
-    const bool covered =
-        near != larger.end() && near->first <= (growth + kGrowthSlack) * smallest_k;
-    if (!covered && wanted <= limit && wanted > smallest_k) {
+    const int wanted = std::min(limit, static_cast<int>(std::lround(growth * smallest_k)));
+    const auto near = larger.lower_bound(
+        std::min(wanted, static_cast<int>((growth - kGrowthSlack) * smallest_k)));
+    const bool covered = near != larger.end() && near->first <= limit &&
+                         near->first <= (growth + kGrowthSlack) * smallest_k;
+    if (!covered && wanted > smallest_k && larger.count(wanted) == 0) {
       larger.emplace(wanted, cluster_palette(statistics, wanted, clustering));
       ++result.trials;
     }
   }
   for (auto& [k, palette] : larger) {
-    if (k < kLeastGrowth * smallest_k || k > limit) continue;
+    if (k < least_k || k > limit) continue;
     if (histogram_mse(statistics, palette) > budget) continue;  // K need not be monotone
     PaletteTrial trial(statistics, sample, std::move(palette));
     // A larger palette leaves more error to trade: its lambda is at least the last one's.
