@@ -104,6 +104,15 @@ int main(void) {
   CHECK(kmq_decode(decoder, file, size, decoded, sizeof decoded, STRIDE) == KMQ_OK);
   CHECK(kmq_encoder_set_option(encoder, KMQ_ENCODER_RD_LAMBDA_MILLI, 0) == KMQ_OK);
 
+  /* Ordered dithering: a valid file; the option takes 0 or 1. */
+  CHECK(kmq_encoder_set_option(encoder, KMQ_ENCODER_ORDERED_DITHER, 2) == KMQ_ERROR_BAD_INPUT);
+  CHECK(kmq_encoder_set_option(encoder, KMQ_ENCODER_ORDERED_DITHER, 1) == KMQ_OK);
+  CHECK(kmq_encoder_set_option(encoder, KMQ_ENCODER_DITHER_PERCENT, 100) == KMQ_OK);
+  CHECK(kmq_encode(encoder, pixels, W, H, C, STRIDE, file, bound, &size) == KMQ_OK);
+  CHECK(kmq_decode(decoder, file, size, decoded, sizeof decoded, STRIDE) == KMQ_OK);
+  CHECK(kmq_encoder_set_option(encoder, KMQ_ENCODER_DITHER_PERCENT, 0) == KMQ_OK);
+  CHECK(kmq_encoder_set_option(encoder, KMQ_ENCODER_ORDERED_DITHER, 0) == KMQ_OK);
+
   /* A host's runner: the same file and pixels as kmq's own threads, and it is used. */
   CHECK(kmq_encoder_set_option(encoder, KMQ_ENCODER_THREADS, 3) == KMQ_OK);
   CHECK(kmq_encode(encoder, pixels, W, H, C, STRIDE, file, bound, &size) == KMQ_OK);

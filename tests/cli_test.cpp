@@ -245,7 +245,13 @@ TEST_F(Cli, RdLabelsShrinkTheFileAndTargetsSearchTheirLambda) {
   ASSERT_EQ(k_only.exit_code, 0) << k_only.output;
   EXPECT_EQ(k_only.output.find("rd lambda"), std::string::npos) << k_only.output;
   EXPECT_LT(fs::file_size(path("t.kmq")), fs::file_size(path("k.kmq")));
-  for (const std::string bad : {"--rd -1", "--rd x", "--rd 8 --dither", "--rd nan"}) {
+  ASSERT_EQ(run(in + "-o " + path("fs.kmq") + " -k 16 --dither").exit_code, 0);
+  const ToolRun ordered = run(in + "-o " + path("od.kmq") + " -k 16 --ordered -v");
+  ASSERT_EQ(ordered.exit_code, 0) << ordered.output;
+  EXPECT_NE(ordered.output.find("ordered dithering"), std::string::npos) << ordered.output;
+  EXPECT_LT(fs::file_size(path("od.kmq")), fs::file_size(path("fs.kmq")));
+  for (const std::string bad : {"--rd -1", "--rd x", "--rd 8 --dither", "--rd nan",
+                                "--rd 4 --ordered", "--ordered --dither=0"}) {
     const ToolRun refused = run(in + "-o " + path("bad.kmq") + " " + bad);
     EXPECT_EQ(refused.exit_code, 2) << bad << ": " << refused.output;
     EXPECT_FALSE(fs::exists(path("bad.kmq"))) << bad;

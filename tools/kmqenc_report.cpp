@@ -41,7 +41,9 @@ void report_verbose(const FileResult& r, const EncodeRequest& settings) {
     std::fprintf(stderr, ", log-likelihood %.5f per pixel", r.stats.log_likelihood);
   }
   std::fprintf(stderr, "\nkmqenc: psnr %.3f dB (mse %.4f)%s\n", r.psnr, r.stats.mse,
-               e.dither > 0 ? ", dithered" : "");
+               e.dither == 0                               ? ""
+               : e.dither_kind == kmq::DitherKind::ordered ? ", ordered dithering"
+                                                           : ", dithered");
   if (r.stats.rd_lambda > 0) {
     const double pixels = static_cast<double>(r.width) * static_cast<double>(r.height);
     std::fprintf(stderr, "kmqenc: rd lambda %.4g: the rate model expected %.4f label bits/pixel\n",

@@ -96,6 +96,7 @@ std::optional<EncodeRequest> parse_kmqenc_arguments(int argc, char** argv, bool 
       .value("gmm-tolerance", "T", &encode.gmm_tolerance, "gmm: stop when log-likelihood/pixel changes by less (default 0.001)")
       .value("gmm-floor", "F", &encode.gmm_covariance_floor, "gmm: added to covariance diagonals (default 1e-06)")
       .optional_value("dither", "S", &dither, "1", "Floyd-Steinberg error diffusion, strength S in 0..1 (1 if given alone)")
+      .flag("ordered", "ordered (8x8 Bayer) dithering instead of error diffusion: fixed patterns that compress better; implies --dither")
       .value("rd", "LAMBDA", &encode.rd_lambda, "rate-distortion labels: a pixel takes a cheaper entry than its nearest when the squared error it adds is below LAMBDA per bit saved (default: off, but searched with K under --target-psnr/--max-mse; 0 = off; try 2..100; K <= 256, not with --dither)")
       .value("palette", "FILE", &palette, "map to a fixed palette (a .kmq file's, or an image's colours in order of appearance) and keep its order")
       .flag("shared-palette", "one palette for all inputs; each file still decodes on its own")
@@ -112,6 +113,10 @@ std::optional<EncodeRequest> parse_kmqenc_arguments(int argc, char** argv, bool 
   settings.skip_if_larger = line.given("skip-if-larger");
   settings.strip = line.given("strip");
   encode.dither = dither;
+  if (line.given("ordered")) {
+    encode.dither_kind = kmq::DitherKind::ordered;
+    if (!line.given("dither")) encode.dither = 1;
+  }
   encode.method = parse_method(method);
   encode.space = parse_space(settings.space_name);
   encode.label_coding =
@@ -141,8 +146,11 @@ std::optional<EncodeRequest> parse_kmqenc_arguments(int argc, char** argv, bool 
   require_range("rd", encode.rd_lambda, 0, 1e9);
   // A target searches lambda with K unless --rd fixes it (--rd 0: nearest labels, K only).
   encode.search_rd_lambda = !line.given("rd");
+  if (line.given("ordered") && line.given("dither") && encode.dither == 0)
+    throw UsageError("--ordered dithers: it cannot be combined with --dither=0");
   if (encode.rd_lambda > 0 && encode.dither > 0)
-    throw UsageError("--rd and --dither cannot be combined: RD labels map undithered pixels");
+    throw UsageError(
+        "--rd cannot be combined with --dither or --ordered: RD labels map undithered pixels");
   require_range("sample", static_cast<double>(encode.sample_pixels), 0,
                 static_cast<double>(kmq::kMaxPixelCount));
   if (line.given("target-psnr")) require_range("target-psnr", encode.target_psnr, 1e-9, 1e300);

@@ -14,7 +14,7 @@ KMQENC_VALUES = frozenset({
 })
 KMQENC_OPTIONAL_VALUES = frozenset({"dither"})
 KMQENC_FLAGS = frozenset({
-    "force", "skip-if-larger", "strip", "verbose", "quiet", "json", "shared-palette",
+    "force", "skip-if-larger", "strip", "verbose", "quiet", "json", "shared-palette", "ordered",
 })
 KMQDEC_VALUES = frozenset({"output", "out-dir", "format", "quality", "compare", "jobs",
                            "max-pixels"})

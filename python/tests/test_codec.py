@@ -27,6 +27,10 @@ OPTION_SETS = [
     {"colors": 32, "space": "oklab"},
     {"colors": 16, "dither": True},
     {"colors": 16, "dither": 0.5},
+    {"colors": 16, "ordered": True},
+    {"colors": 16, "ordered": True, "dither": 0.5},
+    {"colors": 32, "rd": 24},
+    {"target_psnr": 30.0, "rd": 0},
     {"colors": 16, "seed": 9, "max_iterations": 5, "tolerance": 0.01},
     {"colors": 32, "sample": 500},
     {"target_psnr": 30.0},
@@ -225,6 +229,16 @@ def test_encode_with_stats_reports_the_json_fields():
     data, fields = kmq.encode_with_stats(gradient(), colors=16)
     assert fields["bytes"] == len(data) and fields["colors"] == 16 and fields["ok"]
     assert fields["psnr"] > 20 and fields["stats"]["iterations"] >= 1
+
+
+def test_rd_labels_shrink_the_file_and_report_their_lambda():
+    pixels = gradient()
+    plain, _ = kmq.encode_with_stats(pixels, colors=32)
+    rated, fields = kmq.encode_with_stats(pixels, colors=32, rd=40)
+    assert len(rated) < len(plain)
+    assert fields["rd_lambda"] == 40 and fields["expected_label_bits_per_pixel"] > 0
+    with pytest.raises(ValueError):
+        kmq.encode(pixels, colors=16, rd=8, dither=True)
 
 
 def test_threads_give_the_same_bytes_and_release_the_gil():

@@ -87,8 +87,10 @@ typedef enum kmq_encoder_option {
   KMQ_ENCODER_EFFORT = 10,         /* 1..6: encode time against size (default 4) */
   KMQ_ENCODER_SAMPLE_PIXELS = 11,  /* 0 = cluster every colour (default); else the colours of
                                       about this many evenly spread pixels (<= 2^30) */
-  KMQ_ENCODER_RD_LAMBDA_MILLI = 12 /* rate-distortion labels' lambda in thousandths (0 = off,
-                                      default; 16000 = lambda 16): smaller files, lower PSNR */
+  KMQ_ENCODER_RD_LAMBDA_MILLI = 12, /* rate-distortion labels' lambda in thousandths (0 = off,
+                                       default; 16000 = lambda 16): smaller files, lower PSNR */
+  KMQ_ENCODER_ORDERED_DITHER = 13   /* 1: dither (KMQ_ENCODER_DITHER_PERCENT) with ordered
+                                       8x8 Bayer patterns, not error diffusion (default 0) */
 } kmq_encoder_option;
 
 /** A new encoder with default options, or NULL when out of memory. */

@@ -287,10 +287,21 @@ struct ClusteringOptions {
   double gmm_tolerance = 1e-3;
 };
 
+/// MappingOptions::dither_kind.
+enum class DitherKind {
+  diffusion,  ///< serpentine Floyd-Steinberg error diffusion
+  ordered,    ///< 8x8 Bayer thresholds between each colour's two nearest-fitting entries
+};
+
 /// How pixels take palette entries: the mapping stage.
 struct MappingOptions {
   /// Floyd-Steinberg error diffusion (serpentine) of strength 0..1; 0 is off.
   double dither = 0;
+  /// With dither > 0: error diffusion, or ordered dithering, whose fixed patterns compress far
+  /// better (README, "Dithering"). Ordered dithering pairs colours with entries among their
+  /// nearest entry's neighbours, which are kept for palettes of up to 1024 entries; larger
+  /// palettes map to the nearest entry.
+  DitherKind dither_kind = DitherKind::diffusion;
   /// Rate-distortion optimised labels (off at 0): a pixel takes another entry than its nearest
   /// when the squared error it adds (8-bit samples, summed over R, G, B and A) is below
   /// rd_lambda times the bits of label stream it saves, by the rate model of label coding

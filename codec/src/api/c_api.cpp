@@ -181,6 +181,10 @@ kmq_status kmq_encoder_set_option(kmq_encoder* encoder, int option, int64_t valu
         if (value < 0) return bad_input(&encoder->last_error, "sample pixels must be >= 0");
         options.sample_pixels = static_cast<std::uint64_t>(value);
         break;
+      case KMQ_ENCODER_ORDERED_DITHER:
+        if (value < 0 || value > 1) return bad_input(&encoder->last_error, "ordered is 0 or 1");
+        options.dither_kind = value == 1 ? kmq::DitherKind::ordered : kmq::DitherKind::diffusion;
+        break;
       case KMQ_ENCODER_RD_LAMBDA_MILLI:
         if (value < 0) return bad_input(&encoder->last_error, "RD lambda must be >= 0");
         options.rd_lambda = static_cast<double>(value) / 1000.0;

@@ -29,15 +29,17 @@ constexpr double kLeastGrowth = 1.15;
 // Growths wanted among them: where the K search left none within the slack, one is clustered.
 constexpr double kWantedGrowth[] = {1.3, 1.7};
 constexpr double kGrowthSlack = 0.15;
-// Lambdas: from a start, doubled or halved within [first, last] to bracket the largest that
-// meets the target, then bisected geometrically.
+// Lambdas: searched in [first, last] from a start, at most kLambdaSteps trials per palette,
+// done when the estimated MSE meets the budget with at least kUsedSlack of the slack (the MSE
+// above the nearest labels') used; each step aims at kAimedSlack of it.
 constexpr double kFirstLambda = 1;
 constexpr double kLastLambda = 1024;
 constexpr double kStartLambda = 16;
-constexpr int kBisections = 3;
-// After the bisections the winner's lambda is known to a factor 2^(1/8); one more step of that
-// size up is tried.
-constexpr double kRefineStep = 1.044;
+constexpr int kLambdaSteps = 6;
+constexpr double kUsedSlack = 0.97;
+constexpr double kAimedSlack = 0.99;
+constexpr double kAssumedExponent = 1.5;
+constexpr double kLeastExponent = 0.5, kMostExponent = 4;
 // A palette whose best file is this much larger than the best so far ends the growth.
 constexpr double kGiveUpGrowth = 1.02;
 // The sample's MSE is an estimate: keep this share of the MSE budget in hand.
@@ -145,48 +147,43 @@ struct LambdaChoice {
   double bits = 0;
 };
 
-// The largest lambda whose estimated MSE meets `budget`, to a factor of 2^(1/2^bisections):
-// doubling or halving from `start` to bracket it, then bisecting geometrically.
-LambdaChoice largest_lambda_meeting(const PaletteTrial& trial, double budget, double start,
-                                    int bisections) {
+// The largest lambda whose estimated MSE meets `budget`. The MSE a lambda adds grows about as
+// a power of lambda, so each step solves added(lambda) = slack on the power law through the two
+// nearest trials (an assumed exponent after the first), and stops once a trial that meets the
+// budget uses nearly all of it: 3-4 trials where bracketing and bisecting took 7-9.
+LambdaChoice largest_lambda_meeting(const PaletteTrial& trial, double budget, double start) {
+  const double slack = budget - trial.nearest_mse();
   LambdaChoice met{0, -1};
-  double failing = 0;
+  if (slack <= 0) return {0, trial.at(0).bits};
+  struct Point {
+    double lambda, added;
+  };
+  std::vector<Point> points;
   double lambda = std::clamp(start, kFirstLambda, kLastLambda);
-  PaletteTrial::Outcome outcome = trial.at(lambda);
-  if (outcome.mse <= budget) {
-    met = {lambda, outcome.bits};
-    while (lambda * 2 <= kLastLambda) {
-      lambda *= 2;
-      outcome = trial.at(lambda);
-      if (outcome.mse > budget) {
-        failing = lambda;
-        break;
-      }
-      met = {lambda, outcome.bits};
+  for (int step = 0; step < kLambdaSteps; ++step) {
+    const PaletteTrial::Outcome outcome = trial.at(lambda);
+    const double added = std::max(outcome.mse - trial.nearest_mse(), 1e-12);
+    if (outcome.mse <= budget && lambda > met.lambda) met = {lambda, outcome.bits};
+    if (outcome.mse <= budget && added >= kUsedSlack * slack) break;
+    points.push_back({lambda, added});
+    if (lambda >= kLastLambda && outcome.mse <= budget) break;
+    // The two trials nearest the slack, on a log-log line.
+    std::sort(points.begin(), points.end(), [&](const Point& x, const Point& y) {
+      return std::abs(std::log(x.added / slack)) < std::abs(std::log(y.added / slack));
+    });
+    double exponent = kAssumedExponent;
+    if (points.size() >= 2 && points[0].lambda != points[1].lambda) {
+      exponent = std::log(points[0].added / points[1].added) /
+                 std::log(points[0].lambda / points[1].lambda);
+      exponent = std::clamp(exponent, kLeastExponent, kMostExponent);
     }
-    if (failing == 0) return met;
-  } else {
-    failing = lambda;
-    while (lambda / 2 >= kFirstLambda) {
-      lambda /= 2;
-      outcome = trial.at(lambda);
-      if (outcome.mse <= budget) {
-        met = {lambda, outcome.bits};
-        break;
-      }
-      failing = lambda;
-    }
-    if (met.lambda == 0) return {0, trial.at(0).bits};
+    const double aim = kAimedSlack * slack;
+    const double next = std::clamp(points[0].lambda * std::pow(aim / points[0].added, 1 / exponent),
+                                   kFirstLambda, kLastLambda);
+    if (std::abs(std::log(next / lambda)) < 1e-3) break;
+    lambda = next;
   }
-  for (int step = 0; step < bisections; ++step) {
-    const double middle = std::sqrt(met.lambda * failing);
-    outcome = trial.at(middle);
-    if (outcome.mse <= budget) {
-      met = {middle, outcome.bits};
-    } else {
-      failing = middle;
-    }
-  }
+  if (met.bits < 0) return {0, trial.at(0).bits};
   return met;
 }
 
@@ -211,7 +208,7 @@ RateTargetChoice smallest_file_meeting(const ColorStatistics& statistics,
   const Image sample = sample_rows(*statistics.image);
   const double budget = wanted_mse * kMseMargin;
   PaletteTrial best(statistics, sample, std::move(smallest));
-  LambdaChoice best_lambda = largest_lambda_meeting(best, budget, kStartLambda, kBisections);
+  LambdaChoice best_lambda = largest_lambda_meeting(best, budget, kStartLambda);
   // The larger palettes the K search clustered and found meeting the target (it bisects
   // from a power of two, so they reach up to twice the smallest K): no palette is clustered
   // twice. The nearest few are too close to pay for their trials.
@@ -233,19 +230,13 @@ RateTargetChoice smallest_file_meeting(const ColorStatistics& statistics,
     if (histogram_mse(statistics, palette) > budget) continue;  // K need not be monotone
     PaletteTrial trial(statistics, sample, std::move(palette));
     // A larger palette leaves more error to trade: its lambda is at least the last one's.
-    const LambdaChoice choice =
-        largest_lambda_meeting(trial, budget, best_lambda.lambda, kBisections);
+    const LambdaChoice choice = largest_lambda_meeting(trial, budget, best_lambda.lambda);
     if (choice.bits < best_lambda.bits) {
       best = std::move(trial);
       best_lambda = choice;
     } else if (choice.bits > best_lambda.bits * kGiveUpGrowth) {
       break;  // past the best K: the palette's growth costs more than its lambda saves
     }
-  }
-  if (best_lambda.lambda > 0) {
-    const double raised = best_lambda.lambda * kRefineStep;
-    const PaletteTrial::Outcome outcome = best.at(raised);
-    if (outcome.mse <= budget) best_lambda = {raised, outcome.bits};
   }
   result.palette = best.take_choice();
   result.lambda = best_lambda.lambda;

@@ -15,6 +15,7 @@
 #include "quantize/cluster/nearest_centre.hpp"
 #include "quantize/cluster/palette_refine.hpp"
 #include "quantize/remap/dither.hpp"
+#include "quantize/remap/ordered_dither.hpp"
 #include "quantize/remap/rd_remap.hpp"
 #include "quantize/remap/remap.hpp"
 #include "quantize/stats/color_bins.hpp"
@@ -373,7 +374,11 @@ IndexedImage make_indexed(const ColorStatistics& statistics, const PaletteChoice
       statistics.mapper.to_point(choice.colors[e], &points[e * kDims]);
     }
     indexed.indices =
-        floyd_steinberg(image, statistics.mapper, points, choice.transparent_entry, options.dither);
+        options.dither_kind == DitherKind::ordered
+            ? ordered_dither(image, statistics.histogram, statistics.mapper, points,
+                             choice.transparent_entry, options.dither, statistics.threads)
+            : floyd_steinberg(image, statistics.mapper, points, choice.transparent_entry,
+                              options.dither);
   } else {
     indexed.indices =
         remap_pixels(image, statistics.histogram, choice.label_of_distinct, statistics.threads);
