@@ -7,6 +7,7 @@
 #include <limits>
 
 #include "quantize/cluster/nearest_centre.hpp"
+#include "quantize/remap/opaque_entries.hpp"
 #include "quantize/stats/color_histogram.hpp"
 
 namespace kmq::detail {
@@ -14,18 +15,11 @@ namespace kmq::detail {
 std::vector<std::uint16_t> floyd_steinberg(const Image& image, const ColorSpaceMapper& mapper,
                                            const std::vector<float>& palette_points,
                                            std::uint32_t transparent_entry, double strength) {
-  const std::size_t entries = palette_points.size() / kDims;
-  const bool has_transparent = transparent_entry < entries && entries > 1;
   // Search only the entries an opaque or translucent pixel may take.
-  std::vector<float> searchable;
-  std::vector<std::uint16_t> entry_of;
-  for (std::size_t e = 0; e < entries; ++e) {
-    if (has_transparent && e == transparent_entry) continue;
-    searchable.insert(searchable.end(), &palette_points[e * kDims],
-                      &palette_points[e * kDims] + kDims);
-    entry_of.push_back(static_cast<std::uint16_t>(e));
-  }
-  const NearestCentre search(searchable);
+  const OpaqueEntries opaque = opaque_entries(palette_points, transparent_entry);
+  const bool has_transparent = opaque.has_transparent;
+  const std::vector<std::uint16_t>& entry_of = opaque.entry;
+  const NearestCentre search(opaque.points);
   float low[kDims], high[kDims];
   std::fill(low, low + kDims, std::numeric_limits<float>::infinity());
   std::fill(high, high + kDims, -std::numeric_limits<float>::infinity());

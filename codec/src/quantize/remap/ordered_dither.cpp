@@ -11,6 +11,7 @@
 #include <cmath>
 
 #include "quantize/cluster/nearest_centre.hpp"
+#include "quantize/remap/opaque_entries.hpp"
 
 namespace kmq::detail {
 
@@ -136,17 +137,10 @@ std::vector<std::uint16_t> ordered_dither(const Image& image, const ColorHistogr
                                           const std::vector<float>& palette_points,
                                           std::uint32_t transparent_entry, double strength,
                                           const Workers& threads) {
-  const std::size_t entries = palette_points.size() / kDims;
-  const bool has_transparent = transparent_entry < entries && entries > 1;
-  std::vector<float> searchable;
-  std::vector<std::uint16_t> entry_of;
-  for (std::size_t e = 0; e < entries; ++e) {
-    if (has_transparent && e == transparent_entry) continue;
-    searchable.insert(searchable.end(), &palette_points[e * kDims],
-                      &palette_points[e * kDims] + kDims);
-    entry_of.push_back(static_cast<std::uint16_t>(e));
-  }
-  const NearestCentre search(searchable, true, threads);
+  const OpaqueEntries opaque = opaque_entries(palette_points, transparent_entry);
+  const bool has_transparent = opaque.has_transparent;
+  const std::vector<std::uint16_t>& entry_of = opaque.entry;
+  const NearestCentre search(opaque.points, true, threads);
   const PartnerLists partners(search, threads);
 
   std::vector<ColorPair> pairs(histogram.size());
