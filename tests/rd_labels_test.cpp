@@ -157,6 +157,26 @@ TEST(RdLabels, QualityTargetsMeetTheTargetInFewerBytesThanTheKSearch) {
   EXPECT_LE(squared_error(image, indexed), 40);
 }
 
+TEST(RdLabels, ASizeBudgetBuysMoreQualityWithLambda) {
+  const kmq::Image& image = sample_photo();
+  for (const std::uint64_t budget : {6000u, 12000u}) {
+    kmq::EncodeOptions options;
+    options.colors = 256;
+    options.max_bytes = budget;
+    kmq::QuantizeStats searched_stats, k_only_stats;
+    const std::vector<std::uint8_t> searched = kmq::encode(image, options, &searched_stats);
+    options.search_rd_lambda = false;
+    const std::vector<std::uint8_t> k_only = kmq::encode(image, options, &k_only_stats);
+    EXPECT_LE(searched.size(), budget);
+    EXPECT_LE(k_only.size(), budget);
+    EXPECT_GT(kmq::psnr(image, kmq::decode(searched)), kmq::psnr(image, kmq::decode(k_only)))
+        << budget;
+    EXPECT_GT(searched_stats.rd_lambda, 0) << budget;
+    EXPECT_GT(searched_stats.colors, k_only_stats.colors) << budget;
+    EXPECT_DOUBLE_EQ(searched_stats.mse, kmq::mean_squared_error(image, kmq::decode(searched)));
+  }
+}
+
 TEST(RdLabels, RateModelBitsAreTheEntropyOfMethodTwosStreams) {
   // A flat map costs next to nothing; a map of noise costs about log2(K) bits a pixel.
   const std::vector<std::uint8_t> palette = {0, 0, 0, 255, 255, 255, 255, 0, 0, 0, 255, 0};

@@ -102,7 +102,7 @@ std::optional<EncodeRequest> parse_kmqenc_arguments(int argc, char** argv, bool 
       .flag("shared-palette", "one palette for all inputs; each file still decodes on its own")
       .value("target-psnr", "DB", &encode.target_psnr, "smallest file whose PSNR reaches DB: K and the --rd lambda searched together (with --rd: the smallest K at that lambda)")
       .value("max-mse", "X", &encode.max_mse, "smallest file whose MSE is at most X, searched as for --target-psnr")
-      .value("max-bytes", "N", &encode.max_bytes, "largest K whose .kmq file fits in N bytes")
+      .value("max-bytes", "N", &encode.max_bytes, "best PSNR whose .kmq file fits in N bytes: the largest K, then larger K with the --rd lambda that fits (with --rd: the largest K at that lambda)")
       .operands(&inputs);
   // clang-format on
   if (!line.parse(argc, argv)) return std::nullopt;

@@ -323,7 +323,9 @@ struct TargetOptions {
   std::uint64_t max_bytes = 0;
   /// With target_psnr or max_mse (no dithering, no fixed palette, rd_lambda 0): search K and
   /// the rate-distortion lambda together for the smallest file that meets the target, instead
-  /// of the smallest K with nearest labels. The chosen lambda is in QuantizeStats::rd_lambda.
+  /// of the smallest K with nearest labels; with max_bytes, for the lowest MSE that fits
+  /// (larger palettes than the largest K whose nearest labels fit, each with the smallest
+  /// lambda whose file fits). The chosen lambda is in QuantizeStats::rd_lambda.
   bool search_rd_lambda = true;
 };
 

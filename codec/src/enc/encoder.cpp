@@ -3,6 +3,7 @@
 #include "enc/encoder.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <kmq/kmq.hpp>
@@ -22,6 +23,7 @@
 #include "format/metadata_chunks.hpp"
 #include "format/partition_model.hpp"
 #include "quantize/k_search.hpp"
+#include "quantize/rd_search.hpp"
 #include "quantize/stages.hpp"
 
 namespace kmq {
@@ -278,6 +280,53 @@ ContainerWriter encode_indexed_file(const IndexedImage& indexed, const EncodeOpt
   return writer;
 }
 
+namespace {
+
+// Palettes tried beyond the largest K whose nearest labels fit a size budget, as multiples of
+// it, each with the smallest lambda whose file fits; the lowest MSE that fits wins.
+constexpr double kBudgetGrowth[] = {1.3, 1.7, 2.2};
+// Full encodes per palette: the sample's lambda, then raised by this factor while too large.
+constexpr int kBudgetEncodes = 3;
+constexpr double kBudgetLambdaStep = 1.5;
+
+template <class EncodeTrial, class Trial>
+void search_rate_within_budget(const ColorStatistics& statistics, const EncodeOptions& options,
+                               const PaletteChoice& fitting, std::size_t fitting_bytes,
+                               const EncodeTrial& encode_trial, Trial& best) {
+  const int fitting_k = static_cast<int>(fitting.colors.size());
+  const int limit = std::min(
+      {statistics.exact_colors(), options.colors, static_cast<int>(kMaxPartitionPaletteSize)});
+  MappingOptions rated = options;
+  rated.rd_lambda = 1;
+  if (!maps_for_rate(rated, fitting.colors.size()) || fitting_k >= limit) return;
+  // The rate model against the coder on the fitting palette turns the budget into model bits.
+  const double model_per_file_bit =
+      nearest_label_bits(statistics, fitting) / (8.0 * static_cast<double>(fitting_bytes));
+  const double wanted_bits = model_per_file_bit * 8.0 * static_cast<double>(options.max_bytes);
+  int previous_k = fitting_k;
+  for (const double growth : kBudgetGrowth) {
+    const int k = std::min(limit, static_cast<int>(std::lround(growth * fitting_k)));
+    if (k <= previous_k) continue;
+    previous_k = k;
+    const PaletteChoice palette = cluster_palette(statistics, k, options);
+    ++best.stats.trials;
+    rated.rd_lambda = smallest_lambda_fitting(statistics, palette, wanted_bits);
+    for (int attempt = 0; attempt < kBudgetEncodes; ++attempt) {
+      Trial trial = encode_trial(palette, rated);
+      if (trial.file.size() <= options.max_bytes) {
+        if (trial.stats.mse < best.stats.mse) {
+          trial.stats.trials = best.stats.trials;
+          best = std::move(trial);
+        }
+        break;
+      }
+      rated.rd_lambda *= kBudgetLambdaStep;
+    }
+  }
+}
+
+}  // namespace
+
 ContainerWriter encode_file(const Image& image, const EncodeOptions& options,
                             QuantizeStats* stats) {
   const bool size_target = options.max_bytes > 0;
@@ -310,17 +359,28 @@ ContainerWriter encode_file(const Image& image, const EncodeOptions& options,
     QuantizeStats stats;
   };
   std::map<int, Trial> trials;
-  auto fits = [&](int k, const detail::PaletteChoice& choice) {
+  auto encode_trial = [&](const detail::PaletteChoice& choice, const MappingOptions& mapping) {
     Trial trial;
     IndexedImage indexed =
-        detail::make_indexed(statistics, choice, options, &trial.stats.expected_label_bits);
+        detail::make_indexed(statistics, choice, mapping, &trial.stats.expected_label_bits);
     indexed.metadata = image.metadata();  // the size that counts is the whole file's
     trial.file = encode_indexed_file(indexed, shared);
-    const bool beyond_nearest =
-        options.dither > 0 || detail::maps_for_rate(options, choice.colors.size());
+    const bool rated = detail::maps_for_rate(mapping, choice.colors.size());
     detail::fill_stats(statistics, choice, options.method, trial.stats,
-                       beyond_nearest ? &indexed : nullptr);
+                       mapping.dither > 0 || rated ? &indexed : nullptr);
+    trial.stats.rd_lambda = rated ? mapping.rd_lambda : 0;
+    return trial;
+  };
+  // The largest fitting palette so far, for the lambda search below.
+  std::optional<detail::PaletteChoice> largest_fitting;
+  int largest_fitting_k = 0;
+  auto fits = [&](int k, const detail::PaletteChoice& choice) {
+    Trial trial = encode_trial(choice, options);
     const bool fitting = trial.file.size() <= options.max_bytes;
+    if (fitting && k > largest_fitting_k) {
+      largest_fitting = choice;
+      largest_fitting_k = k;
+    }
     trials.emplace(k, std::move(trial));
     return fitting;
   };
@@ -331,8 +391,13 @@ ContainerWriter encode_file(const Image& image, const EncodeOptions& options,
                 "even a single-colour file needs " + std::to_string(trials.at(1).file.size()) +
                     " bytes, more than the " + std::to_string(options.max_bytes) + " allowed");
   }
-  Trial& best = trials.at(*k);
+  Trial best = std::move(trials.at(*k));
   best.stats.trials = static_cast<int>(trials.size());
+  if (options.search_rd_lambda && options.rd_lambda == 0 && options.dither == 0 &&
+      largest_fitting && *k == largest_fitting_k) {
+    search_rate_within_budget(statistics, options, *largest_fitting, best.file.size(), encode_trial,
+                              best);
+  }
   if (stats) *stats = best.stats;
   return std::move(best.file);
 }

@@ -39,6 +39,8 @@ constexpr int kLambdaSteps = 6;
 constexpr double kUsedSlack = 0.97;
 constexpr double kAimedSlack = 0.99;
 constexpr double kAssumedExponent = 1.5;
+// Trials of the size budget's lambda search: quartering down from the start, then bisecting.
+constexpr int kFitSteps = 7;
 constexpr double kLeastExponent = 0.5, kMostExponent = 4;
 // A palette whose best file is this much larger than the best so far ends the growth.
 constexpr double kGiveUpGrowth = 1.02;
@@ -241,6 +243,26 @@ RateTargetChoice smallest_file_meeting(const ColorStatistics& statistics,
   result.palette = best.take_choice();
   result.lambda = best_lambda.lambda;
   return result;
+}
+
+double smallest_lambda_fitting(const ColorStatistics& statistics, PaletteChoice palette,
+                               double wanted_bits) {
+  const Image sample = sample_rows(*statistics.image);
+  const PaletteTrial trial(statistics, sample, std::move(palette));
+  double fitting = kLastLambda, failing = 0;
+  if (trial.at(fitting).bits > wanted_bits) return kLastLambda;
+  double lambda = kStartLambda;
+  for (int step = 0; step < kFitSteps; ++step) {
+    (trial.at(lambda).bits <= wanted_bits ? fitting : failing) = lambda;
+    lambda = failing == 0 ? std::max(kFirstLambda, fitting / 4) : std::sqrt(fitting * failing);
+    if (failing == 0 && fitting <= kFirstLambda) break;
+  }
+  return fitting;
+}
+
+double nearest_label_bits(const ColorStatistics& statistics, PaletteChoice palette) {
+  const Image sample = sample_rows(*statistics.image);
+  return PaletteTrial(statistics, sample, std::move(palette)).at(0).bits;
 }
 
 double lower_lambda(double lambda) { return lambda * 0.75 < 1 ? 0 : lambda * 0.75; }

@@ -27,6 +27,16 @@ RateTargetChoice smallest_file_meeting(const ColorStatistics& statistics,
                                        const ClusteringOptions& clustering,
                                        const MappingOptions& mapping, double wanted_mse);
 
+/// For a size budget: the smallest lambda in 1..1024 whose estimated label and palette bits for
+/// `palette` (the rate model's, on the same sample of rows) are at most `wanted_bits`; 1024 when
+/// none is. The statistics' histogram must hold its index.
+double smallest_lambda_fitting(const ColorStatistics& statistics, PaletteChoice palette,
+                               double wanted_bits);
+
+/// The rate model's estimate of the label and palette bits of `palette`'s nearest labels, on
+/// that sample: what a size budget is calibrated with.
+double nearest_label_bits(const ColorStatistics& statistics, PaletteChoice palette);
+
 /// The lambda to try after `lambda` missed the target on the whole image (0 at the end).
 double lower_lambda(double lambda);
 
