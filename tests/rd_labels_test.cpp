@@ -134,16 +134,30 @@ TEST(RdLabels, PalettesAbove256AndDitheringAreLeftAloneOrRefused) {
   }
 }
 
+// A target's file with K and lambda searched together, and with K only.
+struct SearchedAndKOnly {
+  std::vector<std::uint8_t> searched;
+  kmq::QuantizeStats searched_stats;
+  std::vector<std::uint8_t> k_only;
+  kmq::QuantizeStats k_only_stats;
+};
+
+SearchedAndKOnly searched_and_k_only(const kmq::Image& image, kmq::EncodeOptions options) {
+  SearchedAndKOnly result;
+  result.searched = kmq::encode(image, options, &result.searched_stats);
+  options.search_rd_lambda = false;
+  result.k_only = kmq::encode(image, options, &result.k_only_stats);
+  return result;
+}
+
 TEST(RdLabels, QualityTargetsMeetTheTargetInFewerBytesThanTheKSearch) {
   const kmq::Image& image = sample_photo();
   for (const double target : {28.0, 31.0, 34.0}) {
     kmq::EncodeOptions options;
     options.colors = 256;
     options.target_psnr = target;
-    kmq::QuantizeStats searched_stats, k_only_stats;
-    const std::vector<std::uint8_t> searched = kmq::encode(image, options, &searched_stats);
-    options.search_rd_lambda = false;
-    const std::vector<std::uint8_t> k_only = kmq::encode(image, options, &k_only_stats);
+    const auto [searched, searched_stats, k_only, k_only_stats] =
+        searched_and_k_only(image, options);
     EXPECT_GE(kmq::psnr(image, kmq::decode(searched)), target);
     EXPECT_GE(kmq::psnr(image, kmq::decode(k_only)), target);
     EXPECT_LT(searched.size(), k_only.size()) << target;
@@ -163,10 +177,8 @@ TEST(RdLabels, ASizeBudgetBuysMoreQualityWithLambda) {
     kmq::EncodeOptions options;
     options.colors = 256;
     options.max_bytes = budget;
-    kmq::QuantizeStats searched_stats, k_only_stats;
-    const std::vector<std::uint8_t> searched = kmq::encode(image, options, &searched_stats);
-    options.search_rd_lambda = false;
-    const std::vector<std::uint8_t> k_only = kmq::encode(image, options, &k_only_stats);
+    const auto [searched, searched_stats, k_only, k_only_stats] =
+        searched_and_k_only(image, options);
     EXPECT_LE(searched.size(), budget);
     EXPECT_LE(k_only.size(), budget);
     EXPECT_GT(kmq::psnr(image, kmq::decode(searched)), kmq::psnr(image, kmq::decode(k_only)))

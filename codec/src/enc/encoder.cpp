@@ -294,11 +294,9 @@ void search_rate_within_budget(const ColorStatistics& statistics, const EncodeOp
                                const PaletteChoice& fitting, std::size_t fitting_bytes,
                                const EncodeTrial& encode_trial, Trial& best) {
   const int fitting_k = static_cast<int>(fitting.colors.size());
-  const int limit = std::min(
-      {statistics.exact_colors(), options.colors, static_cast<int>(kMaxPartitionPaletteSize)});
+  const int limit = rate_search_limit(statistics, options.colors);
+  if (!rate_labels_apply(options, fitting.colors.size()) || fitting_k >= limit) return;
   MappingOptions rated = options;
-  rated.rd_lambda = 1;
-  if (!maps_for_rate(rated, fitting.colors.size()) || fitting_k >= limit) return;
   // The rate model against the coder on the fitting palette turns the budget into model bits.
   const double model_per_file_bit =
       nearest_label_bits(statistics, fitting) / (8.0 * static_cast<double>(fitting_bytes));

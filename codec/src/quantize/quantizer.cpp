@@ -153,11 +153,7 @@ IndexedImage quantize_sampled(const Image& image, const EncodeOptions& options,
     choice = detail::cluster_palette(statistics, options.colors, options);
     sample_colors = statistics.histogram.size();
   }
-  std::vector<std::uint8_t> palette;
-  palette.reserve(choice.colors.size() * static_cast<std::size_t>(channels));
-  for (const std::uint32_t color : choice.colors) {
-    for (int c = 0; c < channels; ++c) palette.push_back(detail::color_channel(color, c));
-  }
+  std::vector<std::uint8_t> palette = detail::palette_bytes(choice, channels);
   QuantizeStats stats;
   IndexedImage indexed;
   if (channels == 3 && options.space == ColorSpace::rgb && options.dither == 0 &&

@@ -66,33 +66,17 @@ Image sample_rows(const Image& image) {
   return sample;
 }
 
-double squared_error_sum(const Image& image, std::span<const std::uint16_t> indices,
-                         std::span<const std::uint8_t> palette, int channels) {
-  const std::uint8_t* pixels = image.data().data();
-  const std::size_t stride = static_cast<std::size_t>(image.channels());
-  double total = 0;
-  for (std::size_t i = 0; i < indices.size(); ++i) {
-    const std::uint8_t* entry = &palette[indices[i] * static_cast<std::size_t>(channels)];
-    for (std::size_t c = 0; c < 3; ++c) {
-      const int d = static_cast<int>(pixels[i * stride + c]) - entry[c];
-      total += static_cast<double>(d * d);
-    }
-  }
-  return total;
-}
-
 // One palette's trials on the sample.
 class PaletteTrial {
  public:
   PaletteTrial(const ColorStatistics& statistics, const Image& sample, PaletteChoice choice)
       : statistics_(&statistics), sample_(&sample), choice_(std::move(choice)) {
-    for (const std::uint32_t color : choice_.colors) {
-      for (int c = 0; c < statistics.channels; ++c) palette_.push_back(color_channel(color, c));
-    }
+    palette_ = palette_bytes(choice_, statistics.channels);
     nearest_ =
         remap_pixels(sample, statistics.histogram, choice_.label_of_distinct, statistics.threads);
     full_mse_ = histogram_mse(statistics, choice_);
-    nearest_error_ = squared_error_sum(sample, nearest_, palette_, statistics.channels);
+    nearest_error_ =
+        static_cast<double>(squared_error_sum(sample, nearest_, palette_, statistics.channels));
     mapper_ = std::make_unique<RateDistortionMapper>(
         sample.data(), width(), height(), statistics.channels, palette_, nearest_,
         choice_.transparent_entry == kNotFound ? kNoProtectedEntry : choice_.transparent_entry,
@@ -115,15 +99,13 @@ class PaletteTrial {
     Outcome outcome;
     if (lambda == 0) {
       outcome.mse = full_mse_;
-      outcome.bits = scale * expected_label_bits(nearest_, width(), height(), palette_,
-                                                 statistics_->channels, statistics_->threads) +
-                     palette_bits;
+      outcome.bits = scale * mapper_->nearest_bits() + palette_bits;
       return outcome;
     }
     const RateDistortionLabels labels = mapper_->map(lambda);
-    const double added =
-        squared_error_sum(*sample_, labels.indices, palette_, statistics_->channels) -
-        nearest_error_;
+    const double added = static_cast<double>(squared_error_sum(*sample_, labels.indices, palette_,
+                                                               statistics_->channels)) -
+                         nearest_error_;
     outcome.mse = full_mse_ + added / sample_values;
     outcome.bits = scale * labels.expected_bits + palette_bits;
     return outcome;
@@ -199,11 +181,8 @@ RateTargetChoice smallest_file_meeting(const ColorStatistics& statistics,
   PaletteChoice smallest =
       smallest_k_meeting(statistics, clustering, mapping, wanted_mse, result.trials, &larger);
   const int smallest_k = static_cast<int>(smallest.colors.size());
-  const int limit = std::min(
-      {statistics.exact_colors(), clustering.colors, static_cast<int>(kMaxPartitionPaletteSize)});
-  MappingOptions rated = mapping;
-  rated.rd_lambda = 1;
-  if (!maps_for_rate(rated, smallest.colors.size()) || smallest_k >= limit) {
+  const int limit = rate_search_limit(statistics, clustering.colors);
+  if (!rate_labels_apply(mapping, smallest.colors.size()) || smallest_k >= limit) {
     result.palette = std::move(smallest);
     return result;
   }

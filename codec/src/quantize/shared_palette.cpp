@@ -47,14 +47,6 @@ Image combine(std::span<const Image> images) {
   return combined;
 }
 
-std::vector<std::uint8_t> palette_bytes(const detail::PaletteChoice& choice, int channels) {
-  std::vector<std::uint8_t> bytes;
-  for (const std::uint32_t color : choice.colors) {
-    for (int c = 0; c < channels; ++c) bytes.push_back(detail::color_channel(color, c));
-  }
-  return bytes;
-}
-
 }  // namespace
 
 SharedPalette shared_palette(std::span<const Image> images, const EncodeOptions& options) {
@@ -89,8 +81,8 @@ SharedPalette shared_palette(std::span<const Image> images, const EncodeOptions&
     auto found = palettes.find(k);
     if (found == palettes.end()) {
       found = palettes
-                  .emplace(k, palette_bytes(detail::cluster_palette(statistics, k, plain),
-                                            result.channels))
+                  .emplace(k, detail::palette_bytes(detail::cluster_palette(statistics, k, plain),
+                                                    result.channels))
                   .first;
     }
     return found->second;

@@ -351,9 +351,21 @@ PaletteChoice fixed_palette(const ColorStatistics& statistics,
   return choice;
 }
 
-bool maps_for_rate(const MappingOptions& options, std::size_t colors) {
-  return options.rd_lambda > 0 && options.dither == 0 && colors >= 2 &&
-         colors <= kMaxPartitionPaletteSize;
+bool rate_labels_apply(const MappingOptions& options, std::size_t colors) {
+  return options.dither == 0 && colors >= 2 && colors <= kMaxPartitionPaletteSize;
+}
+
+int rate_search_limit(const ColorStatistics& statistics, int colors) {
+  return std::min({statistics.exact_colors(), colors, static_cast<int>(kMaxPartitionPaletteSize)});
+}
+
+std::vector<std::uint8_t> palette_bytes(const PaletteChoice& choice, int channels) {
+  std::vector<std::uint8_t> bytes;
+  bytes.reserve(choice.colors.size() * static_cast<std::size_t>(channels));
+  for (const std::uint32_t color : choice.colors) {
+    for (int c = 0; c < channels; ++c) bytes.push_back(color_channel(color, c));
+  }
+  return bytes;
 }
 
 IndexedImage make_indexed(const ColorStatistics& statistics, const PaletteChoice& choice,
@@ -363,11 +375,7 @@ IndexedImage make_indexed(const ColorStatistics& statistics, const PaletteChoice
   indexed.width = image.width();
   indexed.height = image.height();
   indexed.channels = statistics.channels;
-  indexed.palette.reserve(choice.colors.size() * static_cast<std::size_t>(statistics.channels));
-  for (const std::uint32_t color : choice.colors) {
-    for (int c = 0; c < statistics.channels; ++c)
-      indexed.palette.push_back(color_channel(color, c));
-  }
+  indexed.palette = palette_bytes(choice, statistics.channels);
   if (options.dither > 0 && choice.colors.size() > 1) {
     std::vector<float> points(choice.colors.size() * kDims);
     for (std::size_t e = 0; e < choice.colors.size(); ++e) {
@@ -418,17 +426,25 @@ double mapped_mse(const ColorStatistics& statistics, const PaletteChoice& choice
                         : histogram_mse(statistics, choice);
 }
 
-double indexed_mse(const Image& image, const IndexedImage& indexed) {
-  const std::size_t channels = static_cast<std::size_t>(indexed.channels);
+std::uint64_t squared_error_sum(const Image& image, std::span<const std::uint16_t> indices,
+                                std::span<const std::uint8_t> palette, int palette_channels) {
+  const std::size_t channels = static_cast<std::size_t>(palette_channels);
+  const std::size_t stride = static_cast<std::size_t>(image.channels());
   const std::uint8_t* pixels = image.data().data();
   std::uint64_t total = 0;
-  for (std::size_t i = 0; i < indexed.indices.size(); ++i) {
-    const std::uint8_t* entry = &indexed.palette[indexed.indices[i] * channels];
+  for (std::size_t i = 0; i < indices.size(); ++i) {
+    const std::uint8_t* entry = &palette[indices[i] * channels];
     for (std::size_t c = 0; c < 3; ++c) {
-      const int d = static_cast<int>(pixels[i * image.channels() + c]) - entry[c];
+      const int d = static_cast<int>(pixels[i * stride + c]) - entry[c];
       total += static_cast<std::uint64_t>(d * d);
     }
   }
+  return total;
+}
+
+double indexed_mse(const Image& image, const IndexedImage& indexed) {
+  const std::uint64_t total =
+      squared_error_sum(image, indexed.indices, indexed.palette, indexed.channels);
   return static_cast<double>(total) / (3.0 * static_cast<double>(indexed.indices.size()));
 }
 

@@ -78,20 +78,33 @@ PaletteChoice cluster_palette(const ColorStatistics& statistics, int colors,
 PaletteChoice fixed_palette(const ColorStatistics& statistics,
                             std::span<const std::uint8_t> palette, int channels);
 
+/// The palette's entries as `channels` 8-bit samples each, in file order.
+std::vector<std::uint8_t> palette_bytes(const PaletteChoice& choice, int channels);
+
 /// Stage 3, the index map: per-colour lookup, or Floyd-Steinberg when options.dither > 0, then
 /// rate-distortion labels when maps_for_rate(); `expected_label_bits` receives their rate
 /// model's estimate.
 IndexedImage make_indexed(const ColorStatistics& statistics, const PaletteChoice& choice,
                           const MappingOptions& options, double* expected_label_bits = nullptr);
-/// Whether make_indexed() chooses labels for their rate: rd_lambda > 0, no dithering, and a
-/// palette of 2..256 entries (the rate model is method 2's).
-bool maps_for_rate(const MappingOptions& options, std::size_t colors);
+/// Whether rate-distortion labels apply to a palette of `colors` mapped as `options` maps:
+/// no dithering, and 2..256 entries (the rate model is method 2's); rd_lambda is not read.
+bool rate_labels_apply(const MappingOptions& options, std::size_t colors);
+/// Whether make_indexed() chooses labels for their rate: rd_lambda > 0 where they apply.
+inline bool maps_for_rate(const MappingOptions& options, std::size_t colors) {
+  return options.rd_lambda > 0 && rate_labels_apply(options, colors);
+}
+/// The largest palette a lambda search tries: the image's colours, `colors`, and 256.
+int rate_search_limit(const ColorStatistics& statistics, int colors);
 
 /// Mean squared error over RGB of mapping every colour to its entry (no dithering).
 double histogram_mse(const ColorStatistics& statistics, const PaletteChoice& choice);
 /// Mean squared error over RGB of the index map make_indexed() makes with `options`.
 double mapped_mse(const ColorStatistics& statistics, const PaletteChoice& choice,
                   const MappingOptions& options);
+/// Sum over pixels of the squared RGB error between the image and `indices` into `palette`
+/// (`palette_channels` samples per entry).
+std::uint64_t squared_error_sum(const Image& image, std::span<const std::uint16_t> indices,
+                                std::span<const std::uint8_t> palette, int palette_channels);
 /// Mean squared error over RGB between the image and an index map of it.
 double indexed_mse(const Image& image, const IndexedImage& indexed);
 /// Sum over pixels of squared distance in the clustering space to the entry (no dithering).

@@ -158,8 +158,9 @@ RateDistortionMapper::RateDistortionMapper(std::span<const std::uint8_t> samples
       threads_(threads),
       ranking_(std::make_unique<ColorRanking>(palette, channels)) {
   ranking_->sort_all_rows(threads);  // read-only from here, shared by the bands
-  nearest_model_ = std::make_unique<RateModel>(model_of(
-      count_symbols(nearest, width, height, *ranking_, threads), ranking_->palette_size()));
+  const SymbolCounts counts = count_symbols(nearest, width, height, *ranking_, threads);
+  nearest_model_ = std::make_unique<RateModel>(model_of(counts, ranking_->palette_size()));
+  nearest_bits_ = entropy_of(counts);
 }
 
 RateDistortionMapper::~RateDistortionMapper() = default;

@@ -37,6 +37,8 @@ class RateDistortionMapper {
   RateDistortionMapper(RateDistortionMapper&&) noexcept;
 
   RateDistortionLabels map(double lambda) const;
+  /// The rate model's bits for the nearest labels themselves.
+  double nearest_bits() const noexcept { return nearest_bits_; }
 
  private:
   std::span<const std::uint8_t> samples_;
@@ -49,6 +51,7 @@ class RateDistortionMapper {
   // Sorted in full when made, then only read (its lookups are not const: they sort lazily).
   std::unique_ptr<ColorRanking> ranking_;
   std::unique_ptr<RateModel> nearest_model_;
+  double nearest_bits_ = 0;
 };
 
 /// `nearest`: every pixel's nearest entry of `palette` (K entries of `channels` samples, the
