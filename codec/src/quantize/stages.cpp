@@ -368,6 +368,28 @@ std::vector<std::uint8_t> palette_bytes(const PaletteChoice& choice, int channel
   return bytes;
 }
 
+namespace {
+
+// Between the image's colours and their nearest entries, in the clustering space, over pixels.
+double nearest_rms_distance(const ColorStatistics& statistics, const PaletteChoice& choice,
+                            const std::vector<float>& palette_points) {
+  double total = 0, pixels = 0;
+  for (std::size_t i = 0; i < statistics.points.size(); ++i) {
+    const float* from = &statistics.points.coords[i * kDims];
+    const float* to = &palette_points[choice.label_of_distinct[i] * kDims];
+    double squared = 0;
+    for (std::size_t d = 0; d < kDims; ++d) {
+      const double difference = static_cast<double>(from[d]) - to[d];
+      squared += difference * difference;
+    }
+    total += squared * statistics.points.weights[i];
+    pixels += statistics.points.weights[i];
+  }
+  return pixels > 0 ? std::sqrt(total / pixels) : 0.0;
+}
+
+}  // namespace
+
 IndexedImage make_indexed(const ColorStatistics& statistics, const PaletteChoice& choice,
                           const MappingOptions& options, double* expected_label_bits) {
   const Image& image = *statistics.image;
@@ -381,12 +403,17 @@ IndexedImage make_indexed(const ColorStatistics& statistics, const PaletteChoice
     for (std::size_t e = 0; e < choice.colors.size(); ++e) {
       statistics.mapper.to_point(choice.colors[e], &points[e * kDims]);
     }
-    indexed.indices =
-        options.dither_kind == DitherKind::ordered
-            ? ordered_dither(image, statistics.histogram, statistics.mapper, points,
-                             choice.transparent_entry, options.dither, statistics.threads)
-            : floyd_steinberg(image, statistics.mapper, points, choice.transparent_entry,
-                              options.dither);
+    if (options.dither_kind == DitherKind::ordered) {
+      indexed.indices =
+          ordered_dither(image, statistics.histogram, statistics.mapper, points,
+                         choice.transparent_entry, options.dither, statistics.threads);
+    } else {
+      const DiffusionControl control = diffusion_control(
+          remap_pixels(image, statistics.histogram, choice.label_of_distinct, statistics.threads),
+          indexed.width, indexed.height, nearest_rms_distance(statistics, choice, points));
+      indexed.indices = floyd_steinberg(image, statistics.mapper, points, choice.transparent_entry,
+                                        options.dither, control);
+    }
   } else {
     indexed.indices =
         remap_pixels(image, statistics.histogram, choice.label_of_distinct, statistics.threads);

@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: MIT
-// Serpentine Floyd-Steinberg. The diffused colour is clamped to the palette's bounding box so
-// that errors cannot accumulate without limit in regions the palette cannot reach.
+// Serpentine Floyd-Steinberg. The error a pixel takes in is weighted and bounded (dither_map)
+// and the diffused colour clamped to the palette's bounding box, so that errors cannot
+// accumulate without limit in regions the palette cannot reach.
 #include "quantize/remap/dither.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <limits>
 
 #include "quantize/cluster/nearest_centre.hpp"
@@ -14,7 +16,8 @@ namespace kmq::detail {
 
 std::vector<std::uint16_t> floyd_steinberg(const Image& image, const ColorSpaceMapper& mapper,
                                            const std::vector<float>& palette_points,
-                                           std::uint32_t transparent_entry, double strength) {
+                                           std::uint32_t transparent_entry, double strength,
+                                           const DiffusionControl& control) {
   // Search only the entries an opaque or translucent pixel may take.
   const OpaqueEntries opaque = opaque_entries(palette_points, transparent_entry);
   const bool has_transparent = opaque.has_transparent;
@@ -58,9 +61,16 @@ std::vector<std::uint16_t> floyd_steinberg(const Image& image, const ColorSpaceM
         have_cached = true;
       }
       float* error = &current[(static_cast<std::size_t>(x) + 1) * kDims];
+      float weight = control.weights.empty() ? 1.f : control.weights[pixel];
+      if (control.max_error > 0) {
+        float squared = 0;
+        for (std::size_t d = 0; d < kDims; ++d) squared += error[d] * error[d];
+        const float length = std::sqrt(squared) * weight;
+        if (length > control.max_error) weight *= control.max_error / length;
+      }
       float target[kDims];
       for (std::size_t d = 0; d < kDims; ++d) {
-        target[d] = std::clamp(cached_point[d] + error[d], low[d], high[d]);
+        target[d] = std::clamp(cached_point[d] + weight * error[d], low[d], high[d]);
       }
       guess = search.nearest(target, guess);
       indices[pixel] = entry_of[guess];

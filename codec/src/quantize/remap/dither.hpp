@@ -6,6 +6,7 @@
 #include <kmq/kmq.hpp>
 #include <vector>
 
+#include "quantize/remap/dither_map.hpp"
 #include "quantize/stats/colorspace.hpp"
 
 namespace kmq::detail {
@@ -13,9 +14,11 @@ namespace kmq::detail {
 /// Maps every pixel to a palette entry, carrying each pixel's error (scaled by `strength`,
 /// 0..1) to its unvisited neighbours. `palette_points` holds 4 coordinates per entry in the
 /// mapper's space. Fully transparent pixels take `transparent_entry` when it is a valid entry,
-/// which no other pixel can take; they neither carry nor receive error.
+/// which no other pixel can take; they neither carry nor receive error. `control` weights and
+/// bounds the error each pixel takes in.
 std::vector<std::uint16_t> floyd_steinberg(const Image& image, const ColorSpaceMapper& mapper,
                                            const std::vector<float>& palette_points,
-                                           std::uint32_t transparent_entry, double strength);
+                                           std::uint32_t transparent_entry, double strength,
+                                           const DiffusionControl& control);
 
 }  // namespace kmq::detail
