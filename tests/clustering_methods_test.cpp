@@ -424,3 +424,45 @@ TEST(AutoK, ImagesWithFewColorsMeetAnyQualityTargetExactly) {
 }
 
 }  // namespace
+
+// --- alpha ---
+
+// Opaque pixels clustered with nearly opaque ones (an icon's antialiased rim) used to take the
+// mean alpha, 253 here: every opaque pixel of the cluster came out slightly translucent.
+kmq::Image opaque_with_rim(int opaque_percent) {
+  kmq::Image image(50, 40, 4);
+  for (int y = 0; y < 40; ++y) {
+    for (int x = 0; x < 50; ++x) {
+      std::uint8_t* p = image.pixel(x, y);
+      if (y >= 30) {  // a separate translucent colour, far from opaque
+        p[0] = p[1] = p[2] = 40, p[3] = 128;
+        continue;
+      }
+      const bool opaque = x < opaque_percent / 2;
+      p[0] = static_cast<std::uint8_t>(200 + (x + y) % 5);
+      p[1] = p[2] = 190;
+      p[3] = opaque ? 255 : 250;
+    }
+  }
+  return image;
+}
+
+TEST(Alpha, AnEntryMostlyOfOpaquePixelsIsOpaque) {
+  const kmq::Image image = opaque_with_rim(60);
+  auto options = options_for(kmq::Method::kmeans, 2);
+  const kmq::Image decoded = kmq::expand(kmq::quantize(image, options));
+  for (int y = 0; y < 40; ++y) {
+    for (int x = 0; x < 50; ++x) {
+      if (image.pixel(x, y)[3] == 255) ASSERT_EQ(decoded.pixel(x, y)[3], 255) << x << "," << y;
+      if (y >= 30) ASSERT_EQ(decoded.pixel(x, y)[3], 128);
+    }
+  }
+}
+
+TEST(Alpha, AnEntryOfFewOpaquePixelsKeepsItsMeanAlpha) {
+  const kmq::Image image = opaque_with_rim(10);  // 10 % opaque, 90 % at alpha 250
+  auto options = options_for(kmq::Method::kmeans, 2);
+  const kmq::Image decoded = kmq::expand(kmq::quantize(image, options));
+  EXPECT_EQ(decoded.pixel(0, 0)[3], 251);
+  EXPECT_EQ(decoded.pixel(40, 0)[3], 251);
+}

@@ -144,6 +144,32 @@ KMeansResult cluster_binned(const WeightedPoints& points, const WeightedPoints& 
 }
 
 // Clusters `members` into at most `clusters` entries; appends them to `choice`.
+// An opaque pixel made slightly translucent is a defect on any background other than the one
+// it was drawn on (a faint halo inside an icon); a nearly opaque edge pixel made opaque is not.
+// So an entry within kOpaqueSnap of opaque becomes opaque when at least kOpaqueShare of its
+// pixels are opaque (icon_camera_rgba at K = 8..256: none of 144 264 opaque pixels turned
+// translucent instead of 362..62 363, premultiplied PSNR at most 0.27 dB lower).
+constexpr float kOpaqueSnap = 16.f;
+constexpr double kOpaqueShare = 0.25;
+
+void make_mostly_opaque_entries_opaque(const WeightedPoints& points,
+                                       const std::vector<std::uint32_t>& entry,
+                                       std::vector<float>& stored) {
+  const std::size_t k = stored.size() / kDims;
+  std::vector<double> opaque(k, 0.0), total(k, 0.0);
+  for (std::size_t i = 0; i < points.size(); ++i) {
+    total[entry[i]] += points.weights[i];
+    if (points.coords[i * kDims + 3] >= 255.f) opaque[entry[i]] += points.weights[i];
+  }
+  for (std::size_t c = 0; c < k; ++c) {
+    float& alpha = stored[c * kDims + 3];
+    if (alpha < 255.f && alpha >= 255.f - kOpaqueSnap && opaque[c] > 0 &&
+        opaque[c] >= kOpaqueShare * total[c]) {
+      alpha = 255.f;
+    }
+  }
+}
+
 void cluster_members(const ColorStatistics& statistics, const Members& members, int clusters,
                      const ClusteringOptions& options, PaletteChoice& choice) {
   const int channels = statistics.channels;
@@ -182,6 +208,7 @@ void cluster_members(const ColorStatistics& statistics, const Members& members, 
     refine_stored_palette(points, channels, kStoredPaletteRounds, statistics.threads, stored,
                           entry);
   }
+  if (channels == 4) make_mostly_opaque_entries_opaque(points, entry, stored);
   // Keep only entries some colour uses (two centres can round to one colour).
   std::vector<std::uint32_t> compact(k, kNotFound);
   for (std::size_t i = 0; i < members.size(); ++i) {
