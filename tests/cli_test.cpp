@@ -225,6 +225,26 @@ TEST_F(Cli, AutomaticKPrintsTheChoiceAndUnreachableTargetsExitWith99) {
   EXPECT_EQ(tiny.exit_code, 99) << tiny.output;
   EXPECT_NE(tiny.output.find("target not met"), std::string::npos);
   EXPECT_FALSE(fs::exists(path("c.kmq")));
+
+  const ToolRun ssim =
+      run(kEnc + " " + path("in.ppm") + " -o " + path("s.kmq") + " --target-ssim 0.95 --json");
+  ASSERT_EQ(ssim.exit_code, 0) << ssim.output;
+  EXPECT_NE(ssim.output.find("\"ssim\": 0.95"), std::string::npos) << ssim.output;
+  const kmq::Image original = kmq::testing::gradient_image(48, 32);
+  EXPECT_GE(kmq::ssim(original, kmq::decode(kmq::io::read_file(path("s.kmq")))), 0.95);
+  const ToolRun chosen =
+      run(kEnc + " " + path("in.ppm") + " -o " + path("s2.kmq") + " --target-ssim 0.95");
+  EXPECT_NE(chosen.output.find("(ssim 0.95"), std::string::npos) << chosen.output;
+  const ToolRun unreachable =
+      run(kEnc + " " + path("in.ppm") + " -o " + path("s3.kmq") + " --target-ssim 0.9999 -k 2");
+  EXPECT_EQ(unreachable.exit_code, 99) << unreachable.output;
+  EXPECT_FALSE(fs::exists(path("s3.kmq")));
+  for (const std::string bad : {"--target-ssim 1", "--target-ssim 0", "--target-ssim x",
+                                "--target-ssim 0.9 --sample 1000"}) {
+    const ToolRun refused = run(kEnc + " " + path("in.ppm") + " -o " + path("s4.kmq") + " " + bad);
+    EXPECT_EQ(refused.exit_code, 2) << bad << ": " << refused.output;
+    EXPECT_FALSE(fs::exists(path("s4.kmq"))) << bad;
+  }
 }
 
 TEST_F(Cli, RdLabelsShrinkTheFileAndTargetsSearchTheirLambda) {

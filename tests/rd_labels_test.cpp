@@ -211,3 +211,87 @@ TEST(RdLabels, RateModelBitsAreTheEntropyOfMethodTwosStreams) {
 }
 
 }  // namespace
+
+namespace {
+
+// --- SSIM targets (TargetOptions::target_ssim) ---
+
+TEST(SsimTarget, MeetsTheTargetCloselyAndReportsTheSsimReached) {
+  const kmq::Image& image = sample_photo();
+  for (const double target : {0.9, 0.95}) {
+    kmq::EncodeOptions options;
+    options.target_ssim = target;
+    kmq::QuantizeStats stats;
+    const kmq::IndexedImage indexed = kmq::quantize(image, options, &stats);
+    const double reached = kmq::ssim(image, kmq::expand(indexed));
+    EXPECT_GE(reached, target);
+    EXPECT_LT(reached, target + 0.01) << "the search overshot";
+    EXPECT_DOUBLE_EQ(stats.ssim, reached);
+    EXPECT_GT(stats.trials, 1);
+    // The same file through encode(), whatever the thread count.
+    options.threads = 1;
+    EXPECT_EQ(kmq::decode_indexed(kmq::encode(image, options)).indices, indexed.indices);
+  }
+}
+
+TEST(SsimTarget, AlsoMeetsAPsnrTargetSetWithIt) {
+  const kmq::Image& image = sample_photo();
+  kmq::EncodeOptions options;
+  options.target_ssim = 0.5;  // any palette of a few colours reaches it
+  options.target_psnr = 33;
+  const kmq::IndexedImage indexed = kmq::quantize(image, options);
+  EXPECT_GE(kmq::psnr(image, kmq::expand(indexed)), 33);
+}
+
+// Regression: the colours of fully transparent pixels, which the file keeps as one transparent
+// entry, counted in the SSIM, so that no K ever met the target.
+TEST(SsimTarget, ComparesImagesWithAlphaAsTheyShowOverBlack) {
+  const kmq::Image image = kmq::testing::half_transparent_image(64, 48);
+  kmq::EncodeOptions options;
+  options.target_ssim = 0.95;
+  kmq::QuantizeStats stats;
+  const kmq::Image decoded = kmq::expand(kmq::quantize(image, options, &stats));
+  EXPECT_GE(stats.ssim, 0.95);
+  for (int y = 0; y < 48; ++y) {
+    for (int x = 0; x < 32; ++x) ASSERT_EQ(decoded.pixel(x, y)[3], 0);
+  }
+}
+
+TEST(SsimTarget, RefusesBadValuesAndSaysWhenNoPaletteReachesIt) {
+  const kmq::Image image = kmq::testing::gradient_image(32, 24);
+  for (const double bad : {1.0, -0.1, std::numeric_limits<double>::quiet_NaN()}) {
+    kmq::EncodeOptions options;
+    options.target_ssim = bad;
+    EXPECT_THROW(kmq::quantize(image, options), kmq::Error) << bad;
+  }
+  kmq::EncodeOptions sampled;
+  sampled.target_ssim = 0.9;
+  sampled.sample_pixels = 100;
+  EXPECT_THROW(kmq::quantize(image, sampled), kmq::Error);
+  kmq::EncodeOptions shared;
+  shared.target_ssim = 0.9;
+  const std::vector<kmq::Image> images{image, image};
+  EXPECT_THROW(kmq::shared_palette(images, shared), kmq::Error);
+
+  kmq::EncodeOptions too_few;
+  too_few.target_ssim = 0.999;
+  too_few.colors = 2;
+  try {
+    kmq::quantize(image, too_few);
+    FAIL() << "two colours met SSIM 0.999 on a gradient";
+  } catch (const kmq::Error& e) {
+    EXPECT_EQ(e.category(), kmq::ErrorCategory::target_not_met);
+    EXPECT_NE(std::string(e.what()).find("SSIM"), std::string::npos) << e.what();
+  }
+  kmq::EncodeOptions fixed;
+  fixed.target_ssim = 0.99;
+  fixed.fixed_palette = {0, 0, 0, 255, 255, 255};
+  try {
+    kmq::quantize(image, fixed);
+    FAIL() << "black and white met SSIM 0.99 on a gradient";
+  } catch (const kmq::Error& e) {
+    EXPECT_EQ(e.category(), kmq::ErrorCategory::target_not_met);
+  }
+}
+
+}  // namespace

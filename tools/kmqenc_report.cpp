@@ -4,6 +4,7 @@
 
 #include <cmath>
 #include <cstdio>
+#include <cstring>
 #include <string>
 
 #include "tool_common.hpp"
@@ -40,7 +41,9 @@ void report_verbose(const FileResult& r, const EncodeRequest& settings) {
   if (e.method == kmq::Method::gmm && e.fixed_palette.empty()) {
     std::fprintf(stderr, ", log-likelihood %.5f per pixel", r.stats.log_likelihood);
   }
-  std::fprintf(stderr, "\nkmqenc: psnr %.3f dB (mse %.4f)%s\n", r.psnr, r.stats.mse,
+  char ssim[32] = "";
+  if (r.stats.ssim > 0) std::snprintf(ssim, sizeof ssim, ", ssim %.5f", r.stats.ssim);
+  std::fprintf(stderr, "\nkmqenc: psnr %.3f dB (mse %.4f)%s%s\n", r.psnr, r.stats.mse, ssim,
                e.dither == 0                               ? ""
                : e.dither_kind == kmq::DitherKind::ordered ? ", ordered dithering"
                                                            : ", dithered");
@@ -78,6 +81,7 @@ std::vector<ResultField> result_fields(const FileResult& r, const EncodeRequest&
     fields.push_back({"colors", static_cast<std::size_t>(r.stats.colors)});
     fields.push_back({"psnr", Number{psnr, 6}});
     fields.push_back({"mse", Number{r.stats.mse, 6}});
+    if (r.stats.ssim > 0) fields.push_back({"ssim", Number{r.stats.ssim, 6}});
     fields.push_back({"label_bits_per_pixel", Number{r.label_bits_per_pixel, 5}});
     if (r.stats.rd_lambda > 0) {
       const double pixels = static_cast<double>(r.width) * static_cast<double>(r.height);
@@ -131,9 +135,13 @@ void report_file(const FileResult& result, const EncodeRequest& settings, bool n
   if (settings.verbose) {
     report_verbose(r, settings);
   } else if (!settings.quiet && settings.counted_target && encode.fixed_palette.empty()) {
-    char lambda[48] = "";
+    char lambda[80] = "";
     if (r.stats.rd_lambda > 0)
       std::snprintf(lambda, sizeof lambda, " and rd lambda %.4g", r.stats.rd_lambda);
+    if (r.stats.ssim > 0) {
+      std::snprintf(lambda + std::strlen(lambda), sizeof lambda - std::strlen(lambda),
+                    " (ssim %.5f)", r.stats.ssim);
+    }
     std::fprintf(stderr, "kmqenc: %s: chose K=%d%s after %d trials\n", r.input.c_str(),
                  r.stats.colors, lambda, r.stats.trials);
   }

@@ -24,8 +24,8 @@ constexpr const char* kUsage =
     "several inputs or a folder, each INPUT becomes OUTDIR/NAME.kmq (next to the input without\n"
     "-d). Metadata (ICC profile, Exif, XMP, text, colour and density chunks) is kept.\n"
     "Exit status: 0 success, 1 bad input or I/O error (any file), 2 bad usage, 98 skipped by\n"
-    "--skip-if-larger, 99 a --target-psnr/--max-mse/--max-bytes target no K reaches (nothing\n"
-    "written), 128+N stopped by signal N.";
+    "--skip-if-larger, 99 a --target-psnr/--max-mse/--target-ssim/--max-bytes target no K reaches\n"
+    "(nothing written), 128+N stopped by signal N.";
 
 // The output format a file name asks for; nothing for an extension that names neither.
 std::optional<OutputFormat> format_of_name(const fs::path& path) {
@@ -102,6 +102,7 @@ std::optional<EncodeRequest> parse_kmqenc_arguments(int argc, char** argv, bool 
       .flag("shared-palette", "one palette for all inputs; each file still decodes on its own")
       .value("target-psnr", "DB", &encode.target_psnr, "smallest file whose PSNR reaches DB: K and the --rd lambda searched together (with --rd: the smallest K at that lambda)")
       .value("max-mse", "X", &encode.max_mse, "smallest file whose MSE is at most X, searched as for --target-psnr")
+      .value("target-ssim", "S", &encode.target_ssim, "smallest file whose SSIM reaches S (0 < S < 1): the MSE target searched for it, SSIM measured on the whole image (3-7 --target-psnr searches)")
       .value("max-bytes", "N", &encode.max_bytes, "best PSNR whose .kmq file fits in N bytes: the largest K, then larger K with the --rd lambda that fits (with --rd: the largest K at that lambda)")
       .operands(&inputs);
   // clang-format on
@@ -155,12 +156,15 @@ std::optional<EncodeRequest> parse_kmqenc_arguments(int argc, char** argv, bool 
                 static_cast<double>(kmq::kMaxPixelCount));
   if (line.given("target-psnr")) require_range("target-psnr", encode.target_psnr, 1e-9, 1e300);
   if (line.given("max-mse")) require_range("max-mse", encode.max_mse, 1e-300, 1e300);
+  if (line.given("target-ssim") && !(encode.target_ssim > 0 && encode.target_ssim < 1))
+    throw UsageError("--target-ssim must be between 0 and 1 (exclusive)");
   if (line.given("max-bytes") && encode.max_bytes == 0) throw UsageError("--max-bytes must be > 0");
-  settings.counted_target = encode.target_psnr > 0 || encode.max_mse > 0 || encode.max_bytes > 0;
+  settings.counted_target = encode.target_psnr > 0 || encode.max_mse > 0 ||
+                            encode.target_ssim > 0 || encode.max_bytes > 0;
   if (encode.sample_pixels > 0 && (settings.counted_target || !palette.empty())) {
     throw UsageError(
         "--sample clusters for a given K: it cannot be combined with --target-psnr, --max-mse, "
-        "--max-bytes or --palette");
+        "--target-ssim, --max-bytes or --palette");
   }
   if (!palette.empty() && line.given("colors"))
     throw UsageError("--palette gives the colours: -k/--colors cannot be used with it");
@@ -232,6 +236,9 @@ std::optional<EncodeRequest> parse_kmqenc_arguments(int argc, char** argv, bool 
   request.shared_palette = line.given("shared-palette");
   if (request.shared_palette && !palette.empty())
     throw UsageError("--shared-palette and --palette conflict");
+  if (request.shared_palette && encode.target_ssim > 0)
+    throw UsageError(
+        "--shared-palette meets --target-psnr, --max-mse or --max-bytes, not --target-ssim");
   if (request.shared_palette && reads_stdin)
     throw UsageError("--shared-palette reads every input twice: not standard input");
   return request;

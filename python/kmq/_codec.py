@@ -40,8 +40,9 @@ def encode(array: Any, *, metadata: Optional[Dict[str, Any]] = None, **options: 
     ("rgb", "oklab"), ``dither`` (True or a strength 0..1), ``ordered`` (True: ordered
     dithering, which compresses far better than error diffusion), ``rd`` (rate-distortion lambda:
     smaller files at a lower PSNR; with a target searched by default), ``seed``, ``sample``,
-    ``target_psnr``, ``max_mse``, ``max_bytes``, ``effort`` (1..6), ``level``,
-    ``label_coding``, ``tiles``, ``palette`` (a file whose palette to map to), ``strip``,
+    ``target_psnr``, ``max_mse``, ``target_ssim`` (0..1), ``max_bytes``, ``effort`` (1..6),
+    ``level``, ``label_coding``, ``tiles``, ``palette`` (a file whose palette to map to),
+    ``strip``,
     ``jobs`` (threads, 0 = all cores; the bytes do not depend on it), ``max_iterations``,
     ``tolerance``, ``batch_size``, ``max_no_improvement``, ``reassignment_ratio``,
     ``gmm_assign``, ``gmm_tolerance``, ``gmm_floor``, ``max_pixels``, and ``format="png"`` for

@@ -10,7 +10,8 @@ KMQENC_VALUES = frozenset({
     "output", "out-dir", "format", "ext", "jobs", "max-pixels", "effort", "level",
     "label-coding", "tiles", "colors", "method", "space", "seed", "sample", "max-iterations",
     "tolerance", "batch-size", "max-no-improvement", "reassignment-ratio", "gmm-assign",
-    "gmm-tolerance", "gmm-floor", "rd", "palette", "target-psnr", "max-mse", "max-bytes",
+    "gmm-tolerance", "gmm-floor", "rd", "palette", "target-psnr", "max-mse", "target-ssim",
+    "max-bytes",
 })
 KMQENC_OPTIONAL_VALUES = frozenset({"dither"})
 KMQENC_FLAGS = frozenset({

@@ -34,6 +34,7 @@ OPTION_SETS = [
     {"colors": 16, "seed": 9, "max_iterations": 5, "tolerance": 0.01},
     {"colors": 32, "sample": 500},
     {"target_psnr": 30.0},
+    {"target_ssim": 0.9},
     {"max_mse": 40.0, "colors": 128},
     {"max_bytes": 2500},
     {"colors": 16, "effort": 1},

@@ -320,6 +320,12 @@ struct MappingOptions {
 struct TargetOptions {
   double target_psnr = 0;
   double max_mse = 0;
+  /// With 0 < target_ssim < 1: the smallest file whose SSIM (kmq::ssim) reaches it, also
+  /// meeting target_psnr and max_mse when they are set. SSIM has no histogram form, so the
+  /// search moves the MSE target and measures SSIM on the whole image: 3-7 MSE target searches
+  /// (QuantizeStats::trials counts their K trials; QuantizeStats::ssim is the SSIM reached).
+  /// Images with alpha are compared as they show over black (colour times alpha).
+  double target_ssim = 0;
   std::uint64_t max_bytes = 0;
   /// With target_psnr or max_mse (no dithering, no fixed palette, rd_lambda 0): search K and
   /// the rate-distortion lambda together for the smallest file that meets the target, instead
@@ -396,6 +402,8 @@ struct QuantizeStats {
   double expected_label_bits = 0;
   /// The rate-distortion lambda the labels were chosen with (rd_lambda, or the search's).
   double rd_lambda = 0;
+  /// With target_ssim: the SSIM of the result against the image (else 0, not measured).
+  double ssim = 0;
 };
 
 /// "kmeans", "minibatch" or "gmm".

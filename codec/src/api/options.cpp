@@ -61,6 +61,8 @@ void validate_mapping(const MappingOptions& options) {
 void validate_targets(const TargetOptions& options) {
   require(finite_at_least(options.target_psnr, 0), "target PSNR must be a finite number >= 0");
   require(finite_at_least(options.max_mse, 0), "max MSE must be a finite number >= 0");
+  require(finite_at_least(options.target_ssim, 0) && options.target_ssim < 1,
+          "target SSIM must be a number in [0, 1) (0 = off)");
 }
 
 void validate_label_coding(const LabelCodingOptions& options) {
@@ -78,11 +80,11 @@ void validate_quantize(const EncodeOptions& options) {
   validate_targets(options);
   validate_threads(options.threads);
   // Sampling clusters for a given K; a K search or a fixed palette has none to give it.
-  require(
-      options.sample_pixels == 0 || (options.fixed_palette.empty() && options.target_psnr == 0 &&
-                                     options.max_mse == 0 && options.max_bytes == 0),
-      "sample_pixels clusters for a given K: it cannot be combined with a quality or size "
-      "target or a fixed palette");
+  require(options.sample_pixels == 0 ||
+              (options.fixed_palette.empty() && options.target_psnr == 0 && options.max_mse == 0 &&
+               options.target_ssim == 0 && options.max_bytes == 0),
+          "sample_pixels clusters for a given K: it cannot be combined with a quality or size "
+          "target or a fixed palette");
 }
 
 }  // namespace detail

@@ -25,7 +25,7 @@ ClusterModel fit_clusters(const Image& image, const EncodeOptions& options) {
   detail::validate_quantize(options);
   if (image.empty()) bad_input("cannot cluster an empty image");
   if (options.sample_pixels != 0 || !options.fixed_palette.empty() || options.target_psnr > 0 ||
-      options.max_mse > 0 || options.max_bytes > 0) {
+      options.max_mse > 0 || options.target_ssim > 0 || options.max_bytes > 0) {
     bad_input(
         "fit_clusters clusters every pixel for a given K: no sample, fixed palette or "
         "target");

@@ -58,6 +58,12 @@ SharedPalette shared_palette(std::span<const Image> images, const EncodeOptions&
   if (!options.fixed_palette.empty()) {
     throw Error(ErrorCategory::bad_input, "a shared palette is clustered, not fixed");
   }
+  if (options.target_ssim > 0) {
+    // SSIM is measured per image on the whole image; a shared palette's K search counts
+    // colours over all of them at once.
+    throw Error(ErrorCategory::bad_input,
+                "a shared palette meets a PSNR, MSE or size target, not an SSIM target");
+  }
   const Image combined = combine(images);
   // One pool for every trial; the quantize() and encode() calls below share it.
   const detail::WorkerScope scope(options.runner, options.threads);
