@@ -2,7 +2,9 @@
 // A greedy rate-distortion pass in raster order, twice: the rate model is first measured on the
 // nearest labels, then on the first pass's result. Rows are decided in bands of fixed height,
 // each band's top row seeing the previous map's row above it, so bands run in parallel and the
-// result does not depend on the thread count.
+// result does not depend on the thread count. Each pass counts the symbols of what it decides
+// (the next pass's model, and the expected bits), all but the bands' top rows, whose neighbours
+// above change after them and are counted once the pass is done.
 #include "quantize/remap/rd_remap.hpp"
 
 #include <algorithm>
@@ -102,6 +104,22 @@ void count_label(std::uint32_t label, const PartitionCandidates& near, ColorRank
   ++counts.literals[static_cast<std::size_t>(near.count - 1)][ranking.ranked_literal(label, near)];
 }
 
+// The symbols of every band's top row but the image's first, on the finished map.
+void count_band_tops(std::span<const std::uint16_t> indices, std::size_t width, std::size_t height,
+                     ColorRanking& ranking, const Workers& threads,
+                     std::vector<SymbolCounts>& per_band) {
+  auto label_at = [&](std::size_t i) -> std::uint32_t { return indices[i]; };
+  parallel_chunks(height, kBandRows, threads,
+                  [&](std::size_t, std::size_t band, std::size_t begin, std::size_t) {
+                    if (begin == 0) return;
+                    for (std::size_t x = 0; x < width; ++x) {
+                      const PartitionCandidates near =
+                          partition_candidates(neighbours(label_at, width, x, begin));
+                      count_label(indices[begin * width + x], near, ranking, per_band[band]);
+                    }
+                  });
+}
+
 SymbolCounts count_symbols(std::span<const std::uint16_t> indices, std::size_t width,
                            std::size_t height, ColorRanking& ranking, const Workers& threads) {
   std::vector<SymbolCounts> per_band(chunk_count(height, kBandRows));
@@ -180,66 +198,90 @@ RateDistortionLabels RateDistortionMapper::map(double lambda) const {
 
   std::vector<std::uint16_t> previous(nearest.begin(), nearest.end());
   std::vector<std::uint16_t> decided(previous.size());
+  SymbolCounts counted;  // of the last pass's map
   for (int pass = 0; pass < kPasses; ++pass) {
-    const RateModel model =
-        pass == 0 ? *nearest_model_
-                  : model_of(count_symbols(previous, width, height, ranking, threads), k);
+    const RateModel model = pass == 0 ? *nearest_model_ : model_of(counted, k);
+    std::vector<SymbolCounts> per_band(chunk_count(height, kBandRows));
     parallel_chunks(
         height, kBandRows, threads,
-        [&](std::size_t, std::size_t, std::size_t begin, std::size_t end) {
+        [&](std::size_t, std::size_t band, std::size_t begin, std::size_t end) {
+          SymbolCounts& counts = per_band[band];
           const std::size_t band_start = begin * width;
           auto label_at = [&](std::size_t i) -> std::uint32_t {
             return i < band_start ? previous[i] : decided[i];
           };
           for (std::size_t y = begin; y < end; ++y) {
+            // A band's top row is counted after the pass, with the final row above it.
+            const bool counts_here = y != begin || begin == 0;
             for (std::size_t x = 0; x < width; ++x) {
               const std::size_t i = y * width + x;
               const std::uint32_t own = nearest[i];
               decided[i] = static_cast<std::uint16_t>(own);
-              if (own == protected_entry) continue;
               const PartitionCandidates near =
                   partition_candidates(neighbours(label_at, width, x, y));
-              if (near.count == 1 && near.candidate[0] == own) continue;
-              const auto& symbol_bits = model.symbol_bits[static_cast<std::size_t>(near.context)];
-              const auto& literal_bits =
-                  model.literal_bits[static_cast<std::size_t>(near.count - 1)];
+              const auto context = static_cast<std::size_t>(near.context);
+              const auto unseen = static_cast<std::size_t>(near.count);
+              if (own == protected_entry) {
+                if (counts_here) count_label(own, near, ranking, counts);
+                continue;
+              }
+              if (near.count == 1 && near.candidate[0] == own) {
+                if (counts_here) ++counts.symbols[context][0];
+                continue;
+              }
+              const auto& symbol_bits = model.symbol_bits[context];
+              const auto& literal_bits = model.literal_bits[unseen - 1];
               const std::uint8_t* pixel = &samples[i * stride];
 
               int own_group = -1;
               for (int g = 0; g < near.count; ++g)
                 own_group = near.candidate[g] == own ? g : own_group;
+              const std::uint32_t own_rank = own_group >= 0 ? 0 : ranking.ranked_literal(own, near);
               const float own_bits = own_group >= 0
                                          ? symbol_bits[static_cast<std::size_t>(own_group)]
-                                         : symbol_bits[static_cast<std::size_t>(near.count)] +
-                                               literal_bits[ranking.ranked_literal(own, near)];
+                                         : symbol_bits[unseen] + literal_bits[own_rank];
               float best_cost = static_cast<float>(distortion(pixel, own)) + rate_weight * own_bits;
               std::uint32_t best = own;
-              auto consider = [&](std::uint32_t label, float bits) {
+              int best_group = own_group;  // -1: a literal of rank best_rank
+              std::uint32_t best_rank = own_rank;
+              auto consider = [&](std::uint32_t label, float bits, int group, std::uint32_t rank) {
                 if (label == own || label == protected_entry) return;
                 const float cost =
                     static_cast<float>(distortion(pixel, label)) + rate_weight * bits;
                 if (cost < best_cost) {
                   best_cost = cost;
                   best = label;
+                  best_group = group;
+                  best_rank = rank;
                 }
               };
               for (int g = 0; g < near.count; ++g) {
-                consider(near.candidate[g], symbol_bits[static_cast<std::size_t>(g)]);
+                consider(near.candidate[g], symbol_bits[static_cast<std::size_t>(g)], g, 0);
               }
               // The colours nearest W's among the unseen ones are the cheapest literals.
               const std::uint32_t literals = k - static_cast<std::uint32_t>(near.count);
               for (std::uint32_t rank = 0; rank < std::min<std::uint32_t>(2, literals); ++rank) {
                 consider(ranking.label_of_ranked_literal(rank, near),
-                         symbol_bits[static_cast<std::size_t>(near.count)] + literal_bits[rank]);
+                         symbol_bits[unseen] + literal_bits[rank], -1, rank);
               }
               decided[i] = static_cast<std::uint16_t>(best);
+              if (!counts_here) continue;
+              if (best_group >= 0) {
+                ++counts.symbols[context][static_cast<std::size_t>(best_group)];
+              } else {
+                ++counts.symbols[context][unseen];
+                ++counts.literals[unseen - 1][best_rank];
+              }
             }
           }
         });
+    count_band_tops(decided, width, height, ranking, threads, per_band);
+    counted = SymbolCounts{};
+    for (const SymbolCounts& band : per_band) counted.add(band);
     previous.swap(decided);
   }
   RateDistortionLabels result;
-  result.expected_bits = entropy_of(count_symbols(previous, width, height, ranking, threads));
+  result.expected_bits = entropy_of(counted);
   result.indices = std::move(previous);
   return result;
 }
