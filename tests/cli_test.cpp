@@ -270,8 +270,16 @@ TEST_F(Cli, RdLabelsShrinkTheFileAndTargetsSearchTheirLambda) {
   ASSERT_EQ(ordered.exit_code, 0) << ordered.output;
   EXPECT_NE(ordered.output.find("ordered dithering"), std::string::npos) << ordered.output;
   EXPECT_LT(fs::file_size(path("od.kmq")), fs::file_size(path("fs.kmq")));
-  for (const std::string bad : {"--rd -1", "--rd x", "--rd 8 --dither", "--rd nan",
-                                "--rd 4 --ordered", "--ordered --dither=0"}) {
+  // --tune perceptual is the OKLab palette.
+  ASSERT_EQ(run(in + "-o " + path("ok.kmq") + " -k 16 --space oklab").exit_code, 0);
+  ASSERT_EQ(run(in + "-o " + path("tp.kmq") + " -k 16 --tune perceptual").exit_code, 0);
+  EXPECT_EQ(kmq::io::read_file(path("ok.kmq")), kmq::io::read_file(path("tp.kmq")));
+  ASSERT_EQ(run(in + "-o " + path("ts.kmq") + " -k 16 --tune psnr").exit_code, 0);
+  ASSERT_EQ(run(in + "-o " + path("k16.kmq") + " -k 16").exit_code, 0);
+  EXPECT_EQ(kmq::io::read_file(path("ts.kmq")), kmq::io::read_file(path("k16.kmq")));
+  for (const std::string bad :
+       {"--rd -1", "--rd x", "--rd 8 --dither", "--rd nan", "--rd 4 --ordered",
+        "--ordered --dither=0", "--tune eye", "--tune perceptual --space rgb"}) {
     const ToolRun refused = run(in + "-o " + path("bad.kmq") + " " + bad);
     EXPECT_EQ(refused.exit_code, 2) << bad << ": " << refused.output;
     EXPECT_FALSE(fs::exists(path("bad.kmq"))) << bad;

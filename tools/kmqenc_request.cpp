@@ -59,7 +59,7 @@ std::optional<EncodeRequest> parse_kmqenc_arguments(int argc, char** argv, bool 
   kmq::EncodeOptions& encode = request.encode;
   std::vector<std::string> inputs;
   std::string output, out_dir, format, extension, method = "kmeans", gmm_assign = "map", palette;
-  std::string label_coding = "auto";
+  std::string label_coding = "auto", tune = "psnr";
   int jobs = 0;
   double dither = 0;
   CommandLine line("kmqenc", kUsage);
@@ -85,6 +85,7 @@ std::optional<EncodeRequest> parse_kmqenc_arguments(int argc, char** argv, bool 
       .value("colors,k", "K", &encode.colors, "palette size, 1..65536 (default 256); with a target, the largest K tried (default 65536)")
       .value("method,m", "M", &method, "kmeans (default), minibatch or gmm")
       .value("space", "S", &settings.space_name, "rgb (default) or oklab: the space colours are clustered in")
+      .value("tune", "T", &tune, "psnr (default: the palette of lowest squared error) or perceptual (clustered in OKLab: lower butteraugli, about 1 dB lower PSNR; README, \"Tuning\")")
       .value("seed", "N", &encode.seed, "random seed (default 1)")
       .value("sample", "N", &encode.sample_pixels, "cluster the colours of about N pixels spread evenly over the image, not every colour (default 0 = every colour)")
       .value("max-iterations", "N", &encode.max_iterations, "Lloyd iterations / mini-batch epochs / EM steps (default 100)")
@@ -120,6 +121,13 @@ std::optional<EncodeRequest> parse_kmqenc_arguments(int argc, char** argv, bool 
   }
   encode.method = parse_method(method);
   encode.space = parse_space(settings.space_name);
+  if (line.given("tune")) {
+    if (line.given("space"))
+      throw UsageError("--tune chooses the clustering space: it cannot be combined with --space");
+    encode.space = parse_choice<kmq::ColorSpace>(
+        "tune", tune, {{"psnr", kmq::ColorSpace::rgb}, {"perceptual", kmq::ColorSpace::oklab}});
+    settings.space_name = encode.space == kmq::ColorSpace::oklab ? "oklab" : "rgb";
+  }
   encode.label_coding =
       parse_choice<kmq::LabelCodingChoice>("label-coding", label_coding,
                                            {{"auto", kmq::LabelCodingChoice::automatic},

@@ -37,7 +37,7 @@ def encode(array: Any, *, metadata: Optional[Dict[str, Any]] = None, **options: 
 
     Every kmqenc option is a keyword argument by its long name, dashes as underscores:
     ``colors`` (K, default 256), ``method`` ("kmeans", "minibatch", "gmm"), ``space``
-    ("rgb", "oklab"), ``dither`` (True or a strength 0..1), ``ordered`` (True: ordered
+    ("rgb", "oklab"), ``tune`` ("psnr", "perceptual"), ``dither`` (True or a strength 0..1), ``ordered`` (True: ordered
     dithering, which compresses far better than error diffusion), ``rd`` (rate-distortion lambda:
     smaller files at a lower PSNR; with a target searched by default), ``seed``, ``sample``,
     ``target_psnr``, ``max_mse``, ``target_ssim`` (0..1), ``max_bytes``, ``effort`` (1..6),

@@ -8,7 +8,8 @@ from typing import Any, Dict, FrozenSet, List
 # against `kmqenc --help`).
 KMQENC_VALUES = frozenset({
     "output", "out-dir", "format", "ext", "jobs", "max-pixels", "effort", "level",
-    "label-coding", "tiles", "colors", "method", "space", "seed", "sample", "max-iterations",
+    "label-coding", "tiles", "colors", "method", "space", "tune", "seed", "sample",
+    "max-iterations",
     "tolerance", "batch-size", "max-no-improvement", "reassignment-ratio", "gmm-assign",
     "gmm-tolerance", "gmm-floor", "rd", "palette", "target-psnr", "max-mse", "target-ssim",
     "max-bytes",

@@ -25,6 +25,7 @@ OPTION_SETS = [
     {"colors": 8, "method": "gmm", "gmm_assign": "nearest", "gmm_tolerance": 0.01,
      "gmm_floor": 0.001},
     {"colors": 32, "space": "oklab"},
+    {"colors": 32, "tune": "perceptual"},
     {"colors": 16, "dither": True},
     {"colors": 16, "dither": 0.5},
     {"colors": 16, "ordered": True},
