@@ -44,7 +44,7 @@ double blurred_mse(const kmq::Image& a, const kmq::Image& b, int r = 2) {
 TEST(DiffusionControl, FlatLabelsTakeAllTheErrorChangingLabelsLess) {
   const int width = 12, height = 10;
   const DiffusionControl flat =
-      diffusion_control(std::vector<std::uint16_t>(width * height, 3), width, height, 5.0);
+      diffusion_control(std::vector<std::uint16_t>(width * height, 3), width, height, 5.0, 16);
   ASSERT_EQ(flat.weights.size(), static_cast<std::size_t>(width * height));
   for (const float weight : flat.weights) EXPECT_FLOAT_EQ(weight, 1.f);
 
@@ -52,7 +52,7 @@ TEST(DiffusionControl, FlatLabelsTakeAllTheErrorChangingLabelsLess) {
   for (int y = 0; y < height; ++y) {
     for (int x = 0; x < width; ++x) checkerboard[y * width + x] = (x + y) % 2 ? 1 : 0;
   }
-  const DiffusionControl textured = diffusion_control(checkerboard, width, height, 5.0);
+  const DiffusionControl textured = diffusion_control(checkerboard, width, height, 5.0, 16);
   for (const float weight : textured.weights) {
     EXPECT_LT(weight, 0.99f);
     EXPECT_GE(weight, 0.9f);
@@ -61,9 +61,13 @@ TEST(DiffusionControl, FlatLabelsTakeAllTheErrorChangingLabelsLess) {
 
 TEST(DiffusionControl, TheBoundGrowsWithThePalettesErrorAndKeepsAFloor) {
   const std::vector<std::uint16_t> labels(4, 0);
-  EXPECT_FLOAT_EQ(diffusion_control(labels, 2, 2, 10.0).max_error, 30.f);
-  EXPECT_FLOAT_EQ(diffusion_control(labels, 2, 2, 20.0).max_error, 60.f);
-  EXPECT_FLOAT_EQ(diffusion_control(labels, 2, 2, 0.0).max_error, 8.f);
+  EXPECT_FLOAT_EQ(diffusion_control(labels, 2, 2, 10.0, 16).max_error, 22.5f);
+  EXPECT_FLOAT_EQ(diffusion_control(labels, 2, 2, 20.0, 16).max_error, 45.f);
+  EXPECT_FLOAT_EQ(diffusion_control(labels, 2, 2, 10.0, 8).max_error, 22.5f);
+  // 0.75 more RMS errors per doubling of K above 16.
+  EXPECT_FLOAT_EQ(diffusion_control(labels, 2, 2, 10.0, 64).max_error, 37.5f);
+  EXPECT_FLOAT_EQ(diffusion_control(labels, 2, 2, 10.0, 256).max_error, 52.5f);
+  EXPECT_FLOAT_EQ(diffusion_control(labels, 2, 2, 0.0, 16).max_error, 8.f);
 }
 
 // The controls were tuned for this: against plain diffusion, the weighted and bounded error
@@ -89,7 +93,7 @@ TEST(FloydSteinberg, WeightedAndBoundedErrorBeatsPlainDiffusionOnAPhoto) {
     }
     const double rms = std::sqrt(squared / static_cast<double>(image.pixel_count()));
     const DiffusionControl control =
-        diffusion_control(nearest.indices, image.width(), image.height(), rms);
+        diffusion_control(nearest.indices, image.width(), image.height(), rms, k);
     const auto dithered_error = [&](const DiffusionControl& with) {
       kmq::IndexedImage dithered = nearest;
       dithered.indices =

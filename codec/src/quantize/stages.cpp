@@ -437,7 +437,8 @@ IndexedImage make_indexed(const ColorStatistics& statistics, const PaletteChoice
     } else {
       const DiffusionControl control = diffusion_control(
           remap_pixels(image, statistics.histogram, choice.label_of_distinct, statistics.threads),
-          indexed.width, indexed.height, nearest_rms_distance(statistics, choice, points));
+          indexed.width, indexed.height, nearest_rms_distance(statistics, choice, points),
+          static_cast<double>(choice.colors.size()));
       indexed.indices = floyd_steinberg(image, statistics.mapper, points, choice.transparent_entry,
                                         options.dither, control);
     }

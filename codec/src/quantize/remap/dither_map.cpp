@@ -14,16 +14,21 @@ constexpr int kRadius = 2;
 // most of their dithering, since a blur of the eye's scale still averages it.
 constexpr double kFlatWeightFloor = 0.9;
 constexpr double kSharePower = 1.5;
-constexpr double kErrorBoundPerRms = 3.0;
+// The bound in RMS errors: 2.25 up to K = 16, 0.75 more per doubling of K (chelsea at K = 16
+// wants it tight; path and eveningglow at K = 64 and 256 want it loose).
+constexpr double kErrorBoundPerRmsAt16 = 2.25;
+constexpr double kErrorBoundGrowthPerDoubling = 0.75;
 // Keeps nearly exact palettes (a few merged colours) dithering those colours.
 constexpr double kSmallestErrorBound = 8.0;
 }  // namespace
 
 DiffusionControl diffusion_control(const std::vector<std::uint16_t>& nearest_labels, int width,
-                                   int height, double nearest_rms_distance) {
+                                   int height, double nearest_rms_distance, double palette_size) {
   DiffusionControl control;
+  const double per_rms = kErrorBoundPerRmsAt16 + kErrorBoundGrowthPerDoubling *
+                                                     std::max(0.0, std::log2(palette_size / 16.0));
   control.max_error =
-      static_cast<float>(std::max(kSmallestErrorBound, kErrorBoundPerRms * nearest_rms_distance));
+      static_cast<float>(std::max(kSmallestErrorBound, per_rms * nearest_rms_distance));
   control.weights.resize(nearest_labels.size());
   const auto at = [&](int x, int y) {
     return nearest_labels[static_cast<std::size_t>(y) * width + x];
