@@ -143,7 +143,6 @@ KMeansResult cluster_binned(const WeightedPoints& points, const WeightedPoints& 
   return best;
 }
 
-// Clusters `members` into at most `clusters` entries; appends them to `choice`.
 // An opaque pixel made slightly translucent is a defect on any background other than the one
 // it was drawn on (a faint halo inside an icon); a nearly opaque edge pixel made opaque is not.
 // So an entry within kOpaqueSnap of opaque becomes opaque when at least kOpaqueShare of its
@@ -170,6 +169,7 @@ void make_mostly_opaque_entries_opaque(const WeightedPoints& points,
   }
 }
 
+// Clusters `members` into at most `clusters` entries; appends them to `choice`.
 void cluster_members(const ColorStatistics& statistics, const Members& members, int clusters,
                      const ClusteringOptions& options, PaletteChoice& choice) {
   const int channels = statistics.channels;
@@ -395,28 +395,6 @@ std::vector<std::uint8_t> palette_bytes(const PaletteChoice& choice, int channel
   return bytes;
 }
 
-namespace {
-
-// Between the image's colours and their nearest entries, in the clustering space, over pixels.
-double nearest_rms_distance(const ColorStatistics& statistics, const PaletteChoice& choice,
-                            const std::vector<float>& palette_points) {
-  double total = 0, pixels = 0;
-  for (std::size_t i = 0; i < statistics.points.size(); ++i) {
-    const float* from = &statistics.points.coords[i * kDims];
-    const float* to = &palette_points[choice.label_of_distinct[i] * kDims];
-    double squared = 0;
-    for (std::size_t d = 0; d < kDims; ++d) {
-      const double difference = static_cast<double>(from[d]) - to[d];
-      squared += difference * difference;
-    }
-    total += squared * statistics.points.weights[i];
-    pixels += statistics.points.weights[i];
-  }
-  return pixels > 0 ? std::sqrt(total / pixels) : 0.0;
-}
-
-}  // namespace
-
 IndexedImage make_indexed(const ColorStatistics& statistics, const PaletteChoice& choice,
                           const MappingOptions& options, double* expected_label_bits) {
   const Image& image = *statistics.image;
@@ -437,7 +415,9 @@ IndexedImage make_indexed(const ColorStatistics& statistics, const PaletteChoice
     } else {
       const DiffusionControl control = diffusion_control(
           remap_pixels(image, statistics.histogram, choice.label_of_distinct, statistics.threads),
-          indexed.width, indexed.height, nearest_rms_distance(statistics, choice, points),
+          indexed.width, indexed.height,
+          std::sqrt(clustering_inertia(statistics, choice) /
+                    static_cast<double>(image.pixel_count())),
           static_cast<double>(choice.colors.size()));
       indexed.indices = floyd_steinberg(image, statistics.mapper, points, choice.transparent_entry,
                                         options.dither, control);
