@@ -16,29 +16,12 @@ import argparse
 import os
 import shlex
 import statistics
-import subprocess
 import sys
 import tempfile
 
-import numpy as np
-from PIL import Image
 from scipy.ndimage import gaussian_filter
 
-
-def run(command):
-    done = subprocess.run(command, capture_output=True, text=True)
-    if done.returncode != 0:
-        raise RuntimeError(f"{' '.join(command)}: exit {done.returncode}: {done.stderr}")
-    return done
-
-
-def rgb(path):
-    return np.asarray(Image.open(path).convert("RGB"), dtype=np.float64)
-
-
-def psnr(a, b):
-    mse = ((a - b) ** 2).mean()
-    return float("inf") if mse == 0 else 10 * np.log10(255**2 / mse)
+from image_metrics import butteraugli, psnr, rgb, run
 
 
 def ssim(a, b):
@@ -52,10 +35,6 @@ def ssim(a, b):
         index = ((2 * mx * my + c1) * (2 * cxy + c2)) / ((mx * mx + my * my + c1) * (vx + vy + c2))
         total += index[5:-5, 5:-5].mean()
     return total / 3
-
-
-def butteraugli(original_png, candidate_png):
-    return float(run(["butteraugli", original_png, candidate_png]).stdout.split()[0])
 
 
 def measure(source, original, candidate_png):
