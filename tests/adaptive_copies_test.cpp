@@ -196,6 +196,45 @@ TEST(CopyFinder, CopiesAreValidNonOverlappingAndMatchTheirSources) {
   }
 }
 
+// Posterised smooth shading: wide bands of one label between slanted contours, where sources
+// match over long stretches that hold too few busy pixels to be copies.
+kmq::IndexedImage banded(int width, int height, int colors, int spacing) {
+  kmq::IndexedImage indexed = indexed_image(width, height, colors);
+  for (int y = 0; y < height; ++y) {
+    for (int x = 0; x < width; ++x) {
+      const int shade = (x + 2 * y + (x * y) % 3) / spacing;
+      indexed.indices[static_cast<std::size_t>(y) * static_cast<std::size_t>(width) +
+                      static_cast<std::size_t>(x)] = static_cast<std::uint16_t>(shade % colors);
+    }
+  }
+  return indexed;
+}
+
+// Skipping the sources declined further left on a row is a shortcut only: the copies are the
+// ones that growing every source finds.
+TEST(CopyFinder, SkippingDeclinedSourcesFindsTheSameCopies) {
+  for (const auto& indexed : {banded(300, 200, 8, 40), banded(257, 131, 3, 9),
+                              text_page(200, 120, 6, 3), text_page(97, 61, 256, 4)}) {
+    const auto width = static_cast<std::size_t>(indexed.width);
+    const auto height = static_cast<std::size_t>(indexed.height);
+    kmq::detail::CopySearch every_source;
+    every_source.skip_declined = false;
+    const std::vector<LabelCopy> fast =
+        kmq::detail::find_copies(indexed.indices, width, height, kmq::detail::CopySearch{});
+    const std::vector<LabelCopy> slow =
+        kmq::detail::find_copies(indexed.indices, width, height, every_source);
+    ASSERT_EQ(fast.size(), slow.size()) << describe(indexed);
+    for (std::size_t c = 0; c < fast.size(); ++c) {
+      EXPECT_EQ(fast[c].x, slow[c].x);
+      EXPECT_EQ(fast[c].y, slow[c].y);
+      EXPECT_EQ(fast[c].width, slow[c].width);
+      EXPECT_EQ(fast[c].height, slow[c].height);
+      EXPECT_EQ(fast[c].offset_x, slow[c].offset_x);
+      EXPECT_EQ(fast[c].offset_y, slow[c].offset_y);
+    }
+  }
+}
+
 TEST(CopyList, EveryFieldRoundTripsThroughTheStream) {
   std::mt19937 random(11);
   std::vector<LabelCopy> list;

@@ -11,6 +11,10 @@ namespace kmq::detail {
 namespace {
 
 constexpr std::uint32_t kEmptySlot = 0xFFFFFFFFu;
+// A block of one label, which is never a copy's start nor remembered as a source.
+constexpr std::uint32_t kFlatBlock = 0xFFFFFFFFu;
+// Blocks ahead whose bucket is fetched: enough to hide a memory read behind the hashing.
+constexpr std::size_t kPrefetchDistance = 16;
 
 // The four labels at (x .. x+3, y) in one integer: equal keys are equal labels.
 std::uint64_t row_key(const std::uint16_t* at) {
@@ -25,6 +29,53 @@ std::uint64_t mix(std::uint64_t h) {
   h *= 0x81DADEF4BC2DD44Dull;
   return h ^ (h >> 33);
 }
+
+// A source at some distance that was grown at a position of this row and gave too small a copy,
+// and the column up to which the same distance gives only a part of that copy (see grow()): it
+// is not grown again there. In smooth areas, where sources match over long runs with few busy
+// pixels, regrowing them at every column made the search quadratic in the run length.
+struct Declined {
+  std::size_t distance = 0;
+  std::size_t end_x = 0;
+};
+
+class DeclinedSources {
+ public:
+  bool covers(std::size_t distance, std::size_t x) const {
+    for (const Declined& entry : entries_) {
+      if (entry.distance == distance && x < entry.end_x) return true;
+    }
+    return false;
+  }
+  void add(const Declined& entry) {
+    entries_[next_] = entry;
+    next_ = (next_ + 1) % entries_.size();
+  }
+
+ private:
+  std::array<Declined, 8> entries_{};
+  std::size_t next_ = 0;
+};
+
+constexpr std::size_t kMaxCandidates = 16;
+
+class DeclinedOffsets {
+ public:
+  bool covers(std::size_t distance, std::size_t x) const {
+    for (const Declined& entry : entries_) {
+      if (entry.distance == distance && x < entry.end_x) return true;
+    }
+    return false;
+  }
+  void add(const Declined& entry) {
+    entries_[next_] = entry;
+    next_ = (next_ + 1) % entries_.size();
+  }
+
+ private:
+  std::array<Declined, 8> entries_{};
+  std::size_t next_ = 0;
+};
 
 class CopyFinder {
  public:
@@ -47,35 +98,54 @@ class CopyFinder {
     std::vector<LabelCopy> copies;
     if (search_.block != kBlock || width_ < kBlock || rows_ < kBlock) return copies;
     std::vector<std::uint64_t> keys(kBlock * width_);  // the row keys of rows y .. y + 3
+    std::vector<std::uint32_t> buckets(width_);        // each block's bucket, or kFlatBlock
     for (std::size_t y = 0; y + kBlock <= rows_; ++y) {
       for (std::size_t j = (y == 0 ? 0 : kBlock - 1); j < kBlock; ++j) {
         std::uint64_t* ring = &keys[((y + j) % kBlock) * width_];
         const std::uint16_t* row = labels_ + (y + j) * width_;
         for (std::size_t x = 0; x + kBlock <= width_; ++x) ring[x] = row_key(row + x);
       }
-      for (std::size_t x = 0; x + kBlock <= width_; ++x) {
+      // The row's buckets first, so that each can be fetched ahead of its use: the table is
+      // far larger than the caches and its reads are random.
+      const std::size_t positions = width_ - kBlock + 1;
+      for (std::size_t x = 0; x < positions; ++x) {
         std::uint64_t k[kBlock];
         for (std::size_t j = 0; j < kBlock; ++j) k[j] = keys[((y + j) % kBlock) * width_ + x];
         const bool flat = k[0] == k[1] && k[1] == k[2] && k[2] == k[3] &&
                           k[0] == 0x0001000100010001ull * (k[0] & 0xFFFF);
-        if (flat) continue;
         const std::uint64_t hash = mix(k[0] ^ std::rotl(k[1], 17) ^ std::rotl(k[2], 31) ^
                                        std::rotl(k[3], 47) ^ 0x9E3779B97F4A7C15ull);
-        std::uint32_t* bucket = &table_[(hash >> (64 - bucket_bits_)) * search_.candidates];
+        buckets[x] = flat ? kFlatBlock : static_cast<std::uint32_t>(hash >> (64 - bucket_bits_));
+      }
+      DeclinedSources declined;
+      for (std::size_t x = 0; x < positions; ++x) {
+        if (x + kPrefetchDistance < positions && buckets[x + kPrefetchDistance] != kFlatBlock)
+          __builtin_prefetch(&table_[buckets[x + kPrefetchDistance] * search_.candidates], 1);
+        if (buckets[x] == kFlatBlock) continue;
+        std::uint32_t* bucket = &table_[buckets[x] * search_.candidates];
         if (covered_[y * width_ + x] == 0) {
           LabelCopy best;
           std::size_t best_busy = 0;
+          std::size_t grown = 0;
+          std::array<Declined, kMaxCandidates> tried;
           for (std::size_t slot = 0; slot < search_.candidates; ++slot) {
             if (bucket[slot] == kEmptySlot) break;
             const std::size_t source = bucket[slot];
+            const std::size_t distance = y * width_ + x - source;
+            if (search_.skip_declined && declined.covers(distance, x)) continue;
             LabelCopy copy;
-            const std::size_t busy = grow(x, y, source % width_, source / width_, copy);
+            std::size_t part_end = 0;
+            const std::size_t busy = grow(x, y, source % width_, source / width_, copy, part_end);
+            if (busy == 0) continue;
+            if (grown < tried.size()) tried[grown++] = {distance, part_end};
             if (busy > best_busy) {
               best_busy = busy;
               best = copy;
             }
           }
-          if (best_busy >= search_.min_busy_pixels) {
+          if (best_busy < search_.min_busy_pixels) {
+            for (std::size_t i = 0; i < grown; ++i) declined.add(tried[i]);
+          } else {
             copies.push_back(best);
             for (std::size_t j = 0; j < best.height; ++j) {
               std::fill_n(
@@ -147,8 +217,11 @@ class CopyFinder {
   }
 
   // The largest copy of (x, y) from (sx, sy) by width, then height; returns its busy pixels
-  // (0 when the 4x4 block itself does not match, e.g. a hash collision).
-  std::size_t grow(std::size_t x, std::size_t y, std::size_t sx, std::size_t sy, LabelCopy& copy) {
+  // (0 when the 4x4 block itself does not match, e.g. a hash collision). From any column of
+  // [x, part_end) of this row the same source distance grows a part of this copy: the same right
+  // edge, and the row below it still mismatches inside the narrower copy, so it stops as high.
+  std::size_t grow(std::size_t x, std::size_t y, std::size_t sx, std::size_t sy, LabelCopy& copy,
+                   std::size_t& part_end) {
     const std::size_t block = search_.block;
     for (std::size_t j = 0; j < block; ++j) {
       if (first_mismatch(x, y + j, sx, sy + j, 0, block) != block) return 0;
@@ -160,7 +233,10 @@ class CopyFinder {
       w = std::min(w, first_mismatch(x, y + j, sx, sy + j, block, w));
     std::size_t h = block;
     const std::size_t max_h = std::min(search_.max_side, rows_ - y);
-    while (h < max_h && first_mismatch(x, y + h, sx, sy + h, 0, w) == w) ++h;
+    std::size_t stop = w;
+    while (h < max_h && (stop = first_mismatch(x, y + h, sx, sy + h, 0, w)) == w) ++h;
+    // A copy cut at the longest side may be wider from a later column.
+    part_end = w == search_.max_side ? x : x + std::min(stop + 1, w);
     const std::size_t busy = busy_in(x, y, w, h);
     copy.x = static_cast<std::uint32_t>(x);
     copy.y = static_cast<std::uint32_t>(y);
