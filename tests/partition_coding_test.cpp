@@ -234,6 +234,19 @@ TEST(Effort, ChoosesMethodsAsDocumented) {
   }
 }
 
+// Where the sample's method-0 frame is far larger than the context method's (photos), the
+// default effort skips the whole image's method-0 trial and codes as effort 3 does.
+TEST(Effort, APhotoSkipsTheWholeImagesMethodZeroTrial) {
+  const auto image = kmq::io::read_image(kmq::io::read_file(KMQ_SAMPLE_IMAGE));
+  for (const int k : {96, 256}) {  // at K = 16 the sample picks method 4 on this photo
+    const auto indexed = kmq::quantize(image, coding(LabelCodingChoice::automatic, k));
+    const auto trial = kmq::encode_indexed(indexed, coding(LabelCodingChoice::automatic, k, 4));
+    EXPECT_EQ(kmq::inspect(trial).label_coding, 2) << k;
+    EXPECT_EQ(trial, kmq::encode_indexed(indexed, coding(LabelCodingChoice::automatic, k, 3))) << k;
+    EXPECT_LT(trial.size(), size_with(indexed, LabelCodingChoice::raw, 4)) << k;
+  }
+}
+
 TEST(Effort, ALevelOverridesTheEffortsZstdSetting) {
   const auto indexed = kmq::quantize(kmq::testing::gradient_image(40, 30),
                                      coding(LabelCodingChoice::partitions, 16));
