@@ -210,15 +210,15 @@ kmq::IndexedImage banded(int width, int height, int colors, int spacing) {
   return indexed;
 }
 
-// Skipping the sources declined further left on a row is a shortcut only: the copies are the
-// ones that growing every source finds.
-TEST(CopyFinder, SkippingDeclinedSourcesFindsTheSameCopies) {
+// Skipping the sources declined further left on a row, and those with too few busy pixels
+// below, is a shortcut only: the copies are the ones that growing every source finds.
+TEST(CopyFinder, SkippingHopelessSourcesFindsTheSameCopies) {
   for (const auto& indexed : {banded(300, 200, 8, 40), banded(257, 131, 3, 9),
                               text_page(200, 120, 6, 3), text_page(97, 61, 256, 4)}) {
     const auto width = static_cast<std::size_t>(indexed.width);
     const auto height = static_cast<std::size_t>(indexed.height);
     kmq::detail::CopySearch every_source;
-    every_source.skip_declined = false;
+    every_source.skip_hopeless = false;
     const std::vector<LabelCopy> fast =
         kmq::detail::find_copies(indexed.indices, width, height, kmq::detail::CopySearch{});
     const std::vector<LabelCopy> slow =

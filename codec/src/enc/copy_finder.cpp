@@ -132,7 +132,7 @@ class CopyFinder {
             if (bucket[slot] == kEmptySlot) break;
             const std::size_t source = bucket[slot];
             const std::size_t distance = y * width_ + x - source;
-            if (search_.skip_declined && declined.covers(distance, x)) continue;
+            if (search_.skip_hopeless && declined.covers(distance, x)) continue;
             LabelCopy copy;
             std::size_t part_end = 0;
             const std::size_t busy = grow(x, y, source % width_, source / width_, copy, part_end);
@@ -233,11 +233,21 @@ class CopyFinder {
       w = std::min(w, first_mismatch(x, y + j, sx, sy + j, block, w));
     std::size_t h = block;
     const std::size_t max_h = std::min(search_.max_side, rows_ - y);
+    if (search_.skip_hopeless && busy_in(x, y, w, max_h) < search_.min_busy_pixels) {
+      // Too few busy pixels below for any copy this wide, from here or further right.
+      part_end = w == search_.max_side ? x : x + w;
+      return fill(copy, x, y, sx, sy, w, block, 1);  // 1: matched, but below any copy
+    }
     std::size_t stop = w;
     while (h < max_h && (stop = first_mismatch(x, y + h, sx, sy + h, 0, w)) == w) ++h;
     // A copy cut at the longest side may be wider from a later column.
     part_end = w == search_.max_side ? x : x + std::min(stop + 1, w);
-    const std::size_t busy = busy_in(x, y, w, h);
+    return fill(copy, x, y, sx, sy, w, h, busy_in(x, y, w, h));
+  }
+
+  // Sets the copy of (x, y) from (sx, sy), w x h, and returns its busy pixels.
+  static std::size_t fill(LabelCopy& copy, std::size_t x, std::size_t y, std::size_t sx,
+                          std::size_t sy, std::size_t w, std::size_t h, std::size_t busy) {
     copy.x = static_cast<std::uint32_t>(x);
     copy.y = static_cast<std::uint32_t>(y);
     copy.width = static_cast<std::uint32_t>(w);

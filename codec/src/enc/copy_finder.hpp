@@ -23,9 +23,9 @@ struct CopySearch {
   std::size_t candidates = 4;
   /// Longest side of a copy the search grows.
   std::size_t max_side = 4096;
-  /// Skip sources already found too small further left on the row (the same copies, faster);
-  /// off only to check that.
-  bool skip_declined = true;
+  /// Skip sources that cannot give a copy: found too small further left on the row, or with too
+  /// few busy pixels below. The same copies, faster; off only to check that.
+  bool skip_hopeless = true;
 };
 
 /// Copies for a strip of `width` x `rows` labels (row-major), in stream order (raster order of
