@@ -57,26 +57,6 @@ class DeclinedSources {
   std::size_t next_ = 0;
 };
 
-constexpr std::size_t kMaxCandidates = 16;
-
-class DeclinedOffsets {
- public:
-  bool covers(std::size_t distance, std::size_t x) const {
-    for (const Declined& entry : entries_) {
-      if (entry.distance == distance && x < entry.end_x) return true;
-    }
-    return false;
-  }
-  void add(const Declined& entry) {
-    entries_[next_] = entry;
-    next_ = (next_ + 1) % entries_.size();
-  }
-
- private:
-  std::array<Declined, 8> entries_{};
-  std::size_t next_ = 0;
-};
-
 class CopyFinder {
  public:
   CopyFinder(std::span<const std::uint16_t> labels, std::size_t width, std::size_t rows,
@@ -126,8 +106,6 @@ class CopyFinder {
         if (covered_[y * width_ + x] == 0) {
           LabelCopy best;
           std::size_t best_busy = 0;
-          std::size_t grown = 0;
-          std::array<Declined, kMaxCandidates> tried;
           for (std::size_t slot = 0; slot < search_.candidates; ++slot) {
             if (bucket[slot] == kEmptySlot) break;
             const std::size_t source = bucket[slot];
@@ -137,15 +115,15 @@ class CopyFinder {
             std::size_t part_end = 0;
             const std::size_t busy = grow(x, y, source % width_, source / width_, copy, part_end);
             if (busy == 0) continue;
-            if (grown < tried.size()) tried[grown++] = {distance, part_end};
+            // Declined whatever wins here: an accepted copy covers only columns left of the
+            // ones this entry skips, so their copies stay what they were.
+            if (busy < search_.min_busy_pixels) declined.add({distance, part_end});
             if (busy > best_busy) {
               best_busy = busy;
               best = copy;
             }
           }
-          if (best_busy < search_.min_busy_pixels) {
-            for (std::size_t i = 0; i < grown; ++i) declined.add(tried[i]);
-          } else {
+          if (best_busy >= search_.min_busy_pixels) {
             copies.push_back(best);
             for (std::size_t j = 0; j < best.height; ++j) {
               std::fill_n(
