@@ -362,16 +362,39 @@ std::vector<float> kmeans_plus_plus(const WeightedPoints& points, int clusters, 
     for (std::size_t t = 0; t < trials; ++t)
       candidates[t] = sampler.draw(uniform01(rng), folded_mass);
     // One pass: fold the latest centre into closest, and sum each candidate's potential per
-    // block. Candidates are laid out by coordinate, kLanes at a time, so that the compiler
-    // evaluates them side by side; a block's sums are float (256 terms), blocks add in double.
+    // block. Candidates are laid out by coordinate, `width` at a time, so that the compiler
+    // evaluates them side by side (4 wide when there are only 4, as at K = 16, instead of half
+    // of 8 lanes wasted); a block's sums are float (256 terms), blocks add in double. Each
+    // candidate's sum is the same whatever the width.
+    const std::size_t width = trials <= kLanes / 2 ? kLanes / 2 : kLanes;
     std::array<float, kMaxTrials * kDims> lanes{};  // [group][coordinate][lane]
     for (std::size_t t = 0; t < kMaxTrials; ++t) {
       const float* candidate = &points.coords[candidates[t < trials ? t : 0] * kDims];
       for (std::size_t d = 0; d < kDims; ++d) {
-        lanes[(t / kLanes * kDims + d) * kLanes + t % kLanes] = candidate[d];
+        lanes[(t / width * kDims + d) * width + t % width] = candidate[d];
       }
     }
-    const std::size_t groups = (trials + kLanes - 1) / kLanes;
+    const std::size_t groups = (trials + width - 1) / width;
+    auto sum_group = [&]<std::size_t Width>(std::size_t g, std::size_t block_begin,
+                                            std::size_t block_end) {
+      const float* lane = &lanes[g * kDims * Width];
+      std::array<float, Width> sum{};
+      for (std::size_t i = block_begin; i < block_end; ++i) {
+        const float* point = &points.coords[i * kDims];
+        const float weight = static_cast<float>(points.weights[i]);
+        const float near = closest[i];
+        for (std::size_t l = 0; l < Width; ++l) {
+          const float d0 = point[0] - lane[l], d1 = point[1] - lane[Width + l];
+          const float d2 = point[2] - lane[2 * Width + l];
+          const float d3 = point[3] - lane[3 * Width + l];
+          const float distance2 = d0 * d0 + d1 * d1 + d2 * d2 + d3 * d3;
+          sum[l] += weight * std::min(distance2, near);
+        }
+      }
+      for (std::size_t l = 0; l < Width && g * Width + l < trials; ++l) {
+        trial_mass[block_begin / kBlock * trials + g * Width + l] = sum[l];
+      }
+    };
     parallel_chunks(n, kChunk, threads,
                     [&](std::size_t, std::size_t, std::size_t b, std::size_t e) {
                       for (std::size_t block_begin = b; block_begin < e; block_begin += kBlock) {
@@ -379,22 +402,10 @@ std::vector<float> kmeans_plus_plus(const WeightedPoints& points, int clusters, 
                         for (std::size_t i = block_begin; i < block_end; ++i)
                           closest[i] = folded(i);
                         for (std::size_t g = 0; g < groups; ++g) {
-                          const float* lane = &lanes[g * kDims * kLanes];
-                          std::array<float, kLanes> sum{};
-                          for (std::size_t i = block_begin; i < block_end; ++i) {
-                            const float* point = &points.coords[i * kDims];
-                            const float weight = static_cast<float>(points.weights[i]);
-                            const float near = closest[i];
-                            for (std::size_t l = 0; l < kLanes; ++l) {
-                              const float d0 = point[0] - lane[l], d1 = point[1] - lane[kLanes + l];
-                              const float d2 = point[2] - lane[2 * kLanes + l];
-                              const float d3 = point[3] - lane[3 * kLanes + l];
-                              const float distance2 = d0 * d0 + d1 * d1 + d2 * d2 + d3 * d3;
-                              sum[l] += weight * std::min(distance2, near);
-                            }
-                          }
-                          for (std::size_t l = 0; l < kLanes && g * kLanes + l < trials; ++l) {
-                            trial_mass[block_begin / kBlock * trials + g * kLanes + l] = sum[l];
+                          if (width == kLanes) {
+                            sum_group.template operator()<kLanes>(g, block_begin, block_end);
+                          } else {
+                            sum_group.template operator()<kLanes / 2>(g, block_begin, block_end);
                           }
                         }
                       }
