@@ -165,26 +165,47 @@ class CopyFinder {
   }
 
   // The first i in [from, to) where (x + i, y) is covered or its label differs from that of
-  // (sx + i, sy); `to` when there is none. Four labels at a time: this scan is the search's
-  // inner loop on images with long matching edges.
+  // (sx + i, sy); `to` when there is none. Four labels at a time, the first differing one found
+  // from the bits, and a short end done as four that overlap labels already compared: this scan
+  // is the search's inner loop, on images with long matching edges and, mostly, on the many
+  // small matches of smooth shading (4 to 7 wide on a 14.7 MP illustration).
   std::size_t first_mismatch(std::size_t x, std::size_t y, std::size_t sx, std::size_t sy,
                              std::size_t from, std::size_t to) const {
     const std::uint16_t* target = labels_ + y * width_ + x;
     const std::uint16_t* source = labels_ + sy * width_ + sx;
     const std::uint8_t* covered = covered_.data() + y * width_ + x;
-    std::size_t i = from;
-    for (; i + 4 <= to; i += 4) {
-      std::uint64_t a, b;
-      std::uint32_t c;
-      std::memcpy(&a, target + i, sizeof a);
-      std::memcpy(&b, source + i, sizeof b);
-      std::memcpy(&c, covered + i, sizeof c);
-      if (a != b || c != 0) break;
+    if constexpr (std::endian::native == std::endian::little) {
+      // Labels i .. i + 3 as lanes 0 .. 3: the first lane that differs or is covered, or 4.
+      auto first_lane = [&](std::size_t i) {
+        std::uint64_t a, b;
+        std::uint32_t c;
+        std::memcpy(&a, target + i, sizeof a);
+        std::memcpy(&b, source + i, sizeof b);
+        std::memcpy(&c, covered + i, sizeof c);
+        return std::min<std::size_t>(static_cast<std::size_t>(std::countr_zero(a ^ b)) / 16,
+                                     static_cast<std::size_t>(std::countr_zero(c)) / 8);
+      };
+      std::size_t i = from;
+      for (; i + 4 <= to; i += 4) {
+        const std::size_t lane = first_lane(i);
+        if (lane < 4) return i + lane;
+      }
+      if (i == to) return to;
+      if (to - from >= 4) {
+        // Lanes before i matched already, so a mismatch here is at i or later.
+        const std::size_t lane = first_lane(to - 4);
+        return lane < 4 ? to - 4 + lane : to;
+      }
+      for (; i < to; ++i) {
+        if (covered[i] != 0 || target[i] != source[i]) return i;
+      }
+      return to;
+    } else {
+      for (std::size_t i = from; i < to; ++i) {
+        if (covered[i] != 0 || target[i] != source[i]) return i;
+      }
+      return to;
     }
-    for (; i < to; ++i) {
-      if (covered[i] != 0 || target[i] != source[i]) return i;
-    }
-    return to;
   }
 
   // Busy pixels of the rectangle at (x, y), from the summed-area table.
