@@ -7,6 +7,7 @@
 #include <bit>
 #include <cmath>
 #include <cstdint>
+#include <numbers>
 #include <numeric>
 
 #include "quantize/cluster/nearest_centre.hpp"
@@ -136,9 +137,10 @@ WeightedPoints bin_points(const WeightedPoints& points, std::size_t max_points,
                           std::vector<std::uint32_t>* bin_of) {
   const std::size_t n = points.size();
   // The finest edge that leaves at most max_points cells, found by counting cells in a small
-  // hash set that gives up once the count passes max_points; then one sort.
+  // hash set that gives up once the count passes max_points; then one sort. Edges grow by
+  // sqrt 2, so that the bins come within a factor of about 2.8 of max_points, not 8.
   float edge = 2.f;
-  while (edge < 256 && !fits_cells(points, edge, max_points)) edge *= 2;
+  while (edge < 256 && !fits_cells(points, edge, max_points)) edge *= std::numbers::sqrt2_v<float>;
   const SortedCells sorted(points, edge);
   std::size_t bins = n == 0 ? 0 : 1;
   for (std::size_t i = 1; i < n; ++i) bins += sorted.key(i) != sorted.key(i - 1);

@@ -11,10 +11,10 @@
 
 namespace kmq::detail {
 
-/// Merges points into bins, doubling the bin edge until at most `max_points` remain. K-means
-/// on the result minimises the same objective up to the within-bin spread, which a few Lloyd
-/// iterations on the exact points then remove. Deterministic. With `bin_of`, also tells the bin
-/// of every point.
+/// Merges points into bins, growing the bin edge by sqrt 2 until at most `max_points` remain.
+/// K-means on the result minimises the same objective up to the within-bin spread, which a few
+/// Lloyd iterations on the exact points then remove. Deterministic. With `bin_of`, also tells the
+/// bin of every point.
 WeightedPoints bin_points(const WeightedPoints& points, std::size_t max_points,
                           std::vector<std::uint32_t>* bin_of = nullptr);
 
