@@ -235,6 +235,33 @@ TEST(CopyFinder, SkippingHopelessSourcesFindsTheSameCopies) {
   }
 }
 
+// Byte labels (K <= 256) take another width of word in the search: the copies must not change.
+TEST(CopyFinder, ByteLabelsFindTheSameCopiesAsWideOnes) {
+  std::size_t found = 0;
+  for (const auto& indexed :
+       {banded(300, 200, 8, 40), banded(257, 131, 3, 9), text_page(200, 120, 6, 3),
+        text_page(97, 61, 256, 4), noise(67, 45, 2, 5)}) {
+    const auto width = static_cast<std::size_t>(indexed.width);
+    const auto height = static_cast<std::size_t>(indexed.height);
+    const std::vector<std::uint8_t> bytes(indexed.indices.begin(), indexed.indices.end());
+    const std::vector<LabelCopy> wide =
+        kmq::detail::find_copies(indexed.indices, width, height, kmq::detail::CopySearch{});
+    const std::vector<LabelCopy> narrow = kmq::detail::find_copies(
+        std::span<const std::uint8_t>(bytes), width, height, kmq::detail::CopySearch{});
+    found += wide.size();
+    ASSERT_EQ(wide.size(), narrow.size()) << describe(indexed);
+    for (std::size_t c = 0; c < wide.size(); ++c) {
+      EXPECT_EQ(wide[c].x, narrow[c].x);
+      EXPECT_EQ(wide[c].y, narrow[c].y);
+      EXPECT_EQ(wide[c].width, narrow[c].width);
+      EXPECT_EQ(wide[c].height, narrow[c].height);
+      EXPECT_EQ(wide[c].offset_x, narrow[c].offset_x);
+      EXPECT_EQ(wide[c].offset_y, narrow[c].offset_y);
+    }
+  }
+  EXPECT_GT(found, 100u);
+}
+
 TEST(CopyList, EveryFieldRoundTripsThroughTheStream) {
   std::mt19937 random(11);
   std::vector<LabelCopy> list;

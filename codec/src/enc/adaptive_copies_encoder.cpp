@@ -15,7 +15,11 @@ namespace {
 template <class Label>
 StripStreams encode_strip(std::span<const std::uint16_t> indices, std::size_t width,
                           std::size_t rows, std::uint32_t palette_size, const CopySearch& search) {
-  const std::vector<LabelCopy> copies = find_copies(indices, width, rows, search);
+  // The scan reads the labels it codes (it writes only when decoding); the copy search reads
+  // them in this width too.
+  std::vector<Label> labels(indices.begin(), indices.end());
+  const std::vector<LabelCopy> copies =
+      find_copies(std::span<const Label>(labels), width, rows, search);
   StripStreams streams;
   {
     RangeEncoder coder;
@@ -24,8 +28,6 @@ StripStreams encode_strip(std::span<const std::uint16_t> indices, std::size_t wi
     for (LabelCopy copy : copies) model.code(coder, copy);
     streams.copies = coder.finish();
   }
-  // The scan reads the labels it codes (it writes only when decoding).
-  std::vector<Label> labels(indices.begin(), indices.end());
   RangeEncoder coder;
   CopyListSource source(copies);
   StripScan<Label, RangeEncoder, CopyListSource> scan(coder, source, labels.data(), width, rows,

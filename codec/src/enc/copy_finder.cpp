@@ -5,6 +5,7 @@
 #include <array>
 #include <bit>
 #include <cstring>
+#include <type_traits>
 
 namespace kmq::detail {
 
@@ -16,8 +17,10 @@ constexpr std::uint32_t kFlatBlock = 0xFFFFFFFFu;
 // Blocks ahead whose bucket is fetched: enough to hide a memory read behind the hashing.
 constexpr std::size_t kPrefetchDistance = 16;
 
-// The four labels at (x .. x+3, y) in one integer: equal keys are equal labels.
-std::uint64_t row_key(const std::uint16_t* at) {
+// The four labels at (x .. x+3, y) in one integer: equal keys are equal labels. The same key
+// whatever the labels' type, so that both types find the same copies.
+template <class Label>
+std::uint64_t row_key(const Label* at) {
   return std::uint64_t{at[0]} | std::uint64_t{at[1]} << 16 | std::uint64_t{at[2]} << 32 |
          std::uint64_t{at[3]} << 48;
 }
@@ -57,15 +60,41 @@ class DeclinedSources {
   std::size_t next_ = 0;
 };
 
+// One bit per pixel: the pixels inside accepted copies, which no later copy may cover. Bits,
+// not bytes, because the search's tables are the encoder's peak memory on large graphics.
+class CoveredPixels {
+ public:
+  // Eight bytes more, so that a word may be read from any pixel's byte.
+  explicit CoveredPixels(std::size_t pixels) : bytes_(pixels / 8 + 9, 0) {}
+
+  bool test(std::size_t pixel) const noexcept {
+    return ((bytes_[pixel >> 3] >> (pixel & 7)) & 1) != 0;
+  }
+  void set(std::size_t pixel, std::size_t count) noexcept {
+    for (std::size_t p = pixel; p < pixel + count; ++p)
+      bytes_[p >> 3] = static_cast<std::uint8_t>(bytes_[p >> 3] | 1u << (p & 7));
+  }
+  // The bits of pixels `pixel` .. `pixel` + 56 from bit 0 up (little-endian machines only).
+  std::uint64_t bits_from(std::size_t pixel) const noexcept {
+    std::uint64_t word;
+    std::memcpy(&word, &bytes_[pixel >> 3], sizeof word);
+    return word >> (pixel & 7);
+  }
+
+ private:
+  std::vector<std::uint8_t> bytes_;
+};
+
+template <class Label>
 class CopyFinder {
  public:
-  CopyFinder(std::span<const std::uint16_t> labels, std::size_t width, std::size_t rows,
+  CopyFinder(std::span<const Label> labels, std::size_t width, std::size_t rows,
              const CopySearch& search)
       : labels_(labels.data()),
         width_(width),
         rows_(rows),
         search_(search),
-        covered_(width * rows, 0) {
+        covered_(width * rows) {
     const std::size_t pixels = width * rows;
     const int wanted = static_cast<int>(std::bit_width(pixels));
     bucket_bits_ = std::clamp(wanted - 1, 10, 22);
@@ -82,7 +111,7 @@ class CopyFinder {
     for (std::size_t y = 0; y + kBlock <= rows_; ++y) {
       for (std::size_t j = (y == 0 ? 0 : kBlock - 1); j < kBlock; ++j) {
         std::uint64_t* ring = &keys[((y + j) % kBlock) * width_];
-        const std::uint16_t* row = labels_ + (y + j) * width_;
+        const Label* row = labels_ + (y + j) * width_;
         for (std::size_t x = 0; x + kBlock <= width_; ++x) ring[x] = row_key(row + x);
       }
       // The row's buckets first, so that each can be fetched ahead of its use: the table is
@@ -103,7 +132,7 @@ class CopyFinder {
           __builtin_prefetch(&table_[buckets[x + kPrefetchDistance] * search_.candidates], 1);
         if (buckets[x] == kFlatBlock) continue;
         std::uint32_t* bucket = &table_[buckets[x] * search_.candidates];
-        if (covered_[y * width_ + x] == 0) {
+        if (!covered_.test(y * width_ + x)) {
           LabelCopy best;
           std::size_t best_busy = 0;
           for (std::size_t slot = 0; slot < search_.candidates; ++slot) {
@@ -126,9 +155,7 @@ class CopyFinder {
           if (best_busy >= search_.min_busy_pixels) {
             copies.push_back(best);
             for (std::size_t j = 0; j < best.height; ++j) {
-              std::fill_n(
-                  covered_.begin() + static_cast<std::ptrdiff_t>((best.y + j) * width_ + best.x),
-                  best.width, 1);
+              covered_.set((best.y + j) * width_ + best.x, best.width);
             }
           }
         }
@@ -149,13 +176,13 @@ class CopyFinder {
     const std::size_t stride = width_ + 1;
     busy_sums_.assign(stride * (rows_ + 1), 0);
     for (std::size_t y = 0; y < rows_; ++y) {
-      const std::uint16_t* row = labels_ + y * width_;
+      const Label* row = labels_ + y * width_;
       std::uint32_t row_sum = 0;
       for (std::size_t x = 0; x < width_; ++x) {
         bool cheap = false;
         if (y > 0 && x > 0 && x + 1 < width_) {
-          const std::uint16_t* above = row - width_;
-          const std::uint16_t w = row[x - 1];
+          const Label* above = row - width_;
+          const Label w = row[x - 1];
           cheap = row[x] == w && above[x - 1] == w && above[x] == w && above[x + 1] == w;
         }
         row_sum += cheap ? 0 : 1;
@@ -165,47 +192,60 @@ class CopyFinder {
   }
 
   // The first i in [from, to) where (x + i, y) is covered or its label differs from that of
-  // (sx + i, sy); `to` when there is none. Four labels at a time, the first differing one found
-  // from the bits, and a short end done as four that overlap labels already compared: this scan
-  // is the search's inner loop, on images with long matching edges and, mostly, on the many
-  // small matches of smooth shading (4 to 7 wide on a 14.7 MP illustration).
+  // (sx + i, sy); `to` when there is none. A word of labels at a time (4 or 8), the first
+  // differing one found from the bits, and a short end done as a word that overlaps labels
+  // already compared: this scan is the search's inner loop, on images with long matching edges
+  // and, mostly, on the many small matches of smooth shading (4 to 7 wide on a 14.7 MP
+  // illustration), where its time goes to reading the labels (hence bytes where they fit).
   std::size_t first_mismatch(std::size_t x, std::size_t y, std::size_t sx, std::size_t sy,
                              std::size_t from, std::size_t to) const {
-    const std::uint16_t* target = labels_ + y * width_ + x;
-    const std::uint16_t* source = labels_ + sy * width_ + sx;
-    const std::uint8_t* covered = covered_.data() + y * width_ + x;
+    const Label* target = labels_ + y * width_ + x;
+    const Label* source = labels_ + sy * width_ + sx;
+    const std::size_t at = y * width_ + x;
     if constexpr (std::endian::native == std::endian::little) {
-      // Labels i .. i + 3 as lanes 0 .. 3: the first lane that differs or is covered, or 4.
-      auto first_lane = [&](std::size_t i) {
-        std::uint64_t a, b;
-        std::uint32_t c;
-        std::memcpy(&a, target + i, sizeof a);
-        std::memcpy(&b, source + i, sizeof b);
-        std::memcpy(&c, covered + i, sizeof c);
-        return std::min<std::size_t>(static_cast<std::size_t>(std::countr_zero(a ^ b)) / 16,
-                                     static_cast<std::size_t>(std::countr_zero(c)) / 8);
-      };
-      std::size_t i = from;
-      for (; i + 4 <= to; i += 4) {
-        const std::size_t lane = first_lane(i);
-        if (lane < 4) return i + lane;
+      // Eight byte labels at a time, or four; the 4x4 block checks compare four.
+      if constexpr (sizeof(Label) == 1) {
+        if (to - from >= 8) return first_mismatch_in_words<8>(target, source, at, from, to);
       }
-      if (i == to) return to;
-      if (to - from >= 4) {
-        // Lanes before i matched already, so a mismatch here is at i or later.
-        const std::size_t lane = first_lane(to - 4);
-        return lane < 4 ? to - 4 + lane : to;
-      }
-      for (; i < to; ++i) {
-        if (covered[i] != 0 || target[i] != source[i]) return i;
-      }
-      return to;
+      return first_mismatch_in_words<4>(target, source, at, from, to);
     } else {
       for (std::size_t i = from; i < to; ++i) {
-        if (covered[i] != 0 || target[i] != source[i]) return i;
+        if (covered_.test(at + i) || target[i] != source[i]) return i;
       }
       return to;
     }
+  }
+
+  // first_mismatch() on words of `Lanes` labels (Lanes * sizeof(Label) <= 8 bytes).
+  template <std::size_t Lanes>
+  std::size_t first_mismatch_in_words(const Label* target, const Label* source, std::size_t at,
+                                      std::size_t from, std::size_t to) const {
+    constexpr std::size_t kLabelBits = 8 * sizeof(Label);
+    using LabelWord = std::conditional_t<Lanes * sizeof(Label) == 8, std::uint64_t, std::uint32_t>;
+    // Labels i .. i + Lanes - 1: the first lane that differs or is covered, or Lanes.
+    auto first_lane = [&](std::size_t i) {
+      LabelWord a, b;
+      std::memcpy(&a, target + i, sizeof a);
+      std::memcpy(&b, source + i, sizeof b);
+      const std::uint64_t covered = covered_.bits_from(at + i) | std::uint64_t{1} << Lanes;
+      return std::min<std::size_t>(static_cast<std::size_t>(std::countr_zero(a ^ b)) / kLabelBits,
+                                   static_cast<std::size_t>(std::countr_zero(covered)));
+    };
+    std::size_t i = from;
+    for (; i + Lanes <= to; i += Lanes) {
+      const std::size_t lane = first_lane(i);
+      if (lane < Lanes) return i + lane;
+    }
+    if (i == to) return to;
+    if (to - from >= Lanes) {
+      // Lanes before i matched already, so a mismatch here is at i or later.
+      const std::size_t lane = first_lane(to - Lanes);
+      return lane < Lanes ? to - Lanes + lane : to;
+    }
+    for (; i < to; ++i) {
+      if (covered_.test(at + i) || target[i] != source[i]) return i;
+    }
+    return to;
   }
 
   // Busy pixels of the rectangle at (x, y), from the summed-area table.
@@ -257,10 +297,10 @@ class CopyFinder {
     return busy;
   }
 
-  const std::uint16_t* labels_;
+  const Label* labels_;
   std::size_t width_, rows_;
   CopySearch search_;
-  std::vector<std::uint8_t> covered_;
+  CoveredPixels covered_;
   std::vector<std::uint32_t> busy_sums_;
   int bucket_bits_ = 10;
   std::vector<std::uint32_t> table_;
@@ -270,7 +310,12 @@ class CopyFinder {
 
 std::vector<LabelCopy> find_copies(std::span<const std::uint16_t> labels, std::size_t width,
                                    std::size_t rows, const CopySearch& search) {
-  return CopyFinder(labels, width, rows, search).run();
+  return CopyFinder<std::uint16_t>(labels, width, rows, search).run();
+}
+
+std::vector<LabelCopy> find_copies(std::span<const std::uint8_t> labels, std::size_t width,
+                                   std::size_t rows, const CopySearch& search) {
+  return CopyFinder<std::uint8_t>(labels, width, rows, search).run();
 }
 
 }  // namespace kmq::detail
