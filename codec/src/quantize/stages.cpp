@@ -44,6 +44,7 @@ std::size_t starting_bins(int clusters) {
     return std::size_t{1} << 15;
   return kMaxClusteringPoints;
 }
+
 // Lloyd on the exact colours after the binned run creeps: on 4 MP photos at K = 256 it took ~96
 // iterations to reach the tolerance, the last 56 of them for 0.007-0.012 dB (eveningglow, path)
 // and 35 % of the quantizer's time. Iterations 13 to 40 buy another 0.01-0.035 dB at K = 64 and
