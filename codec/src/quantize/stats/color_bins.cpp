@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// Sort-based binning of weighted points.
+// Binning of weighted points into cubic cells.
 #include "quantize/stats/color_bins.hpp"
 
 #include <algorithm>
@@ -58,77 +58,52 @@ bool fits_cells(const WeightedPoints& points, float edge, std::size_t max_points
   return true;
 }
 
-// The points' cells ordered by cell (cell coordinates in key order, then point index), as
-// (cell, index) pairs. Where the cells span few enough bits, cell and index share one 64-bit
-// integer: half the memory of a pair (2.4 MB on a 4 MP photo, at the encoder's peak) and a
-// faster sort, in the same order.
-class SortedCells {
+// The points' distinct cells, numbered in order of first appearance through an open-addressing
+// table that grows at half load.
+class CellIndex {
  public:
-  SortedCells(const WeightedPoints& points, float edge) {
-    const std::size_t n = points.size();
-    std::array<std::uint64_t, kDims> low, high;
-    low.fill(kCellLimit);
-    high.fill(0);
-    for (std::size_t i = 0; i < n; ++i) {
-      const auto cells = cells_of(&points.coords[i * kDims], edge);
-      for (std::size_t d = 0; d < kDims; ++d) {
-        low[d] = std::min(low[d], cells[d]);
-        high[d] = std::max(high[d], cells[d]);
-      }
-    }
-    int key_bits = 0;
-    for (std::size_t d = 0; d < kDims; ++d) {
-      width_[d] = n == 0 ? 0 : static_cast<int>(std::bit_width(high[d] - low[d]));
-      key_bits += width_[d];
-    }
-    index_bits_ = static_cast<int>(std::bit_width(n));
-    low_ = low;
-    if (key_bits + index_bits_ <= 64) {
-      packed_.resize(n);
-      for (std::size_t i = 0; i < n; ++i) {
-        packed_[i] = compact_key(cells_of(&points.coords[i * kDims], edge)) << index_bits_ | i;
-      }
-      std::sort(packed_.begin(), packed_.end());
-    } else {
-      pairs_.resize(n);
-      for (std::size_t i = 0; i < n; ++i) {
-        pairs_[i] = {compact_key(cells_of(&points.coords[i * kDims], edge)),
-                     static_cast<std::uint32_t>(i)};
-      }
-      std::sort(pairs_.begin(), pairs_.end());
-    }
+  explicit CellIndex(std::size_t expected) {
+    std::size_t capacity = 16;
+    while (capacity < 2 * (expected + 1)) capacity *= 2;
+    keys_.assign(capacity, kEmpty);
+    ids_.resize(capacity);
   }
 
-  std::uint64_t key(std::size_t rank) const noexcept {
-    return packed_.empty() ? pairs_[rank].key : packed_[rank] >> index_bits_;
+  // The cell's number, a new one for a cell not seen before.
+  std::uint32_t number(std::uint64_t key) {
+    std::size_t slot = slot_of(key);
+    while (keys_[slot] != kEmpty && keys_[slot] != key) slot = (slot + 1) & mask();
+    if (keys_[slot] == key) return ids_[slot];
+    keys_[slot] = key;
+    ids_[slot] = static_cast<std::uint32_t>(by_number_.size());
+    by_number_.push_back(key);
+    if (2 * by_number_.size() > keys_.size()) grow();
+    return static_cast<std::uint32_t>(by_number_.size() - 1);
   }
-  std::uint32_t index(std::size_t rank) const noexcept {
-    return packed_.empty() ? pairs_[rank].index
-                           : static_cast<std::uint32_t>(packed_[rank] &
-                                                        ((std::uint64_t{1} << index_bits_) - 1));
-  }
+
+  // The key of every cell by its number.
+  const std::vector<std::uint64_t>& keys() const noexcept { return by_number_; }
 
  private:
-  // The cells relative to their lowest, each in just the bits its span needs, first
-  // coordinate highest: orders as the cells do.
-  std::uint64_t compact_key(const std::array<std::uint64_t, kDims>& cells) const noexcept {
-    std::uint64_t key = 0;
-    for (std::size_t d = 0; d < kDims; ++d) key = key << width_[d] | (cells[d] - low_[d]);
-    return key;
+  static constexpr std::uint64_t kEmpty = ~std::uint64_t{0};  // keys use 48 bits
+  std::size_t mask() const noexcept { return keys_.size() - 1; }
+  std::size_t slot_of(std::uint64_t key) const noexcept {
+    return static_cast<std::size_t>((key * 0x9E3779B97F4A7C15ull) >> 40) & mask();
+  }
+  void grow() {
+    keys_.assign(2 * keys_.size(), kEmpty);
+    ids_.resize(keys_.size());
+    for (std::size_t id = 0; id < by_number_.size(); ++id) {
+      std::size_t slot = slot_of(by_number_[id]);
+      while (keys_[slot] != kEmpty) slot = (slot + 1) & mask();
+      keys_[slot] = by_number_[id];
+      ids_[slot] = static_cast<std::uint32_t>(id);
+    }
   }
 
-  struct Keyed {
-    std::uint64_t key;
-    std::uint32_t index;
-    bool operator<(const Keyed& other) const {
-      return key != other.key ? key < other.key : index < other.index;
-    }
-  };
-  std::array<int, kDims> width_{};
-  std::array<std::uint64_t, kDims> low_{};
-  int index_bits_ = 0;
-  std::vector<std::uint64_t> packed_;
-  std::vector<Keyed> pairs_;
+  std::vector<std::uint64_t> keys_;
+  std::vector<std::uint32_t> ids_;
+  std::vector<std::uint64_t> by_number_;
 };
 
 }  // namespace
@@ -137,42 +112,52 @@ WeightedPoints bin_points(const WeightedPoints& points, std::size_t max_points,
                           std::vector<std::uint32_t>* bin_of) {
   const std::size_t n = points.size();
   // The finest edge that leaves at most max_points cells, found by counting cells in a small
-  // hash set that gives up once the count passes max_points; then one sort. Edges grow by
+  // hash set that gives up once the count passes max_points. Edges grow by
   // sqrt 2, so that the bins come within a factor of about 2.8 of max_points, not 8.
   float edge = 2.f;
   while (edge < 256 && !fits_cells(points, edge, max_points)) edge *= std::numbers::sqrt2_v<float>;
-  const SortedCells sorted(points, edge);
-  std::size_t bins = n == 0 ? 0 : 1;
-  for (std::size_t i = 1; i < n; ++i) bins += sorted.key(i) != sorted.key(i - 1);
+  // Bins in the order of their cells' keys (cell coordinates, first one highest), which only
+  // the distinct cells need sorting for; each point's bin through a table of the cells. The
+  // sums are integers, so their order does not matter.
+  CellIndex cells(max_points);
+  std::vector<std::uint32_t> local_bin_of;
+  std::vector<std::uint32_t>& bins_of = bin_of != nullptr ? *bin_of : local_bin_of;
+  bins_of.resize(n);
+  for (std::size_t i = 0; i < n; ++i)
+    bins_of[i] = cells.number(bin_key(&points.coords[i * kDims], edge));
+  const std::vector<std::uint64_t>& keys = cells.keys();
+  const std::size_t bins = keys.size();
+  std::vector<std::uint32_t> by_key(bins);
+  std::iota(by_key.begin(), by_key.end(), 0u);
+  std::sort(by_key.begin(), by_key.end(),
+            [&](std::uint32_t a, std::uint32_t b) { return keys[a] < keys[b]; });
+  std::vector<std::uint32_t> rank(bins);
+  for (std::size_t r = 0; r < bins; ++r) rank[by_key[r]] = static_cast<std::uint32_t>(r);
+  std::vector<std::int64_t> sums(bins * kDims, 0);
+  std::vector<std::uint64_t> weights(bins, 0);
+  for (std::size_t i = 0; i < n; ++i) {
+    const std::uint32_t bin = rank[bins_of[i]];
+    bins_of[i] = bin;
+    for (std::size_t d = 0; d < kDims; ++d) {
+      sums[bin * kDims + d] +=
+          static_cast<std::int64_t>(points.coords[i * kDims + d] * points.fixed_point_scale) *
+          static_cast<std::int64_t>(points.weights[i]);
+    }
+    weights[bin] += points.weights[i];
+  }
   WeightedPoints out;
   out.coords.reserve(bins * kDims);
   out.weights.reserve(bins);
   out.fixed_point_scale = points.fixed_point_scale * kMeanRefinement;
   const double fine = out.fixed_point_scale;
-  if (bin_of != nullptr) bin_of->resize(n);
-  for (std::size_t i = 0; i < n;) {
-    std::size_t j = i;
-    std::int64_t sum[kDims] = {0, 0, 0, 0};
-    std::uint64_t weight = 0;
-    const std::uint64_t key = sorted.key(i);
-    for (; j < n && sorted.key(j) == key; ++j) {
-      const std::uint32_t p = sorted.index(j);
-      if (bin_of != nullptr) (*bin_of)[p] = static_cast<std::uint32_t>(out.weights.size());
-      for (std::size_t d = 0; d < kDims; ++d) {
-        sum[d] +=
-            static_cast<std::int64_t>(points.coords[p * kDims + d] * points.fixed_point_scale) *
-            static_cast<std::int64_t>(points.weights[p]);
-      }
-      weight += points.weights[p];
-    }
+  for (std::size_t bin = 0; bin < bins; ++bin) {
     for (std::size_t d = 0; d < kDims; ++d) {
       // Mean on the finer grid: round(sum / weight * refinement) / fine.
-      const double mean =
-          static_cast<double>(sum[d]) / static_cast<double>(weight) / points.fixed_point_scale;
+      const double mean = static_cast<double>(sums[bin * kDims + d]) /
+                          static_cast<double>(weights[bin]) / points.fixed_point_scale;
       out.coords.push_back(static_cast<float>(std::round(mean * fine) / fine));
     }
-    out.weights.push_back(static_cast<std::uint32_t>(weight));
-    i = j;
+    out.weights.push_back(static_cast<std::uint32_t>(weights[bin]));
   }
   return out;
 }
