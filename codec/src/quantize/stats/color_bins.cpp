@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <numbers>
 #include <numeric>
+#include <optional>
 
 #include "quantize/cluster/nearest_centre.hpp"
 
@@ -36,26 +37,6 @@ std::uint64_t bin_key(const float* point, float edge) {
   std::uint64_t key = 0;
   for (const std::uint64_t cell : cells_of(point, edge)) key = key << 12 | cell;
   return key;
-}
-
-// Whether the points occupy at most max_points cells of this edge.
-bool fits_cells(const WeightedPoints& points, float edge, std::size_t max_points) {
-  constexpr std::uint64_t kEmpty = ~std::uint64_t{0};  // keys use 48 bits
-  std::size_t capacity = 16;
-  while (capacity < 2 * (max_points + 1)) capacity *= 2;
-  std::vector<std::uint64_t> table(capacity, kEmpty);
-  const std::size_t mask = capacity - 1;
-  std::size_t cells = 0;
-  for (std::size_t i = 0; i < points.size(); ++i) {
-    const std::uint64_t key = bin_key(&points.coords[i * kDims], edge);
-    std::size_t slot = static_cast<std::size_t>((key * 0x9E3779B97F4A7C15ull) >> 40) & mask;
-    while (table[slot] != kEmpty && table[slot] != key) slot = (slot + 1) & mask;
-    if (table[slot] == kEmpty) {
-      table[slot] = key;
-      if (++cells > max_points) return false;
-    }
-  }
-  return true;
 }
 
 // The points' distinct cells, numbered in order of first appearance through an open-addressing
@@ -111,20 +92,28 @@ class CellIndex {
 WeightedPoints bin_points(const WeightedPoints& points, std::size_t max_points,
                           std::vector<std::uint32_t>* bin_of) {
   const std::size_t n = points.size();
-  // The finest edge that leaves at most max_points cells, found by counting cells in a small
-  // hash set that gives up once the count passes max_points. Edges grow by
-  // sqrt 2, so that the bins come within a factor of about 2.8 of max_points, not 8.
-  float edge = 2.f;
-  while (edge < 256 && !fits_cells(points, edge, max_points)) edge *= std::numbers::sqrt2_v<float>;
-  // Bins in the order of their cells' keys (cell coordinates, first one highest), which only
-  // the distinct cells need sorting for; each point's bin through a table of the cells. The
-  // sums are integers, so their order does not matter.
-  CellIndex cells(max_points);
+  // The finest edge that leaves at most max_points cells (edges growing by sqrt 2, so that the
+  // bins come within a factor of about 2.8 of max_points, not 8): each edge numbers the points'
+  // cells until there are too many, and the one that fits keeps its numbers. Bins then go in
+  // the order of their cells' keys (cell coordinates, first one highest), for which only the
+  // distinct cells are sorted. The sums are integers, so their order does not matter.
   std::vector<std::uint32_t> local_bin_of;
   std::vector<std::uint32_t>& bins_of = bin_of != nullptr ? *bin_of : local_bin_of;
   bins_of.resize(n);
-  for (std::size_t i = 0; i < n; ++i)
-    bins_of[i] = cells.number(bin_key(&points.coords[i * kDims], edge));
+  auto number_cells = [&](float edge, std::size_t limit) {
+    CellIndex cells(std::min(limit, n));
+    for (std::size_t i = 0; i < n; ++i) {
+      bins_of[i] = cells.number(bin_key(&points.coords[i * kDims], edge));
+      if (cells.keys().size() > limit) return std::optional<CellIndex>();
+    }
+    return std::optional<CellIndex>(std::move(cells));
+  };
+  float edge = 2.f;
+  std::optional<CellIndex> numbered;
+  while (!(numbered = number_cells(edge, edge < 256 ? max_points : n))) {
+    edge *= std::numbers::sqrt2_v<float>;
+  }
+  const CellIndex& cells = *numbered;
   const std::vector<std::uint64_t>& keys = cells.keys();
   const std::size_t bins = keys.size();
   std::vector<std::uint32_t> by_key(bins);
