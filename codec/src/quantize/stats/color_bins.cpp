@@ -9,7 +9,6 @@
 #include <cstdint>
 #include <numbers>
 #include <numeric>
-#include <optional>
 
 #include "quantize/cluster/nearest_centre.hpp"
 
@@ -50,6 +49,12 @@ class CellIndex {
     ids_.resize(capacity);
   }
 
+  // Empty again, with the room it has (each edge tried reuses one table).
+  void clear() {
+    std::fill(keys_.begin(), keys_.end(), kEmpty);
+    by_number_.clear();
+  }
+
   // The cell's number, a new one for a cell not seen before.
   std::uint32_t number(std::uint64_t key) {
     std::size_t slot = slot_of(key);
@@ -64,6 +69,12 @@ class CellIndex {
 
   // The key of every cell by its number.
   const std::vector<std::uint64_t>& keys() const noexcept { return by_number_; }
+  // The keys, the table freed.
+  std::vector<std::uint64_t> take_keys() && {
+    std::vector<std::uint64_t>().swap(keys_);
+    std::vector<std::uint32_t>().swap(ids_);
+    return std::move(by_number_);
+  }
 
  private:
   static constexpr std::uint64_t kEmpty = ~std::uint64_t{0};  // keys use 48 bits
@@ -100,28 +111,29 @@ WeightedPoints bin_points(const WeightedPoints& points, std::size_t max_points,
   std::vector<std::uint32_t> local_bin_of;
   std::vector<std::uint32_t>& bins_of = bin_of != nullptr ? *bin_of : local_bin_of;
   bins_of.resize(n);
+  CellIndex cells(std::min(max_points, n));
   auto number_cells = [&](float edge, std::size_t limit) {
-    CellIndex cells(std::min(limit, n));
+    cells.clear();
     for (std::size_t i = 0; i < n; ++i) {
       bins_of[i] = cells.number(bin_key(&points.coords[i * kDims], edge));
-      if (cells.keys().size() > limit) return std::optional<CellIndex>();
+      if (cells.keys().size() > limit) return false;
     }
-    return std::optional<CellIndex>(std::move(cells));
+    return true;
   };
   float edge = 2.f;
-  std::optional<CellIndex> numbered;
-  while (!(numbered = number_cells(edge, edge < 256 ? max_points : n))) {
-    edge *= std::numbers::sqrt2_v<float>;
+  while (!number_cells(edge, edge < 256 ? max_points : n)) edge *= std::numbers::sqrt2_v<float>;
+  // Each table is freed once it has been used.
+  std::vector<std::uint32_t> rank;
+  {
+    const std::vector<std::uint64_t> keys = std::move(cells).take_keys();
+    std::vector<std::uint32_t> by_key(keys.size());
+    std::iota(by_key.begin(), by_key.end(), 0u);
+    std::sort(by_key.begin(), by_key.end(),
+              [&](std::uint32_t a, std::uint32_t b) { return keys[a] < keys[b]; });
+    rank.resize(keys.size());
+    for (std::size_t r = 0; r < rank.size(); ++r) rank[by_key[r]] = static_cast<std::uint32_t>(r);
   }
-  const CellIndex& cells = *numbered;
-  const std::vector<std::uint64_t>& keys = cells.keys();
-  const std::size_t bins = keys.size();
-  std::vector<std::uint32_t> by_key(bins);
-  std::iota(by_key.begin(), by_key.end(), 0u);
-  std::sort(by_key.begin(), by_key.end(),
-            [&](std::uint32_t a, std::uint32_t b) { return keys[a] < keys[b]; });
-  std::vector<std::uint32_t> rank(bins);
-  for (std::size_t r = 0; r < bins; ++r) rank[by_key[r]] = static_cast<std::uint32_t>(r);
+  const std::size_t bins = rank.size();
   std::vector<std::int64_t> sums(bins * kDims, 0);
   std::vector<std::uint64_t> weights(bins, 0);
   for (std::size_t i = 0; i < n; ++i) {
