@@ -266,7 +266,7 @@ struct ClusteringOptions {
   /// Clusters the colours of about this many pixels, spread evenly over the image (jittered by
   /// `seed`), instead of every colour; every pixel then takes its nearest entry. 0 (the
   /// default) clusters every colour. Much faster on large images for a slightly worse palette
-  /// (4 and 14.7 MP photos, 32768 pixels: 2.6-12x faster, 0.01-0.25 dB lower PSNR; README,
+  /// (4 and 14.7 MP photos, 32768 pixels: 2.5-11x faster, 0.01-0.25 dB lower PSNR; README,
   /// "Sampling"). Not with a quality or size target or a fixed palette.
   std::uint64_t sample_pixels = 0;
 
