@@ -210,6 +210,19 @@ kmq::IndexedImage banded(int width, int height, int colors, int spacing) {
   return indexed;
 }
 
+// Every field of two equally long copy lists.
+void expect_same_copies(const std::vector<LabelCopy>& expected,
+                        const std::vector<LabelCopy>& actual) {
+  for (std::size_t c = 0; c < expected.size() && c < actual.size(); ++c) {
+    EXPECT_EQ(expected[c].x, actual[c].x) << "copy " << c;
+    EXPECT_EQ(expected[c].y, actual[c].y) << "copy " << c;
+    EXPECT_EQ(expected[c].width, actual[c].width) << "copy " << c;
+    EXPECT_EQ(expected[c].height, actual[c].height) << "copy " << c;
+    EXPECT_EQ(expected[c].offset_x, actual[c].offset_x) << "copy " << c;
+    EXPECT_EQ(expected[c].offset_y, actual[c].offset_y) << "copy " << c;
+  }
+}
+
 // Skipping the sources declined further left on a row, and those with too few busy pixels
 // below, is a shortcut only: the copies are the ones that growing every source finds.
 TEST(CopyFinder, SkippingHopelessSourcesFindsTheSameCopies) {
@@ -224,14 +237,7 @@ TEST(CopyFinder, SkippingHopelessSourcesFindsTheSameCopies) {
     const std::vector<LabelCopy> slow =
         kmq::detail::find_copies(indexed.indices, width, height, every_source);
     ASSERT_EQ(fast.size(), slow.size()) << describe(indexed);
-    for (std::size_t c = 0; c < fast.size(); ++c) {
-      EXPECT_EQ(fast[c].x, slow[c].x);
-      EXPECT_EQ(fast[c].y, slow[c].y);
-      EXPECT_EQ(fast[c].width, slow[c].width);
-      EXPECT_EQ(fast[c].height, slow[c].height);
-      EXPECT_EQ(fast[c].offset_x, slow[c].offset_x);
-      EXPECT_EQ(fast[c].offset_y, slow[c].offset_y);
-    }
+    expect_same_copies(fast, slow);
   }
 }
 
@@ -250,14 +256,7 @@ TEST(CopyFinder, ByteLabelsFindTheSameCopiesAsWideOnes) {
         std::span<const std::uint8_t>(bytes), width, height, kmq::detail::CopySearch{});
     found += wide.size();
     ASSERT_EQ(wide.size(), narrow.size()) << describe(indexed);
-    for (std::size_t c = 0; c < wide.size(); ++c) {
-      EXPECT_EQ(wide[c].x, narrow[c].x);
-      EXPECT_EQ(wide[c].y, narrow[c].y);
-      EXPECT_EQ(wide[c].width, narrow[c].width);
-      EXPECT_EQ(wide[c].height, narrow[c].height);
-      EXPECT_EQ(wide[c].offset_x, narrow[c].offset_x);
-      EXPECT_EQ(wide[c].offset_y, narrow[c].offset_y);
-    }
+    expect_same_copies(wide, narrow);
   }
   EXPECT_GT(found, 100u);
 }
