@@ -229,6 +229,39 @@ TEST(NearestCentre, TreeSearchAgreesWithBruteForce) {
   }
 }
 
+TEST(NearestCentre, ScanOfFewCentresBreaksTiesByTheLowestIndex) {
+  // Centres and points on a coarse grid, so that equal distances and duplicate centres are
+  // common; counts that are not multiples of 4 leave padding lanes, which are no centre.
+  std::mt19937 rng(5);
+  for (const std::size_t count : {1u, 2u, 3u, 5u, 16u, 17u, 47u}) {
+    std::vector<float> centres;
+    for (std::size_t i = 0; i < count * kDims; ++i) {
+      centres.push_back(i % kDims == 3 ? 0.f : static_cast<float>(rng() % 4 * 8));
+    }
+    const kmq::detail::NearestCentre search(centres);
+    for (int q = 0; q < 300; ++q) {
+      const float point[4] = {float(rng() % 5 * 6), float(rng() % 5 * 6), float(rng() % 5 * 6),
+                              0.f};
+      std::uint32_t best_index = 0;
+      float best = std::numeric_limits<float>::infinity(), second = best;
+      for (std::size_t j = 0; j < count; ++j) {
+        const float d2 = kmq::detail::squared_distance(point, &centres[j * kDims]);
+        if (d2 < best) {
+          second = best;
+          best = d2;
+          best_index = static_cast<std::uint32_t>(j);
+        } else if (d2 < second) {
+          second = d2;
+        }
+      }
+      const auto near = search.nearest_two(point);
+      ASSERT_EQ(near.best, best_index) << count << " centres";
+      ASSERT_EQ(near.best_distance2, best) << count << " centres";
+      ASSERT_EQ(near.second_distance2, second) << count << " centres";
+    }
+  }
+}
+
 TEST(NearestCentre, SearchFromAGuessAgreesWithTheFullSearch) {
   std::mt19937 rng(11);
   // 48..1024 centres use neighbour lists; 1500 falls back to the tree. Clustered centres make

@@ -229,16 +229,26 @@ NearestTwo NearestCentre::tree_search(const float* point) const {
   return best;
 }
 
-void NearestCentre::distances_to_all(const float* point, float* out) const noexcept {
-  // Four centres per step, each lane computed as squared_distance() computes it (the same
-  // operations in the same order), so the results are identical to the scalar scan's.
+NearestTwo NearestCentre::scan_all(const float* point) const noexcept {
+  // Four centres per step, each lane's distance computed as squared_distance() computes it (the
+  // same operations in the same order). Each lane keeps its own best and second best without a
+  // branch: a scalar scan's data-dependent branches mispredicted on most points. Lane l sees
+  // centres l, l + 4, ... in increasing order, so a strict comparison keeps the lower index on
+  // a tie, as consider() does; the lanes are merged the same way at the end.
   using Lanes = float __attribute__((vector_size(16)));
+  using Mask = std::int32_t __attribute__((vector_size(16)));
+  constexpr float kInfinity = std::numeric_limits<float>::infinity();
   const std::size_t padded = by_axis_.size() / kDims;
   const Lanes p0 = {point[0], point[0], point[0], point[0]};
   const Lanes p1 = {point[1], point[1], point[1], point[1]};
   const Lanes p2 = {point[2], point[2], point[2], point[2]};
   const Lanes p3 = {point[3], point[3], point[3], point[3]};
+  const Lanes infinite = {kInfinity, kInfinity, kInfinity, kInfinity};
+  const auto count = static_cast<std::int32_t>(count_);
   const float* axis = by_axis_.data();
+  Lanes best = infinite, second = infinite;
+  Mask best_index = {0, 0, 0, 0};
+  Mask index = {0, 1, 2, 3};
   for (std::size_t j = 0; j < padded; j += 4) {
     Lanes c0, c1, c2, c3;
     std::memcpy(&c0, axis + j, sizeof c0);
@@ -246,19 +256,32 @@ void NearestCentre::distances_to_all(const float* point, float* out) const noexc
     std::memcpy(&c2, axis + 2 * padded + j, sizeof c2);
     std::memcpy(&c3, axis + 3 * padded + j, sizeof c3);
     const Lanes e0 = p0 - c0, e1 = p1 - c1, e2 = p2 - c2, e3 = p3 - c3;
-    const Lanes sum = e0 * e0 + e1 * e1 + e2 * e2 + e3 * e3;
-    std::memcpy(out + j, &sum, sizeof sum);
+    Lanes distance2 = e0 * e0 + e1 * e1 + e2 * e2 + e3 * e3;
+    distance2 = index < count ? distance2 : infinite;  // padding is no centre
+    const Mask nearer = distance2 < best;
+    second = nearer ? best : (distance2 < second ? distance2 : second);
+    best_index = nearer ? index : best_index;
+    best = nearer ? distance2 : best;
+    index += 4;
   }
+  std::size_t winner = 0;
+  for (std::size_t l = 1; l < 4; ++l) {
+    if (best[l] < best[winner] || (best[l] == best[winner] && best_index[l] < best_index[winner]))
+      winner = l;
+  }
+  NearestTwo result;
+  result.best = static_cast<std::uint32_t>(best_index[winner]);
+  result.best_distance2 = best[winner];
+  result.second_distance2 = second[winner];
+  for (std::size_t l = 0; l < 4; ++l) {
+    if (l != winner) result.second_distance2 = std::min(result.second_distance2, best[l]);
+  }
+  return result;
 }
 
 NearestTwo NearestCentre::nearest_two(const float* point) const noexcept {
   if (!nodes_.empty()) return tree_search(point);
-  NearestTwo best = empty_result();
-  std::array<float, kMinCentresForTree + 3> distance;
-  distances_to_all(point, distance.data());
-  for (std::size_t j = 0; j < count_; ++j)
-    consider(static_cast<std::uint32_t>(j), distance[j], best);
-  return best;
+  return scan_all(point);
 }
 
 NearestTwo NearestCentre::nearest_two_from(const float* point, std::uint32_t guess) const noexcept {

@@ -101,9 +101,8 @@ class NearestCentre {
   void scan(const float* point, std::uint32_t begin, std::uint32_t end, NearestTwo& best) const;
   NearestTwo tree_search(const float* point) const;
 
-  // Squared distances of `point` to every centre, by_axis_'s layout (few centres only), into
-  // `out`, which holds the centre count rounded up to 4.
-  void distances_to_all(const float* point, float* out) const noexcept;
+  // The nearest two of every centre (few centres only: by_axis_'s layout).
+  NearestTwo scan_all(const float* point) const noexcept;
 
   std::size_t count_;
   std::vector<float> interleaved_;
