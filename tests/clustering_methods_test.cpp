@@ -247,7 +247,9 @@ TEST(Oklab, MatchesReferenceValues) {
 
 // --- dithering ---
 
-TEST(Dither, KeepsIndicesBelowKAndPreservesAverageColor) {
+namespace {
+
+kmq::Image two_gradients() {
   kmq::Image image(128, 64, 3);
   for (int y = 0; y < 64; ++y) {
     for (int x = 0; x < 128; ++x) {
@@ -256,35 +258,73 @@ TEST(Dither, KeepsIndicesBelowKAndPreservesAverageColor) {
       image.pixel(x, y)[2] = 100;
     }
   }
+  return image;
+}
+
+// Sum over 8x8 blocks and channels of |block mean of the original - block mean of the result|:
+// the error that survives the blur of the eye's scale.
+double block_error(const kmq::Image& image, const kmq::IndexedImage& indexed) {
+  const auto pixels = kmq::expand(indexed);
+  double total = 0;
+  for (int by = 0; by + 8 <= image.height(); by += 8) {
+    for (int bx = 0; bx + 8 <= image.width(); bx += 8) {
+      for (int c = 0; c < 3; ++c) {
+        double a = 0, b = 0;
+        for (int y = by; y < by + 8; ++y) {
+          for (int x = bx; x < bx + 8; ++x) {
+            a += image.pixel(x, y)[c];
+            b += pixels.pixel(x, y)[c];
+          }
+        }
+        total += std::abs(a - b) / 64;
+      }
+    }
+  }
+  return total;
+}
+
+}  // namespace
+
+TEST(Dither, KeepsIndicesBelowKAndPreservesAverageColor) {
+  const kmq::Image image = two_gradients();
   auto options = options_for(kmq::Method::kmeans, 4);
   const auto plain = kmq::quantize(image, options);
   options.dither = 1.0;
   const auto dithered = kmq::quantize(image, options);
-  ASSERT_EQ(dithered.palette, plain.palette);
+  ASSERT_EQ(dithered.palette_size(), plain.palette_size());
   const auto largest = *std::max_element(dithered.indices.begin(), dithered.indices.end());
   EXPECT_LT(largest, dithered.palette_size());
   EXPECT_NE(dithered.indices, plain.indices);
   // Error diffusion keeps local averages: compare 8x8 block means with the original.
-  auto block_error = [&](const kmq::IndexedImage& indexed) {
-    const auto pixels = kmq::expand(indexed);
-    double total = 0;
-    for (int by = 0; by < 64; by += 8) {
-      for (int bx = 0; bx < 128; bx += 8) {
-        for (int c = 0; c < 3; ++c) {
-          double a = 0, b = 0;
-          for (int y = by; y < by + 8; ++y) {
-            for (int x = bx; x < bx + 8; ++x) {
-              a += image.pixel(x, y)[c];
-              b += pixels.pixel(x, y)[c];
-            }
-          }
-          total += std::abs(a - b) / 64;
-        }
-      }
+  EXPECT_LT(block_error(image, dithered), 0.6 * block_error(image, plain));
+}
+
+TEST(Dither, MovedEntriesKeepTheirAlpha) {
+  kmq::Image image(64, 48, 4);
+  for (int y = 0; y < 48; ++y) {
+    for (int x = 0; x < 64; ++x) {
+      std::uint8_t* p = image.pixel(x, y);
+      p[0] = static_cast<std::uint8_t>(4 * x);
+      p[1] = static_cast<std::uint8_t>(5 * y);
+      p[2] = static_cast<std::uint8_t>(x + y);
+      p[3] = x < 16 ? 0 : (y < 24 ? 255 : 128);  // transparent, opaque, translucent
     }
-    return total;
-  };
-  EXPECT_LT(block_error(dithered), 0.6 * block_error(plain));
+  }
+  auto options = options_for(kmq::Method::kmeans, 8);
+  const auto plain = kmq::quantize(image, options);
+  options.dither = 1.0;
+  const auto moved = kmq::quantize(image, options);
+  ASSERT_EQ(moved.palette_size(), plain.palette_size());
+  for (std::size_t e = 0; e < plain.palette_size(); ++e) {
+    EXPECT_EQ(moved.palette[e * 4 + 3], plain.palette[e * 4 + 3]) << "entry " << e;
+  }
+  const auto pixels = kmq::expand(moved);
+  for (int y = 0; y < 48; ++y) {
+    for (int x = 0; x < 64; ++x) {
+      ASSERT_EQ(pixels.pixel(x, y)[3] == 0, x < 16) << x << "," << y;
+      if (y < 24 && x >= 16) ASSERT_EQ(pixels.pixel(x, y)[3], 255) << x << "," << y;
+    }
+  }
 }
 
 TEST(Dither, ZeroStrengthIsOffAndTransparencyIsKept) {

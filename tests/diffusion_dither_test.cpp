@@ -119,4 +119,26 @@ TEST(FloydSteinberg, DitheringLowersTheBlurredErrorOfAPhoto) {
   }
 }
 
+// The palette moved towards the diffused colours against the clustered one, kept as it is with
+// the same diffusion (rocket's blurred PSNR in dither_vs_pngquant.py: +0.57 / +0.89 dB at
+// K = 16 / 64 with every row studied, +0.64 / +0.91 with bands). A fixed palette is never moved.
+TEST(FloydSteinberg, ThePaletteMovedForDiffusionLowersTheBlurredErrorOfAPhoto) {
+  const kmq::Image image = kmq::io::read_image(kmq::io::read_file(KMQ_SAMPLE_IMAGE));
+  for (const int k : {16, 64}) {
+    kmq::EncodeOptions options;
+    options.colors = k;
+    const kmq::IndexedImage clustered = kmq::quantize(image, options);
+    options.dither = 1;
+    const kmq::IndexedImage moved = kmq::quantize(image, options);
+    ASSERT_EQ(moved.palette_size(), clustered.palette_size()) << k;
+    EXPECT_NE(moved.palette, clustered.palette) << k;
+    options.fixed_palette = clustered.palette;
+    options.fixed_palette_channels = 3;
+    const kmq::IndexedImage kept = kmq::quantize(image, options);
+    EXPECT_EQ(kept.palette, clustered.palette) << k;
+    EXPECT_LT(blurred_mse(image, kmq::expand(moved)), 0.9 * blurred_mse(image, kmq::expand(kept)))
+        << k;
+  }
+}
+
 }  // namespace

@@ -252,7 +252,8 @@ TEST(SampledQuantize, WorksInOklabWithDitheringAndWithTransparency) {
   auto dithered = sampled(16, 4096);
   dithered.dither = 1.0;
   const auto with_dither = kmq::quantize(image, dithered);
-  EXPECT_EQ(with_dither.palette, kmq::quantize(image, sampled(16, 4096)).palette);
+  // The sample's palette, moved towards the diffused colours (its own, not a fixed one).
+  EXPECT_EQ(with_dither.palette_size(), kmq::quantize(image, sampled(16, 4096)).palette_size());
   EXPECT_GT(kmq::psnr(image, kmq::expand(with_dither)), 20.0);
 
   const auto rgba = kmq::testing::half_transparent_image(160, 100);

@@ -295,7 +295,9 @@ enum class DitherKind {
 
 /// How pixels take palette entries: the mapping stage.
 struct MappingOptions {
-  /// Floyd-Steinberg error diffusion (serpentine) of strength 0..1; 0 is off.
+  /// Floyd-Steinberg error diffusion (serpentine) of strength 0..1; 0 is off. A clustered
+  /// palette (not a fixed one) is moved part of the way towards the colours diffusion asks of
+  /// each entry (README, "Dithering"), so it differs from the undithered palette.
   double dither = 0;
   /// With dither > 0: error diffusion, or ordered dithering, whose fixed patterns compress far
   /// better (README, "Dithering"). Ordered dithering pairs colours with entries among their

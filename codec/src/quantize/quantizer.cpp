@@ -183,8 +183,9 @@ IndexedImage quantize_sampled(const Image& image, const EncodeOptions& options,
     // takes its nearest entry of the sampled palette (stage 2 for a fixed palette).
     detail::ColorStatistics statistics =
         detail::gather_color_statistics(image, options.space, workers);
-    indexed =
-        map_to(statistics, detail::fixed_palette(statistics, palette, channels), options, stats);
+    detail::PaletteChoice sampled = detail::fixed_palette(statistics, palette, channels);
+    sampled.fixed = false;  // clustered from the sample, not given: dithering may move it
+    indexed = map_to(statistics, sampled, options, stats);
   }
   if (stats_out) {
     stats.method = options.method;

@@ -367,6 +367,7 @@ PaletteChoice fixed_palette(const ColorStatistics& statistics,
   const int source_channels = channels;
   const std::size_t k = palette.size() / static_cast<std::size_t>(source_channels);
   PaletteChoice choice;
+  choice.fixed = true;
   std::vector<float> points(k * kDims);
   for (std::size_t e = 0; e < k; ++e) {
     const std::uint8_t* sample = &palette[e * source_channels];
@@ -398,13 +399,17 @@ int rate_search_limit(const ColorStatistics& statistics, int colors) {
   return std::min({statistics.exact_colors(), colors, static_cast<int>(kMaxPartitionPaletteSize)});
 }
 
-std::vector<std::uint8_t> palette_bytes(const PaletteChoice& choice, int channels) {
+std::vector<std::uint8_t> palette_bytes(const std::vector<std::uint32_t>& colors, int channels) {
   std::vector<std::uint8_t> bytes;
-  bytes.reserve(choice.colors.size() * static_cast<std::size_t>(channels));
-  for (const std::uint32_t color : choice.colors) {
+  bytes.reserve(colors.size() * static_cast<std::size_t>(channels));
+  for (const std::uint32_t color : colors) {
     for (int c = 0; c < channels; ++c) bytes.push_back(color_channel(color, c));
   }
   return bytes;
+}
+
+std::vector<std::uint8_t> palette_bytes(const PaletteChoice& choice, int channels) {
+  return palette_bytes(choice.colors, channels);
 }
 
 IndexedImage make_indexed(const ColorStatistics& statistics, const PaletteChoice& choice,
@@ -431,6 +436,12 @@ IndexedImage make_indexed(const ColorStatistics& statistics, const PaletteChoice
           std::sqrt(clustering_inertia(statistics, choice) /
                     static_cast<double>(image.pixel_count())),
           static_cast<double>(choice.colors.size()));
+      if (!choice.fixed) {
+        indexed.palette =
+            palette_bytes(palette_for_diffusion(image, statistics.mapper, points,
+                                                choice.transparent_entry, options.dither, control),
+                          statistics.channels);
+      }
       indexed.indices = floyd_steinberg(image, statistics.mapper, points, choice.transparent_entry,
                                         options.dither, control);
     }

@@ -48,6 +48,7 @@ struct PaletteChoice {
   std::vector<std::uint32_t> colors;  // packed sRGB(A)
   std::vector<std::uint32_t> label_of_distinct;
   std::uint32_t transparent_entry = kNotFound;
+  bool fixed = false;  // the user's palette, kept as given (no entry moves for dithering)
   int iterations = 0;
   double log_likelihood = 0;
 };
@@ -80,6 +81,7 @@ PaletteChoice fixed_palette(const ColorStatistics& statistics,
 
 /// The palette's entries as `channels` 8-bit samples each, in file order.
 std::vector<std::uint8_t> palette_bytes(const PaletteChoice& choice, int channels);
+std::vector<std::uint8_t> palette_bytes(const std::vector<std::uint32_t>& colors, int channels);
 
 /// Stage 3, the index map: per-colour lookup, or Floyd-Steinberg when options.dither > 0, then
 /// rate-distortion labels when maps_for_rate(); `expected_label_bits` receives their rate

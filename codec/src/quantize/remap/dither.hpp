@@ -21,4 +21,16 @@ std::vector<std::uint16_t> floyd_steinberg(const Image& image, const ColorSpaceM
                                            std::uint32_t transparent_entry, double strength,
                                            const DiffusionControl& control);
 
+/// The palette error diffusion should use instead of the clustered one. The clustered entries
+/// are the means of the pixels nearest to them, but diffusion picks an entry for the pixel plus
+/// the error it carries, and these diffused colours spread wider: nearest-colour means leave
+/// the palette too narrow, so that more error is clamped and carried. Each entry (but the
+/// transparent one) moves part of the way to the mean of the diffused colours that took it in
+/// one diffusion pass, its alpha kept; `palette_points` is updated to the entries as stored,
+/// which are returned packed (8-bit sRGB(A)).
+std::vector<std::uint32_t> palette_for_diffusion(const Image& image, const ColorSpaceMapper& mapper,
+                                                 std::vector<float>& palette_points,
+                                                 std::uint32_t transparent_entry, double strength,
+                                                 const DiffusionControl& control);
+
 }  // namespace kmq::detail
