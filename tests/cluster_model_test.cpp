@@ -2,6 +2,7 @@
 // kmq::fit_clusters: the clustering stage as estimators report it.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <kmq/kmq.hpp>
 #include <limits>
@@ -85,6 +86,44 @@ TEST(FitClusters, RefusesWhatHasNoMeaningForAGivenK) {
   target.target_psnr = 30;
   EXPECT_THROW(kmq::fit_clusters(image, target), kmq::Error);
   EXPECT_THROW(kmq::fit_clusters(kmq::Image(), clusters(4)), kmq::Error);
+}
+
+// More colours than the clustering takes unbinned (2^16), 9 pixels each: the estimator polishes
+// several binned starts to convergence, and must be at least as good as the codec's palette
+// (one start, a few iterations, entries rounded to 8 bits), for every thread count.
+TEST(FitClusters, ManyPixelsPerColourConvergeBelowTheCodecsPalette) {
+  kmq::Image image(1024, 640, 3);
+  for (int y = 0; y < 640; ++y) {
+    for (int x = 0; x < 1024; ++x) {
+      const int id = (y * 1024 + x) / 9;
+      std::uint8_t* p = image.pixel(x, y);
+      p[0] = static_cast<std::uint8_t>(id & 255);
+      p[1] = static_cast<std::uint8_t>((id >> 8) * 7 & 255);
+      p[2] = static_cast<std::uint8_t>((id >> 16) * 97 + (id >> 8) % 37);
+    }
+  }
+  kmq::EncodeOptions one = clusters(32);
+  one.threads = 1;
+  const kmq::ClusterModel model = kmq::fit_clusters(image, one);
+  kmq::EncodeOptions two = one;
+  two.threads = 2;
+  EXPECT_EQ(kmq::fit_clusters(image, two).centres, model.centres);
+  const kmq::IndexedImage palette = kmq::quantize(image, one);
+  double codec = 0;
+  for (std::size_t i = 0; i < image.pixel_count(); ++i) {
+    double nearest = std::numeric_limits<double>::infinity();
+    for (std::size_t e = 0; e < palette.palette_size(); ++e) {
+      double d2 = 0;
+      for (int c = 0; c < 3; ++c) {
+        const double d = static_cast<double>(image.data()[i * 3 + static_cast<std::size_t>(c)]) -
+                         palette.palette[e * 3 + static_cast<std::size_t>(c)];
+        d2 += d * d;
+      }
+      nearest = std::min(nearest, d2);
+    }
+    codec += nearest;
+  }
+  EXPECT_LT(model.inertia, codec);
 }
 
 TEST(FitClusters, SameResultForEveryThreadCount) {

@@ -117,6 +117,21 @@ void assign_nearest(const WeightedPoints& points, const std::vector<float>& pale
                   });
 }
 
+// Converging for an estimator (kmq.KMeans) at K > 16 on an image of many pixels per colour:
+// the binned starts' best is not always the exact best, and a start costs little against the
+// pixel count an estimator is judged by. Polishing the best 4 of 16 starts to convergence on
+// path (4.1 MP, 149 741 colours) at K = 64: inertia 1.0062 / 1.0056 / 1.0024 of
+// scikit-learn's KMeans(n_init=1) median for seeds 0-2 with one start polished, 0.9990 /
+// 0.9995 / 0.9986 with four, in 0.45-0.53 s against scikit-learn's 74 s.
+constexpr int kPolishedStartsToConverge = 4;
+constexpr double kManyPixelsPerColor = 8;
+
+bool many_pixels_per_color(const WeightedPoints& points) {
+  double pixels = 0;
+  for (const std::uint32_t weight : points.weights) pixels += weight;
+  return pixels >= kManyPixelsPerColor * static_cast<double>(points.size());
+}
+
 // K-means on a large image's binned colours, then Lloyd on the exact ones. At small K the starts'
 // local optima differ by up to 2 % of the inertia, and a start on the bins costs a fraction of
 // a polish when bins are much fewer than colours (4 MP photos at K = 16: 8-20 ms against
@@ -132,10 +147,14 @@ KMeansResult cluster_binned(const WeightedPoints& points, const WeightedPoints& 
                             bool converge) {
   constexpr int kMaxCoarseStarts = 16;
   int starts = kmeans_restarts(params);
+  int polished_starts = 1;
   if (params.clusters <= kSmallK) {
     const std::size_t affordable = 2 * points.size() / binned.size();
     starts = static_cast<int>(
         std::clamp<std::size_t>(affordable, static_cast<std::size_t>(starts), kMaxCoarseStarts));
+  } else if (converge && many_pixels_per_color(points)) {
+    starts = kMaxCoarseStarts;
+    polished_starts = kPolishedStartsToConverge;
   }
   std::vector<KMeansResult> coarse(static_cast<std::size_t>(starts));
   // Fewer starts than threads (one start at K > 64): the threads share each start's loops.
@@ -148,17 +167,27 @@ KMeansResult cluster_binned(const WeightedPoints& points, const WeightedPoints& 
                     one.seed = kmeans_start_seed(params.seed, static_cast<int>(start));
                     coarse[start] = run_kmeans(binned, one);
                   });
-  const KMeansResult& start = *std::min_element(
-      coarse.begin(), coarse.end(),
-      [](const KMeansResult& a, const KMeansResult& b) { return a.inertia < b.inertia; });
+  // The best starts by binned inertia (ties: the earlier start).
+  std::vector<std::size_t> order(coarse.size());
+  std::iota(order.begin(), order.end(), std::size_t{0});
+  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+    return coarse[a].inertia < coarse[b].inertia;
+  });
   KMeansParams polish = params;
   if (!converge) polish.max_iterations = std::min(params.max_iterations, kMaxPolishIterations);
-  // Each colour starts its search from its bin's cluster.
-  std::vector<std::uint32_t> guess = std::move(bin_of);
-  for (std::uint32_t& g : guess) g = start.assignment[g];
-  KMeansResult polished = run_lloyd(points, polish, start.centres, guess);
-  polished.iterations += start.iterations;
-  return polished;
+  KMeansResult best;
+  const int polishing = std::min(polished_starts, starts);
+  for (int p = 0; p < polishing; ++p) {
+    const KMeansResult& start = coarse[order[static_cast<std::size_t>(p)]];
+    // Each colour starts its search from its bin's cluster; the last start takes bin_of itself
+    // (no second table of a colour count's size at the encoder's peak).
+    std::vector<std::uint32_t> guess = p + 1 == polishing ? std::move(bin_of) : bin_of;
+    for (std::uint32_t& g : guess) g = start.assignment[g];
+    KMeansResult polished = run_lloyd(points, polish, start.centres, guess);
+    polished.iterations += start.iterations;
+    if (p == 0 || polished.inertia < best.inertia) best = std::move(polished);
+  }
+  return best;
 }
 
 // An opaque pixel made slightly translucent is a defect on any background other than the one
