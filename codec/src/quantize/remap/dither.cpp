@@ -41,14 +41,14 @@ struct DiffusedRows {
   bool starts_band(int y) const noexcept { return rows != 0 && y % period == 0; }
 };
 
-// Serpentine error diffusion; `chose(entry, target)` sees every visible pixel's entry and the
-// colour it was chosen for (the pixel plus the error it took in). Rows not diffused keep index 0.
+// Serpentine error diffusion; `chose(pixel, entry, target)` receives every diffused pixel's
+// entry and the colour it was chosen for (the pixel plus the error it took in; null for a fully
+// transparent pixel, which takes the transparent entry and carries no error).
 template <typename OnChoice>
-std::vector<std::uint16_t> diffuse(const Image& image, const ColorSpaceMapper& mapper,
-                                   const std::vector<float>& palette_points,
-                                   std::uint32_t transparent_entry, double strength,
-                                   const DiffusionControl& control, DiffusedRows diffused,
-                                   OnChoice&& chose) {
+void diffuse(const Image& image, const ColorSpaceMapper& mapper,
+             const std::vector<float>& palette_points, std::uint32_t transparent_entry,
+             double strength, const DiffusionControl& control, DiffusedRows diffused,
+             OnChoice&& chose) {
   // Search only the entries an opaque or translucent pixel may take.
   const OpaqueEntries opaque = opaque_entries(palette_points, transparent_entry);
   const bool has_transparent = opaque.has_transparent;
@@ -66,7 +66,6 @@ std::vector<std::uint16_t> diffuse(const Image& image, const ColorSpaceMapper& m
 
   const int width = image.width(), height = image.height(), channels = image.channels();
   const auto scale = static_cast<float>(strength);
-  std::vector<std::uint16_t> indices(image.pixel_count());
   // Error rows with one pixel of margin on each side.
   std::vector<float> current((static_cast<std::size_t>(width) + 2) * kDims, 0.f);
   std::vector<float> below(current.size(), 0.f);
@@ -85,7 +84,7 @@ std::vector<std::uint16_t> diffuse(const Image& image, const ColorSpaceMapper& m
       const std::size_t pixel = static_cast<std::size_t>(y) * width + x;
       const std::uint32_t packed = pack_color(image.pixel(x, y), channels);
       if (has_transparent && packed == 0) {
-        indices[pixel] = static_cast<std::uint16_t>(transparent_entry);
+        chose(pixel, static_cast<std::uint16_t>(transparent_entry), nullptr);
         continue;
       }
       if (!have_cached || packed != cached_color) {
@@ -106,8 +105,7 @@ std::vector<std::uint16_t> diffuse(const Image& image, const ColorSpaceMapper& m
         target[d] = std::clamp(cached_point[d] + weight * error[d], low[d], high[d]);
       }
       guess = search.nearest(target, guess);
-      indices[pixel] = entry_of[guess];
-      chose(entry_of[guess], target);
+      chose(pixel, entry_of[guess], target);
       const float* chosen = search.centre(guess);
       for (std::size_t d = 0; d < kDims; ++d) {
         const float e = (target[d] - chosen[d]) * scale;
@@ -119,7 +117,6 @@ std::vector<std::uint16_t> diffuse(const Image& image, const ColorSpaceMapper& m
     }
     std::swap(current, below);
   }
-  return indices;
 }
 
 }  // namespace
@@ -128,8 +125,10 @@ std::vector<std::uint16_t> floyd_steinberg(const Image& image, const ColorSpaceM
                                            const std::vector<float>& palette_points,
                                            std::uint32_t transparent_entry, double strength,
                                            const DiffusionControl& control) {
-  return diffuse(image, mapper, palette_points, transparent_entry, strength, control,
-                 DiffusedRows{}, [](std::uint16_t, const float*) {});
+  std::vector<std::uint16_t> indices(image.pixel_count());
+  diffuse(image, mapper, palette_points, transparent_entry, strength, control, DiffusedRows{},
+          [&](std::size_t pixel, std::uint16_t entry, const float*) { indices[pixel] = entry; });
+  return indices;
 }
 
 std::vector<std::uint32_t> palette_for_diffusion(const Image& image, const ColorSpaceMapper& mapper,
@@ -142,7 +141,8 @@ std::vector<std::uint32_t> palette_for_diffusion(const Image& image, const Color
   std::vector<std::array<double, kDims + 1>> sums(entries, std::array<double, kDims + 1>{});
   diffuse(image, mapper, palette_points, transparent_entry, strength, control,
           DiffusedRows{kStudiedBandRows, kStudiedBandPeriod},
-          [&](std::uint16_t entry, const float* target) {
+          [&](std::size_t, std::uint16_t entry, const float* target) {
+            if (target == nullptr) return;  // the transparent entry does not move
             std::array<double, kDims + 1>& sum = sums[entry];
             for (std::size_t d = 0; d < kDims; ++d) sum[d] += target[d];
             sum[kDims] += 1;
