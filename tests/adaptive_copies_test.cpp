@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <functional>
+#include <kmq/io.hpp>
 #include <kmq/kmq.hpp>
 #include <random>
 #include <string>
@@ -196,6 +197,15 @@ TEST(CopyFinder, CopiesAreValidNonOverlappingAndMatchTheirSources) {
   }
 }
 
+// The sample photo at 16 colours: many 4x4 blocks repeat in its shading and few of them grow
+// into copies (the full search grows over a hundred sources per pixel its copies cover).
+kmq::IndexedImage sample_photo_labels() {
+  const kmq::Image photo = kmq::io::read_image(kmq::io::read_file(KMQ_SAMPLE_IMAGE));
+  kmq::EncodeOptions options;
+  options.colors = 16;
+  return kmq::quantize(photo, options);
+}
+
 // Posterised smooth shading: wide bands of one label between slanted contours, where sources
 // match over long stretches that hold too few busy pixels to be copies.
 kmq::IndexedImage banded(int width, int height, int colors, int spacing) {
@@ -226,8 +236,9 @@ void expect_same_copies(const std::vector<LabelCopy>& expected,
 // Skipping the sources declined further left on a row, and those with too few busy pixels
 // below, is a shortcut only: the copies are the ones that growing every source finds.
 TEST(CopyFinder, SkippingHopelessSourcesFindsTheSameCopies) {
-  for (const auto& indexed : {banded(300, 200, 8, 40), banded(257, 131, 3, 9),
-                              text_page(200, 120, 6, 3), text_page(97, 61, 256, 4)}) {
+  for (const auto& indexed :
+       {banded(300, 200, 8, 40), banded(257, 131, 3, 9), text_page(200, 120, 6, 3),
+        text_page(97, 61, 256, 4), sample_photo_labels()}) {
     const auto width = static_cast<std::size_t>(indexed.width);
     const auto height = static_cast<std::size_t>(indexed.height);
     kmq::detail::CopySearch every_source;
@@ -476,3 +487,70 @@ TEST(AdaptiveCopies, MethodFourPayloadStartsWithItsStripTable) {
 }
 
 }  // namespace
+
+// One image above the other (equal widths and palettes).
+kmq::IndexedImage stacked(const kmq::IndexedImage& top, const kmq::IndexedImage& bottom) {
+  kmq::IndexedImage both = top;
+  both.height = top.height + bottom.height;
+  both.indices.insert(both.indices.end(), bottom.indices.begin(), bottom.indices.end());
+  return both;
+}
+
+// A page of glyphs as wide as `photo`, in its palette.
+kmq::IndexedImage page_like(const kmq::IndexedImage& photo, int height) {
+  kmq::IndexedImage page = text_page(photo.width, height, 16, 7);
+  page.palette = photo.palette;
+  page.channels = photo.channels;
+  return page;
+}
+
+kmq::detail::CopySearch budgeted() {
+  kmq::detail::CopySearch search;
+  search.max_grows_per_copied_pixel = 8;
+  return search;
+}
+
+// The default effort's work budget ends a search that grows many sources and copies little,
+// and is invisible elsewhere: what it finds is always the start of what the full search finds.
+TEST(CopyFinder, AWorkBudgetEndsFruitlessSearchesAndKeepsWhatTheyFound) {
+  const kmq::IndexedImage photo = sample_photo_labels();
+  const kmq::IndexedImage photo_then_text = stacked(photo, page_like(photo, 300));
+  const kmq::IndexedImage text_then_photo = stacked(page_like(photo, 300), photo);
+  std::vector<std::size_t> full_sizes, budget_sizes;
+  for (const auto& indexed :
+       {photo_then_text, text_then_photo, text_page(200, 120, 6, 3), text_page(97, 61, 256, 4)}) {
+    const auto width = static_cast<std::size_t>(indexed.width);
+    const auto height = static_cast<std::size_t>(indexed.height);
+    const std::vector<LabelCopy> full =
+        kmq::detail::find_copies(indexed.indices, width, height, kmq::detail::CopySearch{});
+    const std::vector<LabelCopy> budget =
+        kmq::detail::find_copies(indexed.indices, width, height, budgeted());
+    ASSERT_LE(budget.size(), full.size()) << describe(indexed);
+    expect_same_copies(budget, full);  // the budget's copies are the first of the full list
+    full_sizes.push_back(full.size());
+    budget_sizes.push_back(budget.size());
+  }
+  // Photo first: the search stops in it and never reaches the text's copies.
+  EXPECT_GT(full_sizes[0], 100u);
+  EXPECT_LT(budget_sizes[0] * 10, full_sizes[0]);
+  // Text first, and text alone: the copies pay for the work, the search runs to the end.
+  EXPECT_EQ(budget_sizes[1], full_sizes[1]);
+  EXPECT_EQ(budget_sizes[2], full_sizes[2]);
+  EXPECT_EQ(budget_sizes[3], full_sizes[3]);
+}
+
+// At the default effort the budget may leave copies unfound, never a pixel wrong; higher
+// efforts search every strip to its end.
+TEST(AdaptiveCopies, TheBudgetedSearchStillDecodesExactly) {
+  const kmq::IndexedImage photo = sample_photo_labels();
+  const kmq::IndexedImage image = stacked(photo, page_like(photo, 300));
+  std::vector<std::size_t> sizes;
+  for (const int effort : {4, 5}) {
+    kmq::EncodeOptions options = copies(1, 16);
+    options.effort = effort;
+    const Bytes file = kmq::encode_indexed(image, options);
+    EXPECT_EQ(kmq::decode_indexed(file).indices, image.indices) << "effort " << effort;
+    sizes.push_back(file.size());
+  }
+  EXPECT_GT(sizes[0], sizes[1]);  // the text's copies, found at effort 5 only
+}

@@ -108,7 +108,15 @@ class CopyFinder {
     if (search_.block != kBlock || width_ < kBlock || rows_ < kBlock) return copies;
     std::vector<std::uint64_t> keys(kBlock * width_);  // the row keys of rows y .. y + 3
     std::vector<std::uint32_t> buckets(width_);        // each block's bucket, or kFlatBlock
+    std::size_t grows = 0;
+    std::size_t copied_pixels = 0;  // busy pixels inside the copies
+    const auto budget_from_row =
+        static_cast<std::size_t>(search_.budget_rows_fraction * static_cast<double>(rows_));
     for (std::size_t y = 0; y + kBlock <= rows_; ++y) {
+      if (search_.max_grows_per_copied_pixel > 0 && y > budget_from_row &&
+          static_cast<double>(grows) >
+              search_.max_grows_per_copied_pixel * static_cast<double>(copied_pixels))
+        break;
       for (std::size_t j = (y == 0 ? 0 : kBlock - 1); j < kBlock; ++j) {
         std::uint64_t* ring = &keys[((y + j) % kBlock) * width_];
         const Label* row = labels_ + (y + j) * width_;
@@ -142,6 +150,7 @@ class CopyFinder {
             if (search_.skip_hopeless && declined.covers(distance, x)) continue;
             LabelCopy copy;
             std::size_t part_end = 0;
+            ++grows;
             const std::size_t busy = grow(x, y, source % width_, source / width_, copy, part_end);
             if (busy == 0) continue;
             // Declined whatever wins here: an accepted copy covers only columns left of the
@@ -154,6 +163,7 @@ class CopyFinder {
           }
           if (best_busy >= search_.min_busy_pixels) {
             copies.push_back(best);
+            copied_pixels += best_busy;
             for (std::size_t j = 0; j < best.height; ++j) {
               covered_.set((best.y + j) * width_ + best.x, best.width);
             }
@@ -277,11 +287,42 @@ class CopyFinder {
       part_end = w == search_.max_side ? x : x + w;
       return fill(copy, x, y, sx, sy, w, block, 1);  // 1: matched, but below any copy
     }
+    if (search_.skip_hopeless) {
+      // A copy shorter than `needed` rows has too few busy pixels, and so has any part of it that
+      // a later column would grow: rows up to there are compared first, from the bottom, where
+      // a short match ends soonest.
+      const std::size_t needed = rows_needed(x, y, w, max_h);
+      for (std::size_t r = needed; r-- > block;) {
+        const std::size_t at = first_mismatch(x, y + r, sx, sy + r, 0, w);
+        if (at != w) {
+          part_end = w == search_.max_side ? x : x + std::min(at + 1, w);
+          return fill(copy, x, y, sx, sy, w, r, 1);  // 1: matched, but below any copy
+        }
+      }
+      h = needed;
+    }
     std::size_t stop = w;
     while (h < max_h && (stop = first_mismatch(x, y + h, sx, sy + h, 0, w)) == w) ++h;
     // A copy cut at the longest side may be wider from a later column.
     part_end = w == search_.max_side ? x : x + std::min(stop + 1, w);
     return fill(copy, x, y, sx, sy, w, h, busy_in(x, y, w, h));
+  }
+
+  // The fewest rows from y at which the w columns from x hold the busy pixels a copy needs;
+  // `max_h` rows hold them.
+  std::size_t rows_needed(std::size_t x, std::size_t y, std::size_t w, std::size_t max_h) const {
+    // Each row adds at most w busy pixels.
+    std::size_t low = std::max(search_.block, (search_.min_busy_pixels + w - 1) / w);
+    std::size_t high = max_h;
+    if (low >= high) return high;
+    while (low < high) {
+      const std::size_t middle = low + (high - low) / 2;
+      if (busy_in(x, y, w, middle) >= search_.min_busy_pixels)
+        high = middle;
+      else
+        low = middle + 1;
+    }
+    return low;
   }
 
   // Sets the copy of (x, y) from (sx, sy), w x h, and returns its busy pixels.

@@ -140,6 +140,15 @@ IndexedImage trial_sample(const IndexedImage& indexed) {
 // than method 2's for a few percent.
 constexpr double kCopiesWorthIt = 0.9;
 
+// The copy search of method 4 at this effort: up to the default, it gives up on strips where
+// it grows more than 8 candidates per busy pixel it copies (see CopySearch); higher efforts
+// search every strip to the end.
+detail::CopySearch copy_search(const LabelCodingOptions& options) {
+  detail::CopySearch search;
+  if (options.effort <= 4) search.max_grows_per_copied_pixel = 8;
+  return search;
+}
+
 // Method 0 is not tried on the whole image when, on the sample, it is at least this multiple
 // of the context method: on corpus photos it is 1.17-1.59, and the whole image's trial
 // (a fifth of the coding time of a 4 MP photo) never chose it there.
@@ -166,7 +175,7 @@ SampleVerdict trial_on_sample(const IndexedImage& indexed, LabelCoding context,
   const std::size_t others = std::min(context_size, raw_size);
   const std::size_t strips = whole ? label_strips(indexed, options) : 1;
   std::vector<std::uint8_t> copies =
-      detail::encode_adaptive_copies(sample, strips, detail::CopySearch{}, settings.threads);
+      detail::encode_adaptive_copies(sample, strips, copy_search(options), settings.threads);
   SampleVerdict verdict;
   verdict.raw_clearly_larger =
       static_cast<double>(raw_size) >= kRawClearlyLarger * static_cast<double>(context_size);
@@ -174,7 +183,7 @@ SampleVerdict trial_on_sample(const IndexedImage& indexed, LabelCoding context,
     return verdict;
   verdict.copies = whole ? std::move(copies)
                          : detail::encode_adaptive_copies(indexed, label_strips(indexed, options),
-                                                          detail::CopySearch{}, settings.threads);
+                                                          copy_search(options), settings.threads);
   return verdict;
 }
 
@@ -211,7 +220,7 @@ LabelChunk encode_label_chunk(const IndexedImage& indexed, const LabelCodingOpti
   for (const LabelCoding method : methods) {
     if (method == LabelCoding::adaptive_copies) {
       std::vector<std::uint8_t> labels = detail::encode_adaptive_copies(
-          indexed, label_strips(indexed, options), detail::CopySearch{}, threads);
+          indexed, label_strips(indexed, options), copy_search(options), threads);
       if (best.payload.empty() || labels.size() < best.payload.size()) {
         best.method = method;
         best.payload = std::move(labels);
