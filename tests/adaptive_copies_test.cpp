@@ -199,10 +199,10 @@ TEST(CopyFinder, CopiesAreValidNonOverlappingAndMatchTheirSources) {
 
 // The sample photo at 16 colours: many 4x4 blocks repeat in its shading and few of them grow
 // into copies (the full search grows over a hundred sources per pixel its copies cover).
-kmq::IndexedImage sample_photo_labels() {
+kmq::IndexedImage sample_photo_labels(int colors = 16) {
   const kmq::Image photo = kmq::io::read_image(kmq::io::read_file(KMQ_SAMPLE_IMAGE));
   kmq::EncodeOptions options;
-  options.colors = 16;
+  options.colors = colors;
   return kmq::quantize(photo, options);
 }
 
@@ -498,7 +498,7 @@ kmq::IndexedImage stacked(const kmq::IndexedImage& top, const kmq::IndexedImage&
 
 // A page of glyphs as wide as `photo`, in its palette.
 kmq::IndexedImage page_like(const kmq::IndexedImage& photo, int height) {
-  kmq::IndexedImage page = text_page(photo.width, height, 16, 7);
+  kmq::IndexedImage page = text_page(photo.width, height, photo.palette_size(), 7);
   page.palette = photo.palette;
   page.channels = photo.channels;
   return page;
@@ -553,4 +553,15 @@ TEST(AdaptiveCopies, TheBudgetedSearchStillDecodesExactly) {
     sizes.push_back(file.size());
   }
   EXPECT_GT(sizes[0], sizes[1]);  // the text's copies, found at effort 5 only
+}
+
+// At 8 colours and fewer text repeats so many small blocks that the budget would cut productive
+// searches short (a terminal screenshot at K = 4 grew 69 %): the default effort searches fully.
+TEST(AdaptiveCopies, FewColoursAreSearchedFullyAtTheDefaultEffort) {
+  const kmq::IndexedImage photo = sample_photo_labels(8);
+  const kmq::IndexedImage image = stacked(photo, page_like(photo, 300));
+  kmq::EncodeOptions quick = copies(1, 8), thorough = copies(1, 8);
+  quick.effort = 4;
+  thorough.effort = 5;
+  EXPECT_EQ(kmq::encode_indexed(image, quick), kmq::encode_indexed(image, thorough));
 }

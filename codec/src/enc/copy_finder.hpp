@@ -26,8 +26,8 @@ struct CopySearch {
   /// A bound on fruitless work, 0 for none: once a strip's first `budget_rows_fraction` of rows
   /// are searched, the search ends at the first row after which it has grown more candidate
   /// sources than this many per busy pixel inside its copies. Documents and charts take 0.4-1.8
-  /// there, a 14.7 MP illustration's smooth shading 27-40 (for copies that save 2-3 % of its
-  /// labels in two thirds of its encoding time), photos 16 to 12 000.
+  /// there at 16 colours and more, a 14.7 MP illustration's smooth shading 27-40 (for copies
+  /// that save 2-3 % of its labels in two thirds of its encoding time), photos 16 to 12 000.
   double max_grows_per_copied_pixel = 0;
   double budget_rows_fraction = 0.125;
   /// Skip sources that cannot give a copy: found too small further left on the row, or with too

@@ -140,12 +140,16 @@ IndexedImage trial_sample(const IndexedImage& indexed) {
 // than method 2's for a few percent.
 constexpr double kCopiesWorthIt = 0.9;
 
-// The copy search of method 4 at this effort: up to the default, it gives up on strips where
-// it grows more than 8 candidates per busy pixel it copies (see CopySearch); higher efforts
-// search every strip to the end.
-detail::CopySearch copy_search(const LabelCodingOptions& options) {
+// The copy search of method 4 for this image and effort: up to the default, at more than 8
+// colours, it gives up on strips where it grows more than 8 candidates per busy pixel it copies
+// (see CopySearch). At 2 to 8 colours text and charts repeat so many 4x4 blocks that the
+// rule cost up to 69 % (a terminal screenshot at K = 4); higher efforts search every strip to
+// its end.
+detail::CopySearch copy_search(const IndexedImage& indexed, const LabelCodingOptions& options) {
+  constexpr int kFewColours = 8;
   detail::CopySearch search;
-  if (options.effort <= 4) search.max_grows_per_copied_pixel = 8;
+  if (options.effort <= 4 && indexed.palette_size() > kFewColours)
+    search.max_grows_per_copied_pixel = 8;
   return search;
 }
 
@@ -174,16 +178,17 @@ SampleVerdict trial_on_sample(const IndexedImage& indexed, LabelCoding context,
   const std::size_t raw_size = detail::raw_labels_size(sample, trial);
   const std::size_t others = std::min(context_size, raw_size);
   const std::size_t strips = whole ? label_strips(indexed, options) : 1;
-  std::vector<std::uint8_t> copies =
-      detail::encode_adaptive_copies(sample, strips, copy_search(options), settings.threads);
+  std::vector<std::uint8_t> copies = detail::encode_adaptive_copies(
+      sample, strips, copy_search(indexed, options), settings.threads);
   SampleVerdict verdict;
   verdict.raw_clearly_larger =
       static_cast<double>(raw_size) >= kRawClearlyLarger * static_cast<double>(context_size);
   if (static_cast<double>(copies.size()) > kCopiesWorthIt * static_cast<double>(others))
     return verdict;
-  verdict.copies = whole ? std::move(copies)
-                         : detail::encode_adaptive_copies(indexed, label_strips(indexed, options),
-                                                          copy_search(options), settings.threads);
+  verdict.copies =
+      whole ? std::move(copies)
+            : detail::encode_adaptive_copies(indexed, label_strips(indexed, options),
+                                             copy_search(indexed, options), settings.threads);
   return verdict;
 }
 
@@ -220,7 +225,7 @@ LabelChunk encode_label_chunk(const IndexedImage& indexed, const LabelCodingOpti
   for (const LabelCoding method : methods) {
     if (method == LabelCoding::adaptive_copies) {
       std::vector<std::uint8_t> labels = detail::encode_adaptive_copies(
-          indexed, label_strips(indexed, options), copy_search(options), threads);
+          indexed, label_strips(indexed, options), copy_search(indexed, options), threads);
       if (best.payload.empty() || labels.size() < best.payload.size()) {
         best.method = method;
         best.payload = std::move(labels);
