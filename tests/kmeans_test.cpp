@@ -404,6 +404,70 @@ TEST(StoredPaletteRefinement, LowersErrorAndEndsOnRoundedMeans) {
   }
 }
 
+// The refinement as first written: every round the sums from scratch and every point searched.
+void refine_from_scratch(const kmq::detail::WeightedPoints& points, int rounds,
+                         std::vector<float>& palette, std::vector<std::uint32_t>& assignment) {
+  const std::size_t entries = palette.size() / kDims;
+  for (int round = 0; round < rounds; ++round) {
+    std::vector<std::uint64_t> sums(entries * kDims, 0), weight(entries, 0);
+    for (std::size_t i = 0; i < points.size(); ++i) {
+      for (std::size_t d = 0; d < kDims; ++d) {
+        sums[assignment[i] * kDims + d] +=
+            points.weights[i] * static_cast<std::uint64_t>(points.coords[i * kDims + d]);
+      }
+      weight[assignment[i]] += points.weights[i];
+    }
+    bool moved = false;
+    for (std::size_t e = 0; e < entries; ++e) {
+      if (weight[e] == 0) continue;
+      for (std::size_t d = 0; d < kDims; ++d) {
+        const auto value =
+            static_cast<float>((2 * sums[e * kDims + d] + weight[e]) / (2 * weight[e]));
+        moved = moved || value != palette[e * kDims + d];
+        palette[e * kDims + d] = value;
+      }
+    }
+    if (!moved) return;
+    const kmq::detail::NearestCentre search(palette);
+    for (std::size_t i = 0; i < points.size(); ++i)
+      assignment[i] = search.nearest_two(&points.coords[i * kDims]).best;
+  }
+}
+
+// Rounds after the first search only the points that a moved entry may have come nearer to, and
+// keep the sums up to date: the palette and assignment must be those of the plain algorithm,
+// round for round, ties included (whole-number points on a coarse grid tie often).
+TEST(StoredPaletteRefinement, SearchingOnlyNearMovedEntriesChangesNothing) {
+  std::mt19937 random(11);
+  for (const std::size_t entries : {5u, 40u, 200u}) {
+    kmq::detail::WeightedPoints points;
+    points.fixed_point_scale = 1;
+    for (int i = 0; i < 6000; ++i) {
+      for (int d = 0; d < 3; ++d) points.coords.push_back(static_cast<float>(random() % 64 * 4));
+      points.coords.push_back(0);
+      points.weights.push_back(1 + random() % 50);
+    }
+    std::vector<float> start;
+    for (std::size_t e = 0; e < entries; ++e) {
+      for (int d = 0; d < 3; ++d) start.push_back(static_cast<float>(random() % 256));
+      start.push_back(0);
+    }
+    const kmq::detail::NearestCentre search(start);
+    std::vector<std::uint32_t> first(points.size());
+    for (std::size_t i = 0; i < points.size(); ++i)
+      first[i] = search.nearest_two(&points.coords[i * kDims]).best;
+    for (const int rounds : {1, 3, 50}) {
+      std::vector<float> palette = start, expected_palette = start;
+      std::vector<std::uint32_t> assignment = first, expected_assignment = first;
+      kmq::detail::refine_stored_palette(points, 3, rounds, kmq::testing::workers(2), palette,
+                                         assignment);
+      refine_from_scratch(points, rounds, expected_palette, expected_assignment);
+      EXPECT_EQ(palette, expected_palette) << entries << " entries, " << rounds << " rounds";
+      EXPECT_EQ(assignment, expected_assignment) << entries << " entries, " << rounds << " rounds";
+    }
+  }
+}
+
 TEST(KMeans, MoreRestartsNeverGiveAWorseResult) {
   const auto points = grid_points();
   kmq::detail::KMeansParams params;
